@@ -1,0 +1,3 @@
+from jsonl_lint.cli import main
+
+raise SystemExit(main())

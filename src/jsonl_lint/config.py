@@ -1,0 +1,201 @@
+"""Settings: discovery and validation of ``[tool.jsonl-lint]`` / ``jsonl-lint.toml``.
+
+Every problem with the configuration raises :class:`ConfigError` with a
+message that names the key and, where it can, the closest valid one; the CLI
+turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonl_lint import profiles
+from jsonl_lint.diagnostics import Severity
+from jsonl_lint.plugins import registry
+from jsonl_lint.rule import Option, Rule
+from jsonl_lint.sources import path_matches
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILE = "jsonl-lint.toml"
+PYPROJECT = "pyproject.toml"
+LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
+CORE_KEYS = (*LIST_KEYS, "per-file-ignores", "fail-on", "profile")
+
+
+class ConfigError(Exception):
+    """Invalid configuration or command-line settings (exit code 2)."""
+
+
+def closest(word: str, choices: list[str]) -> str:
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean `{match[0]}`?" if match else ""
+
+
+@dataclass
+class Settings:
+    """What the user asked for, from config files and the command line."""
+
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    fail_on: Severity = Severity.WARNING
+    profile: str = profiles.DEFAULT
+    options: dict[str, Any] = field(default_factory=dict)
+    config_file: str | None = None
+
+    # -- loading ---------------------------------------------------------
+
+    def apply(self, table: dict[str, Any], origin: str) -> None:
+        """Merge one config table (file contents or an inline override) into these settings."""
+        options = rule_options()
+        for key, value in table.items():
+            where = f"{origin}: `{key}`"
+            if key in LIST_KEYS:
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ConfigError(f"{where} must be a list of strings")
+                setattr(self, key.replace("-", "_"), list(value))
+            elif key == "per-file-ignores":
+                if not isinstance(value, dict) or not all(
+                    isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()
+                ):
+                    raise ConfigError(f'{where} must map globs to lists of codes, e.g. {{"data/raw/*" = ["D002"]}}')
+                self.per_file_ignores.update(value)
+            elif key == "fail-on":
+                try:
+                    self.fail_on = Severity.parse(value if isinstance(value, str) else repr(value))
+                except ValueError as exc:
+                    raise ConfigError(f"{where}: {exc}") from None
+            elif key == "profile":
+                self.profile = check_profile(value, where)
+            elif key in options:
+                try:
+                    self.options[key] = options[key].coerce(value)
+                except ValueError as exc:
+                    raise ConfigError(f"{origin}: {exc}") from None
+            else:
+                raise ConfigError(f"{origin}: unknown key `{key}`{closest(key, [*CORE_KEYS, *options])}")
+
+    def load_file(self, path: str | os.PathLike) -> None:
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        if path.name == PYPROJECT:
+            data = data.get("tool", {}).get("jsonl-lint", {})
+        self.apply(data, str(path))
+        self.config_file = str(path)
+
+    def check_selectors(self) -> None:
+        """Raise for a selector that names no rule (a misspelt code or name)."""
+        known = registry()
+        choices = [*known, *(rule.name for rule in known.values())]
+        lists = {"select": self.select, "extend-select": self.extend_select, "ignore": self.ignore}
+        lists.update({f"per-file-ignores.{glob!r}": codes for glob, codes in self.per_file_ignores.items()})
+        for key, selectors in lists.items():
+            for selector in selectors:
+                if not any(specificity(selector, rule) for rule in known.values()):
+                    raise ConfigError(f"`{key}`: {selector!r} matches no rule{closest(selector, choices)}")
+
+
+def check_profile(value: Any, where: str) -> str:
+    names = profiles.available()
+    if value not in names:
+        raise ConfigError(f"{where}: unknown profile {value!r}{closest(str(value), names)} (known: {', '.join(names)})")
+    return value
+
+
+def rule_options() -> dict[str, Option]:
+    return {opt.name: opt for rule in registry().values() for opt in rule.options}
+
+
+def find_config(start: str | os.PathLike) -> Path | None:
+    """The nearest jsonl-lint.toml, or pyproject.toml with a [tool.jsonl-lint] table, upwards from ``start``."""
+    folder = Path(start).resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / CONFIG_FILE
+        if own.is_file():
+            return own
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file():
+            try:
+                if "jsonl-lint" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                    return pyproject
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+    return None
+
+
+def parse_inline(text: str) -> dict[str, Any]:
+    """``--config 'min-examples = 20'``: one TOML key/value pair."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"--config {text!r} is neither a file nor a valid `key = value` TOML pair: {exc}") from None
+
+
+# -- rule selection ------------------------------------------------------
+
+
+def specificity(selector: str, rule: type[Rule]) -> int:
+    """How specifically ``selector`` names ``rule``: 0 no match, 1 ALL, 2+ prefix length, 9 exact."""
+    if selector == "ALL":
+        return 1
+    if selector == rule.code or selector == rule.name:
+        return 9
+    if selector.isupper() and rule.code.startswith(selector) and selector[:1].isalpha():
+        return 1 + len(selector)
+    return 0
+
+
+def is_enabled(rule: type[Rule], select: list[str], ignore: list[str]) -> bool:
+    """Ruff's rule: the most specific matching selector wins; on a tie, ignore wins."""
+    chosen = max((specificity(s, rule) for s in select), default=0)
+    dropped = max((specificity(s, rule) for s in ignore), default=0)
+    return chosen > 0 and chosen > dropped
+
+
+@dataclass
+class Resolved:
+    """Settings turned into what the engine needs."""
+
+    profile: profiles.Profile
+    rules: list[Rule]  # enabled rule instances, sorted by code
+    options: dict[str, Any]  # every rule option's value
+    per_file_ignores: list[tuple[str, list[str]]]
+
+    def ignored_in(self, path: str) -> set[str]:
+        """Codes that per-file-ignores switch off for ``path``."""
+        codes: set[str] = set()
+        for glob, selectors in self.per_file_ignores:
+            if path_matches(path, [glob]):
+                codes.update(r.code for r in self.rules if any(specificity(s, type(r)) for s in selectors))
+        return codes
+
+
+def resolve(settings: Settings) -> Resolved:
+    settings.check_selectors()
+    profile = profiles.load(settings.profile)
+    options = {name: opt.default for name, opt in rule_options().items()}
+    options.update({k: v for k, v in profile.limits.items() if k in options})
+    options.update(settings.options)
+    select = [*settings.select, *settings.extend_select]
+    rules = [
+        rule_class(options, profile.severity.get(code))
+        for code, rule_class in registry().items()
+        if is_enabled(rule_class, select, settings.ignore)
+    ]
+    return Resolved(profile, rules, options, list(settings.per_file_ignores.items()))

@@ -1,0 +1,117 @@
+"""Format adapters: one record in, one normalised :class:`Example` out.
+
+Content rules only ever look at the normalised view (turns of role + text,
+prompt, answer), so a new format gets every content rule for free. Each format
+also validates its own shape while it adapts, reporting S002 (schema) and S003
+(unknown key) problems with the JSON path of the offending element.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import ClassVar, NamedTuple
+
+
+class Turn(NamedTuple):
+    """One message of the normalised view."""
+
+    role: str | None  # None when the record's role is missing or not a string
+    text: str  # the message's text; "" when it has none
+    path: str  # JSON path of the message, e.g. "$.messages[2]"
+    nontext: bool  # carries something besides text: tool calls, images, audio
+
+
+class Problem(NamedTuple):
+    """A shape problem found while adapting a record (S002/S003)."""
+
+    code: str
+    message: str
+    json_path: str | None
+
+
+class Example:
+    """The normalised view of one record."""
+
+    __slots__ = ("format", "kind", "record", "turns", "_prompt", "_answer")
+
+    def __init__(self, format: str, kind: str, record: dict, turns: list[Turn]):
+        self.format = format  # format name, e.g. "openai-chat"
+        self.kind = kind  # "chat" (a conversation) or "completion" (prompt -> text)
+        self.record = record  # the parsed record, for format-specific rules
+        self.turns = turns
+        self._prompt: str | None = None
+        self._answer: str | None = None
+
+    def _split(self) -> None:
+        turns = self.turns
+        last = max((i for i, t in enumerate(turns) if t.role == "assistant"), default=None)
+        if last is None:
+            self._prompt = "\n".join(t.text for t in turns)
+            self._answer = ""
+        else:
+            self._prompt = "\n".join(t.text for t in turns[:last])
+            self._answer = turns[last].text
+
+    @property
+    def prompt(self) -> str:
+        """Text of every turn before the final assistant answer."""
+        if self._prompt is None:
+            self._split()
+        return self._prompt  # type: ignore[return-value]
+
+    @property
+    def answer(self) -> str:
+        """Text of the final assistant answer ("" if there is none)."""
+        if self._answer is None:
+            self._split()
+        return self._answer  # type: ignore[return-value]
+
+
+class Format:
+    """A training-data format: how to recognise a record and normalise it."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]  # human name, used in messages
+    kind: ClassVar[str] = "chat"
+    #: keys whose presence identifies the format (all must be present)
+    signature: ClassVar[frozenset[str]]
+    #: every top-level key the format accepts
+    keys: ClassVar[frozenset[str]]
+
+    def matches(self, record: dict) -> bool:
+        return self.signature.issubset(record.keys())
+
+    def adapt(self, record: dict, problems: list[Problem]) -> Example:
+        raise NotImplementedError
+
+    def unknown_keys(self, record: dict, problems: list[Problem], allowed: frozenset[str], where: str = "$") -> None:
+        """Report one S003 for the keys of ``record`` outside ``allowed``."""
+        if allowed.issuperset(record.keys()):
+            return
+        unknown = [key for key in record if key not in allowed]
+        problems.append(Problem("S003", unknown_keys_message(unknown, allowed, self.title), f"{where}.{unknown[0]}"))
+
+
+def unknown_keys_message(keys: list[str], allowed: frozenset[str], title: str) -> str:
+    """``Unknown key `x` for OpenAI chat; did you mean `y`?``, naming every key."""
+    hints = []
+    for key in keys:
+        close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
+        hints.append(f"`{key}` (did you mean `{close[0]}`?)" if close else f"`{key}`")
+    noun = "key" if len(keys) == 1 else "keys"
+    return f"Unknown {noun} {', '.join(hints)} for {title}"
+
+
+#: Every format known to jsonl-lint, by name. Profiles choose which they accept.
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: type[Format]) -> type[Format]:
+    FORMATS[fmt.name] = fmt()
+    return fmt
+
+
+from jsonl_lint.formats import openai  # noqa: E402,F401  (registers the OpenAI formats)
+from jsonl_lint.formats.hints import explain_unknown  # noqa: E402
+
+__all__ = ["Example", "Format", "FORMATS", "Problem", "Turn", "explain_unknown", "register"]

@@ -1,0 +1,45 @@
+"""Explain a record that matches none of the profile's formats (S001)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+# Key signatures of common formats; the first match wins, so specific ones come first.
+FOREIGN = (
+    (frozenset({"input", "preferred_output", "non_preferred_output"}), "an OpenAI DPO preference pair"),
+    (frozenset({"input", "preferred_completion", "non_preferred_completion"}), "an OpenAI DPO preference pair"),
+    (frozenset({"schemaVersion"}), "Amazon Bedrock conversation data"),
+    (frozenset({"contents"}), "Vertex AI Gemini `contents`"),
+    (frozenset({"conversations"}), "ShareGPT (`conversations` with `from`/`value`)"),
+    (frozenset({"prompt", "chosen", "rejected"}), "a TRL preference pair (`prompt`/`chosen`/`rejected`)"),
+    (frozenset({"chosen", "rejected"}), "Anthropic HH preference transcripts (`chosen`/`rejected`)"),
+    (frozenset({"instruction", "output"}), "Alpaca (`instruction`/`input`/`output`)"),
+    (frozenset({"prompt", "response"}), "`prompt`/`response` pairs; rename `response` to `completion`"),
+    (frozenset({"question", "answer"}), "`question`/`answer` pairs"),
+    (frozenset({"text"}), "completion-only `{\"text\"}` records (MLX, TRL)"),
+)
+
+
+def explain_unknown(record: dict, profile: str, accepted: Iterable[tuple[str, frozenset[str]]]) -> str:
+    """Message for a record that no accepted format matches.
+
+    ``accepted`` holds (title, signature keys) of the profile's formats.
+    """
+    accepted = list(accepted)
+    head = f"Not a format of profile `{profile}`"
+    keys = set(record)
+    for signature, what in FOREIGN:
+        if signature <= keys:
+            return f"{head}: it looks like {what}"
+    expected = sorted({key for _, signature in accepted for key in signature})
+    for key in sorted(keys):
+        close = difflib.get_close_matches(key, expected, n=1, cutoff=0.75)
+        if close and close[0] not in keys:
+            return f"{head}: top-level key `{key}`; did you mean `{close[0]}`?"
+    if not keys:
+        return f"{head}: the object is empty"
+    shown = ", ".join(f"`{k}`" for k in sorted(keys)[:6])
+    more = ", …" if len(keys) > 6 else ""
+    titles = " or ".join(title for title, _ in accepted)
+    return f"{head} (expected {titles}); its keys are {shown}{more}"

@@ -1,0 +1,192 @@
+"""Streaming JSONL reader: bytes in, parsed records out, F/J findings on the side.
+
+The reader is the only code that touches bytes. It iterates a buffered binary
+stream line by line (never the whole file), tracks line numbers, parses each
+line with orjson and reports byte-level (F) and JSON-level (J) problems through
+a callback, where the bytes are still at hand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import BinaryIO, Callable, Iterator
+
+import orjson
+
+BOM = b"\xef\xbb\xbf"
+SNIFF_BYTES = 1 << 16
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+MAGIC = (
+    (b"\x1f\x8b", "gzip-compressed data; decompress it first (`gunzip`)"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"PAR1", "a Parquet file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (LFS_POINTER, "a Git LFS pointer, not the data; run `git lfs pull` to fetch the real file"),
+)
+_WS_BEFORE_COLON = re.compile(rb'"\s+:')
+
+#: report(code, line, column, message, json_path, raw_line)
+Report = Callable[[str, "int | None", "int | None", str, "str | None", "bytes | None"], None]
+
+
+def sniff(head: bytes) -> str | None:
+    """Say what the file is when it is plainly not JSONL, from its first bytes."""
+    for magic, what in MAGIC:
+        if head.startswith(magic):
+            return what
+    if b"\x00" in head:
+        return "binary data (it contains NUL bytes)"
+    text = head[len(BOM) :] if head.startswith(BOM) else head
+    first = text.lstrip().split(b"\n", 1)[0].strip()
+    if first == b"[" or (first.startswith(b"[") and first.endswith(b",")):
+        return "a JSON array spread over several lines, not one object per line; convert it with `jq -c '.[]'`"
+    if first == b"{" or (first.startswith(b"{") and first.endswith((b",", b"{", b"["))):
+        return "pretty-printed JSON: one object spread over several lines; write one compact object per line"
+    return None
+
+
+def _count_keys(value: object) -> int:
+    """Number of object keys in a parsed JSON value (iterative: input may nest 1,000 deep)."""
+    count = 0
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            count += len(item)  # type: ignore[arg-type]
+            extend(item.values())  # type: ignore[union-attr]
+        elif kind is list:
+            extend(item)  # type: ignore[arg-type]
+    return count
+
+
+class _Pairs(list):
+    """An object as parsed by ``json`` with its key/value pairs, duplicates kept."""
+
+
+def duplicate_keys(raw: bytes) -> list[tuple[str, str]]:
+    """Return ``(json_path, key)`` for each repeated key in one JSON line."""
+    try:
+        tree = json.loads(raw, object_pairs_hook=_Pairs)
+    except (ValueError, RecursionError):
+        return []
+    found = []
+    stack: list[tuple[object, str]] = [(tree, "$")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, _Pairs):
+            seen = set()
+            for key, child in item:
+                if key in seen:
+                    found.append((path, key))
+                seen.add(key)
+                stack.append((child, f"{path}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(item))
+    found.sort()
+    return found
+
+
+class Reader:
+    """Iterate ``(line_number, raw_line, record)`` over a binary stream.
+
+    After iteration, ``lines``, ``blank``, ``records``, ``size`` and
+    ``not_jsonl`` describe what was read.
+    """
+
+    def __init__(self, stream: BinaryIO, report: Report, *, check_duplicate_keys: bool = True):
+        self.stream = stream
+        self.report = report
+        self.check_duplicate_keys = check_duplicate_keys
+        self.lines = 0
+        self.records = 0
+        self.blank = 0
+        self.size = 0
+        self.not_jsonl = False
+
+    def __iter__(self) -> Iterator[tuple[int, bytes, dict]]:
+        stream, report = self.stream, self.report
+        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
+        what = sniff(head)
+        if what is not None:
+            self.not_jsonl = True
+            report("F006", 1, None, f"Not a JSONL file: {what}", None, None)
+            return
+        loads, decode_error = orjson.loads, orjson.JSONDecodeError
+        check_keys = self.check_duplicate_keys
+        lineno = size = crlf = records = 0
+        first_crlf = None
+        raw = b""
+        for raw in stream:
+            lineno += 1
+            size += len(raw)
+            if raw.endswith(b"\r\n"):
+                crlf += 1
+                if first_crlf is None:
+                    first_crlf = lineno
+            if lineno == 1 and raw.startswith(BOM):
+                report("F002", 1, 1, "File starts with a UTF-8 byte-order mark (BOM)", None, None)
+                raw = raw[len(BOM) :]
+            try:
+                value = loads(raw)
+            except decode_error as exc:
+                value = self._recover(lineno, raw, exc)
+                if value is None:
+                    continue
+            if type(value) is not dict:
+                if lineno == 1 and type(value) is list and value and all(type(v) is dict for v in value):
+                    self.not_jsonl = True
+                    report("F006", 1, None, "Not a JSONL file: a JSON array of objects on one line; "
+                           "write one object per line (`jq -c '.[]'`)", None, None)
+                    return
+                report("J002", lineno, 1, f"Line is a JSON {_json_type(value)}, not an object", None, raw)
+                continue
+            if check_keys and (
+                raw.count(b'":') != _count_keys(value) or (b'" ' in raw and _WS_BEFORE_COLON.search(raw))
+            ):
+                for path, key in duplicate_keys(raw):
+                    report("J003", lineno, None, f"Key `{key}` appears more than once in the object at {path}; "
+                           "parsers keep only the last", f"{path}.{key}", raw)
+            records += 1
+            self.records = records
+            yield lineno, raw, value
+        self.lines, self.size = lineno, size
+        if crlf:
+            lf = lineno - crlf - (0 if raw.endswith(b"\n") else 1)
+            if lf:
+                message = f"Mixed line endings: {crlf} CRLF and {lf} LF lines"
+            else:
+                message = f"CRLF line endings ({crlf} lines); use LF"
+            report("F003", first_crlf, None, message, None, None)
+        if lineno and not raw.endswith(b"\n") and raw.strip():
+            report("F005", lineno, None, "No newline at end of file", None, None)
+
+    def _recover(self, lineno: int, raw: bytes, exc: orjson.JSONDecodeError) -> object | None:
+        """Report a line orjson rejected; return its value if only its encoding was bad."""
+        if not raw.strip():
+            self.report("F004", lineno, None, "Blank line", None, None)
+            self.blank += 1
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            self.report("F001", lineno, bad.start + 1, f"Invalid UTF-8 byte 0x{raw[bad.start]:02x} at byte {bad.start + 1}",
+                        None, raw)
+            text = raw.decode("utf-8", errors="replace")
+            try:
+                value = orjson.loads(text)
+            except orjson.JSONDecodeError as again:
+                exc = again
+            else:
+                return value
+        column = min(exc.pos, len(text)) + 1
+        self.report("J001", lineno, column, f"Invalid JSON: {exc.msg}", None, raw)
+        return None
+
+
+def _json_type(value: object) -> str:
+    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), "null"
+    )

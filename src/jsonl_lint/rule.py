@@ -1,0 +1,104 @@
+"""The rule interface, shared by built-in rules and plugins.
+
+A rule is a small class: code, name, default severity, summary and options.
+
+* :class:`PipelineRule` - found where the evidence is: the reader (bytes and
+  JSON, F/J rules) or the format adapter (S rules). Declared here so that they
+  are selected, documented and reported like every other rule.
+* :class:`RecordRule` - a pure function of one normalised example.
+* :class:`DatasetRule` - ``map`` turns each example into a small summary (a few
+  hundred bytes at most, never the record); ``reduce`` turns the summaries of a
+  whole run into diagnostics. The engine may run ``map`` in other processes, so
+  summaries must be picklable and rules must not keep per-record state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator, NamedTuple
+
+from jsonl_lint.diagnostics import Diagnostic, Location, Severity
+
+if TYPE_CHECKING:
+    from jsonl_lint.formats import Example
+    from jsonl_lint.sources import Source
+
+CODE_RE = re.compile(r"^[A-Z]{1,3}[0-9]{3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule option, settable as ``name = value`` in the config."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+
+    def coerce(self, value: Any) -> Any:
+        """Return ``value`` checked against the option's type, or raise ValueError."""
+        if self.type is float and type(value) is int:
+            return float(value)
+        if type(value) is not self.type:
+            raise ValueError(f"`{self.name}` must be {self.type.__name__}, got {value!r}")
+        if self.type in (int, float) and value < 0:
+            raise ValueError(f"`{self.name}` must not be negative, got {value!r}")
+        return value
+
+
+class Finding(NamedTuple):
+    """What a record rule reports; the engine adds file, line and rule."""
+
+    message: str
+    json_path: str | None = None
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: Severity  # default; a profile may override it per instance
+    summary: ClassVar[str]
+    options: ClassVar[tuple[Option, ...]] = ()
+    #: example kinds ("chat", "completion") the rule applies to; None means all
+    kinds: ClassVar[frozenset[str] | None] = None
+    #: format names (e.g. "openai-chat") the rule applies to; None means all
+    formats: ClassVar[frozenset[str] | None] = None
+    #: report identical findings (same message) in one file once, at the first
+    #: line, with a count: a file wholly in another format is one finding, not 10,000
+    collapse: ClassVar[bool] = False
+
+    def __init__(self, settings: dict[str, Any] | None = None, severity: Severity | None = None):
+        self.settings = {opt.name: opt.default for opt in self.options}
+        self.settings.update(settings or {})
+        if severity is not None:
+            self.severity = severity
+
+    def __repr__(self) -> str:
+        return f"<{self.code} {self.name}>"
+
+
+class PipelineRule(Rule):
+    """Found by the reader or the format adapters; nothing to run."""
+
+
+class RecordRule(Rule):
+    def check(self, example: "Example") -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class DatasetRule(Rule):
+    def map(self, example: "Example") -> Any:
+        """Return a small picklable summary of ``example``, or None to skip it."""
+        return None
+
+    def reduce(self, items: list[tuple[Location, Any]], sources: list["Source"]) -> Iterator[Diagnostic]:
+        """Turn ``(location, summary)`` pairs of the whole run into diagnostics.
+
+        ``sources`` describes every linted file: path, split role and record count.
+        """
+        raise NotImplementedError
+
+    def diagnostic(self, location: Location, message: str, **extra: Any) -> Diagnostic:
+        return Diagnostic(location.path, location.line, self.code, self.name, self.severity, message, **extra)

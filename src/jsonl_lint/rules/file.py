@@ -1,0 +1,51 @@
+"""F rules: the file as bytes. Found by the reader and the engine."""
+
+from jsonl_lint.diagnostics import Severity
+from jsonl_lint.plugins import hookimpl
+from jsonl_lint.rule import Option, PipelineRule
+
+
+class InvalidUtf8(PipelineRule):
+    code, name, severity = "F001", "invalid-utf8", Severity.ERROR
+    summary = "A line is not valid UTF-8"
+
+
+class ByteOrderMark(PipelineRule):
+    code, name, severity = "F002", "byte-order-mark", Severity.ERROR
+    summary = "The file starts with a UTF-8 byte-order mark"
+
+
+class CrlfLineEnding(PipelineRule):
+    code, name, severity = "F003", "crlf-line-ending", Severity.WARNING
+    summary = "CRLF or mixed line endings"
+
+
+class BlankLine(PipelineRule):
+    code, name, severity = "F004", "blank-line", Severity.WARNING
+    summary = "An empty or whitespace-only line"
+
+
+class MissingFinalNewline(PipelineRule):
+    code, name, severity = "F005", "missing-final-newline", Severity.INFO
+    summary = "The last line has no trailing newline"
+
+
+class NotJsonl(PipelineRule):
+    code, name, severity = "F006", "not-jsonl", Severity.ERROR
+    summary = "The file is not JSONL (JSON array, pretty-printed JSON, LFS pointer, binary)"
+
+
+class FileTooLarge(PipelineRule):
+    code, name, severity = "F007", "file-too-large", Severity.ERROR
+    summary = "The file is larger than the profile allows"
+    options = (Option("max-file-size-mb", int, 512, "Largest accepted file, in MB (10^6 bytes)"),)
+
+
+class EmptyFile(PipelineRule):
+    code, name, severity = "F008", "empty-file", Severity.WARNING
+    summary = "The file holds no records"
+
+
+@hookimpl
+def register_rules():
+    return [InvalidUtf8, ByteOrderMark, CrlfLineEnding, BlankLine, MissingFinalNewline, NotJsonl, FileTooLarge, EmptyFile]

@@ -1,0 +1,107 @@
+"""Turn command-line paths into the files to lint, each with its split role."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+STDIN = "-"
+
+#: Words in a file or folder name that mark its split, accents folded.
+SPLIT_WORDS = {
+    "train": "train", "training": "train", "treino": "train", "entrenamiento": "train",
+    "validation": "validation", "valid": "validation", "val": "validation", "dev": "validation",
+    "validacao": "validation", "validacion": "validation",
+    "test": "test", "teste": "test", "eval": "test", "prueba": "test", "testing": "test",
+}  # fmt: skip
+HELD_OUT = frozenset({"validation", "test"})
+_WORD = re.compile(r"[a-z]+")
+
+
+def split_role(path: str) -> str | None:
+    """``train``, ``validation``, ``test`` or None, from the file's name or else its folder's."""
+    if path == STDIN:
+        return None
+    parts = os.path.normpath(path).split(os.sep)
+    stem = parts[-1].split(".", 1)[0]
+    for name in [stem, *parts[-2:-1]]:
+        folded = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+        for word in _WORD.findall(folded):
+            if word in SPLIT_WORDS:
+                return SPLIT_WORDS[word]
+    return None
+
+
+@dataclass
+class Source:
+    """One input: a file, or standard input (path ``-``)."""
+
+    path: str
+    split: str | None = None
+    records: int = 0
+    size: int = 0
+    formats: Counter = field(default_factory=Counter)
+
+    @property
+    def held_out(self) -> bool:
+        return self.split in HELD_OUT
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path == STDIN
+
+
+def display_path(path: str) -> str:
+    """The path as shown in reports: relative to the current folder when inside it."""
+    if path == STDIN:
+        return path
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, os.getcwd())
+    shown = absolute if relative.startswith(os.pardir) else relative
+    return shown.replace(os.sep, "/")
+
+
+def path_matches(path: str, patterns: list[str]) -> bool:
+    """True when ``path`` (as displayed) matches a glob; a glob without ``/`` matches any component."""
+    parts = path.split("/")
+    for pattern in patterns:
+        if "/" in pattern.strip("/"):
+            if fnmatch.fnmatch(path, pattern.strip("/")):
+                return True
+        elif any(fnmatch.fnmatch(part, pattern.strip("/")) for part in parts):
+            return True
+    return False
+
+
+def discover(paths: list[str], exclude: list[str] | None = None) -> tuple[list[Source], list[str]]:
+    """Expand ``paths`` into sources (folders recursively for *.jsonl / *.ndjson, gzipped too).
+
+    Returns the sources in a stable order and one-line errors for paths that do
+    not exist. Files named explicitly are linted whatever their extension.
+    """
+    exclude = exclude or []
+    sources: dict[str, Source] = {}
+    errors = []
+    for given in paths:
+        if given == STDIN:
+            sources.setdefault(STDIN, Source(STDIN))
+        elif os.path.isdir(given):
+            found = []
+            for root, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not path_matches(display_path(os.path.join(root, d)), exclude))
+                found.extend(os.path.join(root, f) for f in files if f.lower().endswith(EXTENSIONS))
+            for path in sorted(found):
+                shown = display_path(path)
+                if not path_matches(shown, exclude):
+                    sources.setdefault(shown, Source(shown, split_role(shown)))
+        elif os.path.exists(given):
+            shown = display_path(given)
+            sources.setdefault(shown, Source(shown, split_role(shown)))
+        else:
+            errors.append(f"{given}: No such file or directory")
+    return list(sources.values()), errors
