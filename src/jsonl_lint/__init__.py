@@ -9,14 +9,14 @@ Python API::
         print(d.path, d.line, d.code, d.message)
 """
 
-from jsonl_lint.config import ConfigError, Settings
+__version__ = "0.1.0"
+
+from jsonl_lint.config import ConfigError, Settings  # noqa: E402
 from jsonl_lint.diagnostics import Diagnostic, Location, Severity
 from jsonl_lint.engine import Result, lint
 from jsonl_lint.formats import Example, Turn
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import DatasetRule, Finding, Option, RecordRule, Rule
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ConfigError", "DatasetRule", "Diagnostic", "Example", "Finding", "Location", "Option", "RecordRule",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+SNIPPET_CHARS = 160
 
 
 class Severity(enum.IntEnum):
@@ -24,8 +27,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {value!r} (expected error, warning or info)") from None
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A place in a file: ``line`` is 1-based, ``None`` for the file as a whole."""
 
     path: str
@@ -76,3 +78,17 @@ class Diagnostic:
             "message": self.message,
             "related": [loc.to_dict() for loc in self.related],
         }
+
+
+def snippet(text: str, column: int | None) -> tuple[str, int]:
+    """A window of at most SNIPPET_CHARS around ``column`` and the caret's place in it."""
+    text = text.rstrip("\r\n")
+    offset = (column or 1) - 1
+    start = max(0, min(offset - SNIPPET_CHARS // 3, len(text) - SNIPPET_CHARS))
+    window = text[start : start + SNIPPET_CHARS]
+    caret = offset - start
+    if start:
+        window, caret = "…" + window, caret + 1
+    if start + SNIPPET_CHARS < len(text):
+        window += "…"
+    return window, caret

@@ -17,17 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Iterator
 
 from jsonl_lint.config import Resolved, Settings, resolve
-from jsonl_lint.diagnostics import Diagnostic, Location
+from jsonl_lint.diagnostics import Diagnostic, Location, snippet
 from jsonl_lint.formats import FORMATS, Problem, explain_unknown
 from jsonl_lint.locate import locate
 from jsonl_lint.reader import Reader
-from jsonl_lint.rule import DatasetRule, RecordRule, Rule
+from jsonl_lint.rule import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule
 from jsonl_lint.sources import Source, discover
 from jsonl_lint.text import stable_hash
 
 READ_BUFFER = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
-SNIPPET_CHARS = 160
+#: Distinct role sequences whose role-rule findings are remembered.
+MEMO_LIMIT = 10_000
 
 
 @dataclass
@@ -53,20 +54,6 @@ def _open(source: Source) -> Iterator[BinaryIO]:
                 yield unzipped  # type: ignore[misc]
         else:
             yield stream
-
-
-def _snippet(text: str, column: int | None) -> tuple[str, int]:
-    """A window of at most SNIPPET_CHARS around ``column`` and the caret's place in it."""
-    text = text.rstrip("\r\n")
-    offset = (column or 1) - 1
-    start = max(0, min(offset - SNIPPET_CHARS // 3, len(text) - SNIPPET_CHARS))
-    window = text[start : start + SNIPPET_CHARS]
-    caret = offset - start
-    if start:
-        window, caret = "…" + window, caret + 1
-    if start + SNIPPET_CHARS < len(text):
-        window += "…"
-    return window, caret
 
 
 class Linter:
@@ -123,7 +110,7 @@ class Linter:
                 if column is None and json_path is not None:
                     offset = locate(text, json_path)
                     diagnostic.column = None if offset is None else offset + 1
-                diagnostic.snippet = _snippet(text, diagnostic.column)
+                diagnostic.snippet = snippet(text, diagnostic.column)
                 diagnostic.fingerprint = f"{code}:{stable_hash(raw):016x}:{json_path or ''}"
             out.append(diagnostic)
 
@@ -143,27 +130,51 @@ class Linter:
         out[start:] = _collapse(out[start:], rules)
 
     def _lint_records(self, index, source, reader, report, ignored, summaries) -> None:
-        formats, accepted, profile = self.formats, self.accepted, self.resolved.profile.name
-        rules_for = {name: [r for r in rs if r.code not in ignored] for name, rs in self.rules_for.items()}
-        mappers = [(r, summaries[r.code]) for r in self.dataset_rules if r.code not in ignored]
-        counts = source.formats
+        accepted, profile = self.accepted, self.resolved.profile.name
+        plans = []  # (signature, format, role rules, other record rules) per accepted format
+        for fmt in self.formats:
+            rules = [r for r in self.rules_for[fmt.name] if r.code not in ignored]
+            roles = [r for r in rules if isinstance(r, RoleRule)]
+            plans.append((fmt.signature, fmt, roles, [r for r in rules if not isinstance(r, RoleRule)]))
+        mappers = [(r.map, summaries[r.code]) for r in self.dataset_rules if r.code not in ignored]
+        memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
+        counts, first_lines = source.formats, source.first_lines
+        problems: list[Problem] = []
         for lineno, raw, record in reader:
-            for fmt in formats:
-                if fmt.matches(record):
+            keys = record.keys()
+            for signature, fmt, role_rules, checks in plans:
+                if signature <= keys:
                     break
             else:
                 report("S001", lineno, None, explain_unknown(record, profile, accepted), "$", raw)
                 continue
-            problems: list[Problem] = []
             example = fmt.adapt(record, problems)
-            for problem in problems:
-                report(problem.code, lineno, None, problem.message, problem.json_path, raw)
-            counts[fmt.name] += 1
-            for rule in rules_for[fmt.name]:
+            if problems:
+                for problem in problems:
+                    report(problem.code, lineno, None, problem.message, problem.json_path, raw)
+                problems.clear()
+            name = fmt.name
+            if name in counts:
+                counts[name] += 1
+            else:
+                counts[name] = 1
+                first_lines[name] = lineno
+            if role_rules:
+                turns = example.turns
+                key = (name, *[turn.role for turn in turns])
+                found = memo.get(key)
+                if found is None:
+                    found = [(rule, f) for rule in role_rules for f in rule.check_roles(key[1:])]
+                    if len(memo) < MEMO_LIMIT:
+                        memo[key] = found
+                for rule, f in found:
+                    path = example.turns_path if f.index is None else turns[f.index].path + f.field
+                    report(rule.code, lineno, None, f.message, path, raw)
+            for rule in checks:
                 for finding in rule.check(example):
                     report(rule.code, lineno, None, finding.message, finding.json_path, raw)
-            for rule, items in mappers:
-                summary = rule.map(example)
+            for map_, items in mappers:
+                summary = map_(example)
                 if summary is not None:
                     items.append((index, lineno, summary))
         source.records = reader.records

@@ -88,6 +88,31 @@ class RecordRule(Rule):
         raise NotImplementedError
 
 
+class RoleFinding(NamedTuple):
+    """What a :class:`RoleRule` reports: a turn (by index) or, with None, the conversation."""
+
+    index: int | None
+    message: str
+    field: str = ""  # appended to the turn's JSON path, e.g. ".role"
+
+
+class RoleRule(RecordRule):
+    """A record rule that reads nothing but the sequence of roles.
+
+    Real datasets repeat a handful of role sequences, so the engine runs
+    ``check_roles`` once per distinct sequence and reuses the findings.
+    """
+
+    def check_roles(self, roles: tuple[str | None, ...]) -> Iterable[RoleFinding]:
+        raise NotImplementedError
+
+    def check(self, example: "Example") -> Iterator[Finding]:
+        turns = example.turns
+        for found in self.check_roles(tuple([turn.role for turn in turns])):
+            path = example.turns_path if found.index is None else turns[found.index].path + found.field
+            yield Finding(found.message, path)
+
+
 class DatasetRule(Rule):
     def map(self, example: "Example") -> Any:
         """Return a small picklable summary of ``example``, or None to skip it."""

@@ -45,7 +45,8 @@ class Source:
     split: str | None = None
     records: int = 0
     size: int = 0
-    formats: Counter = field(default_factory=Counter)
+    formats: Counter = field(default_factory=Counter)  # records per format name
+    first_lines: dict[str, int] = field(default_factory=dict)  # first line of each format
 
     @property
     def held_out(self) -> bool:

@@ -32,13 +32,14 @@ class Problem(NamedTuple):
 class Example:
     """The normalised view of one record."""
 
-    __slots__ = ("format", "kind", "record", "turns", "_prompt", "_answer")
+    __slots__ = ("format", "kind", "record", "turns", "turns_path", "_prompt", "_answer")
 
-    def __init__(self, format: str, kind: str, record: dict, turns: list[Turn]):
+    def __init__(self, format: str, kind: str, record: dict, turns: list[Turn], turns_path: str = "$"):
         self.format = format  # format name, e.g. "openai-chat"
         self.kind = kind  # "chat" (a conversation) or "completion" (prompt -> text)
         self.record = record  # the parsed record, for format-specific rules
         self.turns = turns
+        self.turns_path = turns_path  # JSON path of the conversation, e.g. "$.messages"
         self._prompt: str | None = None
         self._answer: str | None = None
 
@@ -77,9 +78,6 @@ class Format:
     signature: ClassVar[frozenset[str]]
     #: every top-level key the format accepts
     keys: ClassVar[frozenset[str]]
-
-    def matches(self, record: dict) -> bool:
-        return self.signature.issubset(record.keys())
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
         raise NotImplementedError

@@ -11,6 +11,9 @@ from jsonl_lint.formats import Example, Format, Problem, Turn, register
 
 MESSAGE_KEYS = frozenset({"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"})
 PART_TEXT_FIELD = {"text": "text", "refusal": "refusal"}
+#: JSON paths of the first messages, built once: paths are made for every message of every record.
+MESSAGE_PATHS = tuple(f"$.messages[{i}]" for i in range(256))
+_new_turn = tuple.__new__
 MEDIA_PARTS = frozenset({"image_url", "input_audio", "file"})
 
 
@@ -100,14 +103,20 @@ class OpenAIChat(Format):
         turns: list[Turn] = []
         if type(messages) is not list or not messages:
             problems.append(Problem("S002", "`messages` must be a non-empty array of messages", "$.messages"))
-            return Example(self.name, self.kind, record, turns)
+            return Example(self.name, self.kind, record, turns, "$.messages")
         for i, message in enumerate(messages):
-            path = f"$.messages[{i}]"
+            path = MESSAGE_PATHS[i] if i < 256 else f"$.messages[{i}]"
+            # Fast path for the common shape, exactly {"role": str, "content": str}.
+            if type(message) is dict and len(message) == 2:
+                role, content = message.get("role"), message.get("content")
+                if type(role) is str and type(content) is str:
+                    turns.append(_new_turn(Turn, (role, content, path, False)))
+                    continue
             if type(message) is not dict:
                 problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
                 continue
             turns.append(self._turn(message, path, problems))
-        return Example(self.name, self.kind, record, turns)
+        return Example(self.name, self.kind, record, turns, "$.messages")
 
     def _turn(self, message: dict, path: str, problems: list[Problem]) -> Turn:
         if not MESSAGE_KEYS.issuperset(message.keys()):

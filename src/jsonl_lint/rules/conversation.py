@@ -6,7 +6,7 @@ import orjson
 
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import Finding, RecordRule
+from jsonl_lint.rule import Finding, RecordRule, RoleFinding, RoleRule
 
 ROLES = ("system", "user", "assistant", "tool", "function")
 ROLE_HINTS = {
@@ -20,65 +20,80 @@ class ChatRule(RecordRule):
     kinds = CHAT
 
 
-class UnknownRole(ChatRule):
+class ChatRoleRule(RoleRule):
+    kinds = CHAT
+
+
+class UnknownRole(ChatRoleRule):
     code, name, severity = "C001", "unknown-role", Severity.ERROR
     summary = "A role outside the profile's roles"
 
-    def check(self, example):
-        for turn in example.turns:
-            role = turn.role
+    def check_roles(self, roles):
+        for i, role in enumerate(roles):
             if role is not None and role not in ROLES:
                 hint = ROLE_HINTS.get(role.lower()) or (role.lower() if role.lower() in ROLES else None)
                 tip = f"; use `{hint}`" if hint else f"; expected one of {', '.join(ROLES)}"
-                yield Finding(f"Unknown role {role!r}{tip}", f"{turn.path}.role")
+                yield RoleFinding(i, f"Unknown role {role!r}{tip}", ".role")
 
 
-class MissingAssistant(ChatRule):
+class MissingAssistant(ChatRoleRule):
     code, name, severity = "C002", "missing-assistant", Severity.ERROR
     summary = "The conversation has no assistant message"
 
-    def check(self, example):
-        if example.turns and not any(turn.role == "assistant" for turn in example.turns):
-            yield Finding("Conversation has no assistant message, so there is nothing to train on", "$.messages")
+    def check_roles(self, roles):
+        if roles and "assistant" not in roles:
+            yield RoleFinding(None, "Conversation has no assistant message, so there is nothing to train on")
 
 
-class MisplacedSystem(ChatRule):
+class MisplacedSystem(ChatRoleRule):
     code, name, severity = "C003", "misplaced-system", Severity.ERROR
     summary = "A system message that is not first, or more than one"
 
-    def check(self, example):
+    def check_roles(self, roles):
         seen = False
-        for i, turn in enumerate(example.turns):
-            if turn.role == "system":
+        for i, role in enumerate(roles):
+            if role == "system":
                 if seen:
-                    yield Finding("More than one system message", turn.path)
+                    yield RoleFinding(i, "More than one system message")
                 elif i:
-                    yield Finding("System message is not the first message", turn.path)
+                    yield RoleFinding(i, "System message is not the first message")
                 seen = True
 
 
-class ConsecutiveRoles(ChatRule):
+class ConsecutiveRoles(ChatRoleRule):
     code, name, severity = "C004", "consecutive-roles", Severity.WARNING
     summary = "Two messages in a row with the same role"
 
-    def check(self, example):
-        turns = example.turns
-        for previous, turn in zip(turns, turns[1:]):
+    def check_roles(self, roles):
+        for i in range(1, len(roles)):
+            role = roles[i]
             # Several tool results may follow one assistant turn (parallel tool calls).
-            if turn.role == previous.role and turn.role not in ("tool", "function", None):
-                yield Finding(f"Two consecutive `{turn.role}` messages", turn.path)
+            if role == roles[i - 1] and role not in ("tool", "function", None):
+                yield RoleFinding(i, f"Two consecutive `{role}` messages")
 
 
-class BadLastRole(ChatRule):
+class BadLastRole(ChatRoleRule):
     code, name, severity = "C005", "bad-last-role", Severity.ERROR
     summary = "The last message is not the assistant's"
 
-    def check(self, example):
-        turns = example.turns
+    def check_roles(self, roles):
         # Without any assistant message C002 reports the real problem.
-        if turns and turns[-1].role != "assistant" and any(t.role == "assistant" for t in turns):
-            yield Finding(f"Last message is from `{turns[-1].role}`, not the assistant; it is not trained on",
-                          turns[-1].path)
+        if roles and roles[-1] != "assistant" and "assistant" in roles:
+            yield RoleFinding(len(roles) - 1, f"Last message is from `{roles[-1]}`, not the assistant; it is not trained on")
+
+
+class BadFirstRole(ChatRoleRule):
+    code, name, severity = "C007", "bad-first-role", Severity.WARNING
+    summary = "The first non-system message is not the user's"
+
+    def check_roles(self, roles):
+        first = next((i for i, role in enumerate(roles) if role != "system"), None)
+        if first is None or roles[first] == "user":
+            return
+        if "user" not in roles:
+            yield RoleFinding(first, f"Conversation has no user message; it starts with `{roles[first]}`")
+        else:
+            yield RoleFinding(first, f"First message after the system prompt is from `{roles[first]}`, not the user")
 
 
 class EmptyContent(RecordRule):
@@ -102,13 +117,9 @@ class InvalidWeight(ChatRule):
     formats = frozenset({"openai-chat"})
 
     def check(self, example):
-        record = example.record
-        if "weight" in record:
+        if "weight" in example.record:
             yield Finding("`weight` is set on the example; put it on assistant messages", "$.weight")
-        for turn, message in zip(example.turns, _messages(record)):
-            if "weight" not in message:
-                continue
-            weight = message["weight"]
+        for turn, weight in _weights(example):
             if type(weight) is not int or weight not in (0, 1):
                 yield Finding(f"`weight` must be the integer 0 or 1, not {_show(weight)}", f"{turn.path}.weight")
             if turn.role != "assistant":
@@ -122,28 +133,21 @@ class NothingToTrain(ChatRule):
     formats = frozenset({"openai-chat"})
 
     def check(self, example):
-        weights = [m.get("weight", 1) for t, m in zip(example.turns, _messages(example.record)) if t.role == "assistant"]
-        if weights and all(type(w) is int and w == 0 for w in weights):
+        weights = dict(_weights(example))
+        assistants = [weights.get(turn, 1) for turn in example.turns if turn.role == "assistant"]
+        if weights and assistants and all(type(w) is int and w == 0 for w in assistants):
             yield Finding("Every assistant message has `weight: 0`; the example trains nothing", "$.messages")
 
 
-class BadFirstRole(ChatRule):
-    code, name, severity = "C007", "bad-first-role", Severity.WARNING
-    summary = "The first non-system message is not the user's"
-
-    def check(self, example):
-        first = next((t for t in example.turns if t.role != "system"), None)
-        if first is None or first.role == "user":
-            return
-        if not any(t.role == "user" for t in example.turns):
-            yield Finding(f"Conversation has no user message; it starts with `{first.role}`", first.path)
-        else:
-            yield Finding(f"First message after the system prompt is from `{first.role}`, not the user", first.path)
-
-
-def _messages(record: dict) -> list[dict]:
-    """The record's message objects, aligned with the turns the adapter built from them."""
-    return [m for m in record["messages"] if type(m) is dict]
+def _weights(example) -> list:
+    """(turn, weight) for each message that sets a weight; [] for most records, quickly."""
+    for message in example.record["messages"]:
+        if type(message) is dict and "weight" in message:
+            break
+    else:
+        return []
+    messages = [m for m in example.record["messages"] if type(m) is dict]  # the turns were built from these
+    return [(turn, m["weight"]) for turn, m in zip(example.turns, messages) if "weight" in m]
 
 
 def _show(value: object) -> str:

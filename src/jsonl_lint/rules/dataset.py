@@ -66,7 +66,7 @@ class DuplicateExample(DatasetRule):
             where = f"line {original.line}" if original.path == location.path else f"{original.path}:{original.line}"
             yield self.diagnostic(
                 location,
-                f"Duplicate of the example at {where} (after whitespace normalisation)",
+                f"Duplicate of the example at {where} (ignoring whitespace)",
                 related=(original,),
                 fingerprint=f"{self.code}:{key:016x}:{seen[pool]}",
             )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-
-from jsonl_lint.diagnostics import Severity
+from jsonl_lint.diagnostics import Location, Severity
 from jsonl_lint.formats import FORMATS
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import DatasetRule, PipelineRule
@@ -31,25 +29,17 @@ class MixedFormats(DatasetRule):
     code, name, severity = "S004", "mixed-formats", Severity.ERROR
     summary = "Records of different formats in one file"
 
-    def map(self, example):
-        return example.format
-
     def reduce(self, items, sources):
-        counts: dict[str, Counter] = defaultdict(Counter)
-        first: dict[tuple[str, str], object] = {}
-        for location, fmt in items:
-            counts[location.path][fmt] += 1
-            first.setdefault((location.path, fmt), location)
-        for path, formats in counts.items():
-            if len(formats) < 2:
+        for source in sources:
+            if len(source.formats) < 2:
                 continue
-            (main, main_count), *minority = formats.most_common()
+            (main, main_count), *minority = source.formats.most_common()
             for fmt, count in minority:
                 yield self.diagnostic(
-                    first[path, fmt],
+                    Location(source.path, source.first_lines[fmt]),
                     f"File mixes formats: {count} {FORMATS[fmt].title} record(s), the first here, "
                     f"among {main_count} {FORMATS[main].title} records",
-                    fingerprint=f"{self.code}:{path}:{fmt}",
+                    fingerprint=f"{self.code}:{source.path}:{fmt}",
                 )
 
 

@@ -1,0 +1,96 @@
+"""Throughput of jsonl-lint's core rules beside a bare ``orjson.loads`` loop.
+
+    python bench/bench_core.py [N]            # default N = 100,000 examples
+
+Generates N OpenAI chat examples (system + 1-4 user/assistant exchanges,
+about 2 KB each as in DECISIONS.md's measurements, a few defects mixed in) in a temporary file, then times, in
+one run and on the same file:
+
+* ``orjson``: ``for line in open(path, "rb"): orjson.loads(line)``, the floor;
+* ``jsonl-lint``: the whole lint through the Python API (read, parse, adapt,
+  every default rule including duplicate detection), without reporting.
+
+Prints microseconds per record, MB/s and the ratio. Best of 3 runs each.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+
+import orjson
+
+from jsonl_lint import Settings, lint
+
+WORDS = (
+    "the model should answer questions about data quality in fine tuning sets with care and "
+    "precision while keeping every reply short clear and friendly to the user who asked it"
+).split()
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def example(rng: random.Random) -> dict:
+    messages = [{"role": "system", "content": "You are a helpful assistant for dataset questions."}]
+    for _ in range(rng.randint(1, 4)):
+        messages.append({"role": "user", "content": sentence(rng, rng.randint(8, 60))})
+        messages.append({"role": "assistant", "content": " ".join(sentence(rng, 14) for _ in range(rng.randint(2, 9)))})
+    roll = rng.random()
+    if roll < 0.01:
+        messages.pop()  # ends on a user message
+    elif roll < 0.02:
+        messages[1]["weight"] = 1  # weight on a user message
+    return {"messages": messages}
+
+
+def generate(path: str, n: int, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    with open(path, "wb") as out:
+        previous = b""
+        for i in range(n):
+            line = orjson.dumps(example(rng)) + b"\n"
+            if i % 500 == 499:
+                line = previous  # an exact duplicate now and then
+            out.write(line)
+            previous = line
+
+
+def best_of(runs: int, fn) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bare_loop(path: str) -> None:
+    loads = orjson.loads
+    with open(path, "rb") as stream:
+        for line in stream:
+            loads(line)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "train.jsonl")
+        generate(path, n)
+        size = os.path.getsize(path)
+        findings = []
+        bare = best_of(3, lambda: bare_loop(path))
+        full = best_of(3, lambda: findings.append(len(lint([path], Settings()).diagnostics)))
+    print(f"{n:,} examples, {size / 1e6:.1f} MB, {size / n:,.0f} bytes per example, {findings[-1]:,} findings")
+    print(f"{'':<12}{'µs/record':>10}{'MB/s':>9}")
+    for name, seconds in (("orjson loop", bare), ("jsonl-lint", full)):
+        print(f"{name:<12}{seconds / n * 1e6:>10.2f}{size / seconds / 1e6:>9.1f}")
+    print(f"ratio: jsonl-lint takes {full / bare:.2f}x the bare orjson loop (target: at most 3x)")
+
+
+if __name__ == "__main__":
+    main()

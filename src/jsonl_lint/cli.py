@@ -1,0 +1,247 @@
+"""Command line: ``jsonl-lint [check] PATHS``, ``jsonl-lint rule CODE``, ``jsonl-lint rules``.
+
+Exit codes: 0 no findings at or above ``--fail-on``; 1 findings; 2 usage,
+configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from contextlib import contextmanager
+from typing import Iterator, TextIO
+
+import orjson
+
+from jsonl_lint import __version__, docs, profiles
+from jsonl_lint.config import ConfigError, Settings, check_profile, closest, find_config, parse_inline, resolve
+from jsonl_lint.diagnostics import Severity
+from jsonl_lint.engine import Linter, Result
+from jsonl_lint.plugins import PluginError, registry
+from jsonl_lint.reporters import REPORTERS
+from jsonl_lint.reporters.text import Style, statistics, summary
+from jsonl_lint.sources import discover
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COMMANDS = ("check", "rule", "rules")
+
+
+class UsageError(Exception):
+    """A bad command line (exit code 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print usage and exit itself
+        raise UsageError(message)
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def check_parser() -> argparse.ArgumentParser:
+    p = Parser(
+        prog="jsonl-lint",
+        description="Lint JSONL fine-tuning datasets. Other commands: `jsonl-lint rule CODE`, `jsonl-lint rules`.",
+    )
+    p.add_argument("paths", nargs="*", default=["."], help="files or folders to lint (folders: *.jsonl, *.ndjson); - for stdin")
+    p.add_argument("--select", type=_codes, action="extend", metavar="CODES", help="rules to enable: codes, prefixes (C, C00) or names; ALL")
+    p.add_argument("--extend-select", type=_codes, action="extend", default=[], metavar="CODES", help="rules to enable on top of the selection")
+    p.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES", help="rules to disable")
+    p.add_argument("--profile", help=f"target profile (known: {', '.join(profiles.available())})")
+    p.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that makes the exit code 1 (default: warning)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    p.add_argument("--output-format", choices=list(REPORTERS), default=None, help="report format (default: concise)")
+    p.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE")
+    p.add_argument("--statistics", action="store_true", help="show the number of findings per rule")
+    p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    p.add_argument("--show-settings", action="store_true", help="show the resolved settings and files, then exit")
+    p.add_argument("--config", action="append", default=[], metavar="FILE_OR_OPTION",
+                   help="a config file, or an inline `key = value` TOML override (repeatable)")
+    p.add_argument("--isolated", action="store_true", help="ignore config files found in parent folders")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the output (default: on a terminal)")
+    p.add_argument("--version", action="version", version=f"jsonl-lint {__version__}")
+    return p
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    files = [c for c in args.config if os.path.isfile(c)]
+    inline = [c for c in args.config if c not in files]
+    if not args.isolated and not files:
+        found = find_config(os.getcwd())
+        if found is not None:
+            settings.load_file(found)
+    for path in files:
+        settings.load_file(path)
+    for text in inline:
+        if "=" not in text:
+            raise ConfigError(f"--config {text!r}: no such file")
+        settings.apply(parse_inline(text), "--config")
+    if args.select is not None:
+        settings.select = args.select
+    settings.extend_select += args.extend_select
+    settings.ignore += args.ignore
+    if args.profile is not None:
+        settings.profile = check_profile(args.profile, "--profile")
+    if args.fail_on is not None:
+        settings.fail_on = Severity.parse(args.fail_on)
+    return settings
+
+
+def exit_code(result: Result, fail_on: Severity, exit_zero: bool) -> int:
+    """The one place that decides the exit code."""
+    if result.errors:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if any(d.severity >= fail_on for d in result.diagnostics) else EXIT_CLEAN
+
+
+def _style(choice: str, stream: TextIO) -> Style:
+    if choice != "auto":
+        return Style(choice == "always")
+    if os.environ.get("NO_COLOR"):
+        return Style(False)
+    if os.environ.get("FORCE_COLOR"):
+        return Style(True)
+    return Style(hasattr(stream, "isatty") and stream.isatty())
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        stream = open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--output-file {path}: {exc.strerror}") from None
+    with stream:
+        yield stream
+
+
+def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> None:
+    resolved = resolve(settings)
+    sources, errors = discover(args.paths, settings.exclude)
+    lines = [
+        f"config file: {settings.config_file or '(none)'}",
+        f"profile: {resolved.profile.name} ({resolved.profile.title})",
+        f"formats: {', '.join(resolved.profile.formats)}",
+        f"fail-on: {settings.fail_on}",
+        f"select: {settings.select}",
+        f"extend-select: {settings.extend_select}",
+        f"ignore: {settings.ignore}",
+        f"per-file-ignores: {settings.per_file_ignores}",
+        f"exclude: {settings.exclude}",
+        "options:",
+        *(f"  {name} = {value!r}" for name, value in sorted(resolved.options.items())),
+        f"enabled rules ({len(resolved.rules)}):",
+        *(f"  {rule.code} {rule.name} ({rule.severity})" for rule in resolved.rules),
+        f"files ({len(sources)}):",
+        *(f"  {s.path} (split: {s.split or 'none'})" for s in sources),
+        *(f"error: {e}" for e in errors),
+    ]
+    out.write("\n".join(lines) + "\n")
+
+
+def run_check(argv: list[str]) -> int:
+    args = check_parser().parse_args(argv)
+    settings = load_settings(args)
+    fmt = args.output_format or "concise"
+    with _output(args.output_file) as out:
+        if args.show_settings:
+            show_settings(settings, args, out)
+            return EXIT_CLEAN
+        result = Linter(resolve(settings)).run(args.paths, settings)
+        style = _style(args.color, out)
+        for error in result.errors:
+            print(f"jsonl-lint: error: {error}", file=sys.stderr)
+        if args.statistics:
+            if fmt in ("json", "json-lines"):
+                counts = [{"code": c, "name": r.name, "count": sum(d.code == c for d in result.diagnostics)}
+                          for c, r in result.rules.items()]
+                out.write(orjson.dumps(counts, option=orjson.OPT_INDENT_2).decode() + "\n")
+            else:
+                statistics(result, out, style)
+        else:
+            REPORTERS[fmt](result, out, style)
+        if fmt in ("concise", "full") and not args.quiet:
+            summary(result, out, style)
+    return exit_code(result, settings.fail_on, args.exit_zero)
+
+
+def rule_parser(command: str) -> argparse.ArgumentParser:
+    p = Parser(prog=f"jsonl-lint {command}")
+    if command == "rule":
+        p.add_argument("code", help="rule code or name, e.g. C002 or missing-assistant")
+    p.add_argument("--output-format", choices=["text", "json"], default="text")
+    return p
+
+
+def _rule_info(rule) -> dict:
+    return {
+        "code": rule.code, "name": rule.name, "severity": str(rule.severity), "summary": rule.summary,
+        "options": [{"name": o.name, "type": o.type.__name__, "default": o.default, "help": o.help} for o in rule.options],
+        "url": docs.help_uri(rule),
+    }  # fmt: skip
+
+
+def run_rules(argv: list[str]) -> int:
+    args = rule_parser("rules").parse_args(argv)
+    rules = list(registry().values())
+    if args.output_format == "json":
+        sys.stdout.write(orjson.dumps([_rule_info(r) for r in rules], option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        width = max(len(r.name) for r in rules)
+        for r in rules:
+            sys.stdout.write(f"{r.code}  {r.name:<{width}}  {str(r.severity):<7}  {r.summary}\n")
+    return EXIT_CLEAN
+
+
+def run_rule(argv: list[str]) -> int:
+    args = rule_parser("rule").parse_args(argv)
+    rules = registry()
+    by_name = {r.name: r for r in rules.values()}
+    rule = rules.get(args.code.upper()) or by_name.get(args.code)
+    if rule is None:
+        raise UsageError(f"unknown rule {args.code!r}{closest(args.code, [*rules, *by_name])}")
+    if args.output_format == "json":
+        info = _rule_info(rule) | {"page": docs.page(rule.code)}
+        sys.stdout.write(orjson.dumps(info, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(docs.page(rule.code) or f"# {rule.code} {rule.name}\n\n{rule.summary}\n\n{docs.help_uri(rule)}\n")
+    return EXIT_CLEAN
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else "check"
+    rest = argv[1:] if argv and argv[0] in COMMANDS else argv
+    try:
+        if command == "rule":
+            return run_rule(rest)
+        if command == "rules":
+            return run_rules(rest)
+        return run_check(rest)
+    except UsageError as exc:
+        print(f"jsonl-lint: error: {exc}", file=sys.stderr)
+        print("Run `jsonl-lint --help` for usage.", file=sys.stderr)
+        return EXIT_ERROR
+    except (ConfigError, PluginError) as exc:
+        print(f"jsonl-lint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("jsonl-lint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `jsonl-lint data/ | head`: the reader went away; stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CLEAN
+    except Exception as exc:  # never a traceback; JSONL_LINT_DEBUG=1 shows it
+        if os.environ.get("JSONL_LINT_DEBUG"):
+            raise
+        print(f"jsonl-lint: internal error: {type(exc).__name__}: {exc} (set JSONL_LINT_DEBUG=1 for a traceback)",
+              file=sys.stderr)
+        return EXIT_ERROR

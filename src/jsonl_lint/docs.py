@@ -1,0 +1,39 @@
+"""Rule documentation pages (``rules/CODE.md``), shipped inside the wheel."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+DOCS_URL = "https://github.com/jsonl-lint/jsonl-lint/blob/main/rules"
+_SECTION = re.compile(r"^## What it does\s*\n(.*?)(?=^## |\Z)", re.S | re.M)
+
+
+def _folder() -> Path:
+    """The installed pages; in a source checkout (editable install), the repository's ``rules/``."""
+    shipped = Path(str(resources.files("jsonl_lint") / "rule_docs"))
+    return shipped if shipped.is_dir() else Path(__file__).resolve().parents[2] / "rules"
+
+
+def page(code: str) -> str | None:
+    """The Markdown page of a built-in rule, or None."""
+    path = _folder() / f"{code}.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def codes() -> list[str]:
+    """Codes that have a page."""
+    return sorted(p.stem for p in _folder().glob("*.md") if re.fullmatch(r"[A-Z]{1,3}[0-9]{3}", p.stem))
+
+
+def description(code: str) -> str | None:
+    """The page's "What it does" section as one paragraph of plain text."""
+    text = page(code)
+    match = _SECTION.search(text or "")
+    return " ".join(match.group(1).split()) if match else None
+
+
+def help_uri(rule) -> str:
+    """Where a rule's documentation lives: a plugin's own ``help_uri`` or our page."""
+    return getattr(rule, "help_uri", None) or f"{DOCS_URL}/{rule.code}.md"

@@ -1,0 +1,19 @@
+"""Reporters: a lint :class:`~jsonl_lint.engine.Result` in, text on a stream out."""
+
+from __future__ import annotations
+
+from typing import Callable, TextIO
+
+from jsonl_lint.engine import Result
+from jsonl_lint.reporters import github, machine, sarif, text
+
+Reporter = Callable[[Result, TextIO, "text.Style"], None]
+
+REPORTERS: dict[str, Reporter] = {
+    "concise": text.concise,
+    "full": text.full,
+    "json": machine.json_array,
+    "json-lines": machine.json_lines,
+    "sarif": sarif.report,
+    "github": github.report,
+}

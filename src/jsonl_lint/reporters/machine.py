@@ -1,0 +1,18 @@
+"""JSON and JSON Lines: one object per diagnostic."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+import orjson
+
+
+def json_array(result, out: TextIO, style=None) -> None:
+    out.write(orjson.dumps([d.to_dict() for d in result.diagnostics], option=orjson.OPT_INDENT_2).decode())
+    out.write("\n")
+
+
+def json_lines(result, out: TextIO, style=None) -> None:
+    for diagnostic in result.diagnostics:
+        out.write(orjson.dumps(diagnostic.to_dict()).decode())
+        out.write("\n")

@@ -1,0 +1,102 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import quote
+
+import orjson
+
+from jsonl_lint import __version__, docs
+from jsonl_lint.diagnostics import Diagnostic, Severity
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+FINGERPRINT = "jsonlLint/v1"
+
+
+def _uri(path: str) -> str:
+    """A relative URI for paths under the current folder (resolved against %SRCROOT%)."""
+    if path == "-":
+        return "stdin"
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    return quote(path.replace(os.sep, "/"))
+
+
+def _location(path: str, line: int | None, column: int | None = None) -> dict:
+    artifact = {"uri": _uri(path)}
+    if not os.path.isabs(path) and path != "-":
+        artifact["uriBaseId"] = "%SRCROOT%"
+    physical: dict = {"artifactLocation": artifact}
+    if line is not None:
+        region = {"startLine": line}
+        if column is not None:
+            region["startColumn"] = column
+        physical["region"] = region
+    return {"physicalLocation": physical}
+
+
+def _rule(rule) -> dict:
+    full = docs.description(rule.code) or rule.summary
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": full},
+        "helpUri": docs.help_uri(rule),
+        "help": {"text": f"{rule.summary}. See {docs.help_uri(rule)}"},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"tags": [rule.name]},
+    }
+
+
+def _result(d: Diagnostic, index: int) -> dict:
+    result = {
+        "ruleId": d.code,
+        "ruleIndex": index,
+        "level": LEVEL[d.severity],
+        "message": {"text": d.message},
+        "locations": [_location(d.path, d.line, d.column)],
+        "partialFingerprints": {FINGERPRINT: d.fingerprint or f"{d.code}:{d.path}:{d.line}"},
+    }
+    if d.related:
+        result["relatedLocations"] = [
+            {"id": i, **_location(loc.path, loc.line), "message": {"text": "first occurrence"}}
+            for i, loc in enumerate(d.related)
+        ]
+    return result
+
+
+def report(result, out: TextIO, style=None) -> None:
+    rules = list(result.rules.values())
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    notifications = [
+        {"level": "error", "message": {"text": error}, "descriptor": {"id": "jsonl-lint/input"}}
+        for error in result.errors
+    ]
+    run = {
+        "tool": {
+            "driver": {
+                "name": "jsonl-lint",
+                "version": __version__,
+                "informationUri": docs.DOCS_URL.rsplit("/blob/", 1)[0],
+                "rules": [_rule(rule) for rule in rules],
+            }
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri() + "/"}},
+        "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
+        "results": [_result(d, index[d.code]) for d in result.diagnostics],
+        "properties": {
+            "profile": result.resolved.profile.name,
+            "files": [
+                {"path": s.path, "split": s.split, "records": s.records, "formats": dict(s.formats)}
+                for s in result.sources
+            ],
+        },
+    }
+    document = {"version": "2.1.0", "$schema": SCHEMA, "runs": [run]}
+    out.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+    out.write("\n")

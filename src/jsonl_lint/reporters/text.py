@@ -1,0 +1,113 @@
+"""Human output in the style of ruff: ``path:line:col: CODE message``."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from typing import TextIO
+
+from jsonl_lint.diagnostics import Diagnostic, Severity, snippet
+
+
+@dataclass(frozen=True)
+class Style:
+    """ANSI colours, or none (when the output is not a terminal)."""
+
+    color: bool = False
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def severity(self, severity: Severity, text: str) -> str:
+        return self._wrap({Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;36"}[severity], text)
+
+
+def location(d: Diagnostic, style: Style) -> str:
+    parts = [style.bold(d.path)]
+    if d.line is not None:
+        parts.append(str(d.line))
+        if d.column is not None:
+            parts.append(str(d.column))
+    return ":".join(parts) + ":"
+
+
+def headline(d: Diagnostic, style: Style) -> str:
+    return f"{location(d, style)} {style.severity(d.severity, d.code)} {d.message}"
+
+
+def concise(result, out: TextIO, style: Style) -> None:
+    for d in result.diagnostics:
+        out.write(headline(d, style) + "\n")
+
+
+def _fetch_lines(diagnostics: list[Diagnostic]) -> dict[tuple[str, int], str]:
+    """Text of the lines that dataset rules point at, read once per file (they carry no snippet)."""
+    wanted: dict[str, set[int]] = {}
+    for d in diagnostics:
+        if d.snippet is None and d.line is not None and d.path != "-" and os.path.isfile(d.path):
+            wanted.setdefault(d.path, set()).add(d.line)
+    found = {}
+    for path, lines in wanted.items():
+        last = max(lines)
+        with open(path, "rb") as stream:
+            for number, raw in enumerate(stream, 1):
+                if number in lines:
+                    found[path, number] = raw.decode("utf-8", "replace")
+                if number >= last:
+                    break
+    return found
+
+
+def full(result, out: TextIO, style: Style) -> None:
+    """Each diagnostic with the offending part of its line and a caret under the column."""
+    fetched = _fetch_lines(result.diagnostics)
+    for d in result.diagnostics:
+        out.write(headline(d, style) + "\n")
+        shown = d.snippet
+        if shown is None and (d.path, d.line) in fetched:
+            shown = snippet(fetched[d.path, d.line], d.column)
+        if shown is not None:
+            gutter = " " * len(str(d.line))
+            window, caret = shown
+            out.write(style.dim(f"{gutter} |") + "\n")
+            out.write(style.dim(f"{d.line} |") + f" {window}\n")
+            if d.column is not None:
+                out.write(style.dim(f"{gutter} |") + " " * (caret + 1) + style.severity(d.severity, f"^ {d.name}") + "\n")
+        for related in d.related:
+            where = f"{related.path}:{related.line}" if related.line is not None else related.path
+            out.write(style.dim(f"  = related: {where}") + "\n")
+        out.write("\n")
+
+
+def statistics(result, out: TextIO, style: Style) -> None:
+    counts = Counter(d.code for d in result.diagnostics)
+    names = {d.code: d.name for d in result.diagnostics}
+    width = max((len(f"{n:,}") for n in counts.values()), default=1)
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        out.write(f"{count:>{width},}\t{style.severity(result.rules[code].severity, code)}\t{names[code]}\n")
+
+
+def summary(result, out: TextIO, style: Style) -> None:
+    diagnostics = result.diagnostics
+    files = len(result.sources)
+    records = sum(s.records for s in result.sources)
+    scope = f"{files:,} file{'s' if files != 1 else ''}, {records:,} record{'s' if records != 1 else ''}"
+    if not diagnostics:
+        out.write(f"{style.bold('All checks passed!')} ({scope})\n")
+        return
+    by_severity = Counter(d.severity for d in diagnostics)
+    parts = [
+        f"{by_severity[level]:,} {str(level)}{'s' if by_severity[level] > 1 and level != Severity.INFO else ''}"
+        for level in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if by_severity[level]
+    ]
+    affected = len({d.path for d in diagnostics})
+    noun = "problem" if len(diagnostics) == 1 else "problems"
+    out.write(f"Found {len(diagnostics):,} {noun} ({', '.join(parts)}) in {affected:,} of {scope}.\n")
