@@ -88,7 +88,8 @@ class BadFirstRole(ChatRoleRule):
 
     def check_roles(self, roles):
         first = next((i for i, role in enumerate(roles) if role != "system"), None)
-        if first is None or roles[first] == "user":
+        # An unknown role (`human`) is C001's finding; a known wrong one is ours.
+        if first is None or roles[first] == "user" or roles[first] not in ROLES:
             return
         if "user" not in roles:
             yield RoleFinding(first, f"Conversation has no user message; it starts with `{roles[first]}`")

@@ -1,0 +1,117 @@
+"""Acceptance runs on the real third-party datasets in ../shared/corpus (skipped without it).
+
+The expected findings are the defects ../shared/corpus/README.md lists for the
+core rules; the files are never copied into the project.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from jsonl_lint import Settings, Severity, lint
+
+pytestmark = pytest.mark.corpus
+
+
+def run(corpus, *names, **settings):
+    return lint([str(corpus / name) for name in names], Settings(**settings))
+
+
+def codes(result, path_part=""):
+    return Counter(d.code for d in result.diagnostics if path_part in d.path)
+
+
+def test_duorc_189_exact_duplicates(corpus):
+    result = run(corpus, "self-instruct/duorc_SelfRC_title_generation.jsonl")
+    duplicates = [d for d in result.diagnostics if d.code == "D004"]
+    assert len(duplicates) == 189
+    assert all(d.related and d.related[0].line < d.line for d in duplicates)
+
+
+@pytest.mark.parametrize("name", ["gigaword_TLDR", "gigaword_in_a_nutshell", "gigaword_reverse_writing"])
+def test_gigaword_15_duplicates_each(corpus, name):
+    assert codes(run(corpus, f"self-instruct/{name}.jsonl"))["D004"] == 15
+
+
+def test_empty_file(corpus):
+    result = run(corpus, "self-instruct/trec_fine_grained_ABBR.jsonl")
+    assert [(d.code, d.message) for d in result.diagnostics] == [("F008", "File is empty")]
+
+
+def test_git_lfs_pointer(corpus):
+    result = run(corpus, "hh-rlhf/helpful-base/test.jsonl.gz")
+    assert [d.code for d in result.diagnostics] == ["F006"]
+    assert "Git LFS pointer" in result.diagnostics[0].message
+
+
+def test_gzipped_jsonl_is_read(corpus):
+    plain = run(corpus, "hh-rlhf/harmless-base/test.jsonl")
+    gzipped = run(corpus, "hh-rlhf/harmless-base/test.jsonl.gz")
+    assert plain.sources[0].records == gzipped.sources[0].records == 2312
+    assert [d.message for d in plain.diagnostics] == [d.message for d in gzipped.diagnostics]
+
+
+def test_toy_chat_line_4_has_no_user_message(corpus):
+    result = run(corpus, "openai-cookbook/toy_chat_fine_tuning.jsonl")
+    found = [(d.line, d.code) for d in result.diagnostics if d.line is not None]
+    assert (4, "C007") in found
+    assert "no user message" in next(d.message for d in result.diagnostics if d.code == "C007")
+    assert codes(result)["D001"] == 1  # 5 examples, the minimum is 10
+
+
+def test_message_key_typo(corpus):
+    result = run(corpus, "mental-health-message-key")
+    typos = [d for d in result.diagnostics if d.code == "S001"]
+    assert {d.path.rsplit("/", 1)[-1] for d in typos} == {"train.jsonl", "validation.jsonl"}
+    assert all("did you mean `messages`?" in d.message for d in typos)
+    # one finding per file, with the count of the lines like it
+    assert "94 more lines" in next(d.message for d in typos if d.path.endswith("train.jsonl"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["openai-cookbook/drone_training.jsonl", "together-coqa/small_coqa_10.jsonl", "turkish-daily-dialogues"],
+)
+def test_clean_openai_chat_files_have_no_errors(corpus, path):
+    result = run(corpus, path)
+    assert result.errors == []
+    assert [d for d in result.diagnostics if d.severity is Severity.ERROR and d.code not in ("D001",)] == []
+    assert sum(s.formats["openai-chat"] for s in result.sources) == sum(s.records for s in result.sources)
+
+
+def test_turkish_metadata_keys_are_unknown_key_warnings(corpus):
+    result = run(corpus, "turkish-daily-dialogues/validation.jsonl")
+    unknown = [d for d in result.diagnostics if d.code == "S003"]
+    assert len(unknown) == 1 and "524 more lines" in unknown[0].message
+    assert "conversation_id" in unknown[0].message
+    # validation splits are not held to the example counts
+    assert codes(result)["D001"] == codes(result)["D002"] == 0
+
+
+@pytest.mark.parametrize(
+    "path, hint",
+    [
+        ("unsloth-ana-sharegpt-pt/treino.jsonl", "ShareGPT"),
+        ("abacaj-fine-tune-mistral/validation.jsonl", "Alpaca"),
+        ("qlora-llama2-pt-qa/treino.jsonl", "rename `response` to `completion`"),
+        ("hh-rlhf/harmless-base/test.jsonl", "Anthropic HH"),
+        ("mlx-lora-wikisql/train.jsonl", "{\"text\"}"),
+    ],
+)
+def test_other_formats_are_named(corpus, path, hint):
+    result = run(corpus, path)
+    unknown = [d for d in result.diagnostics if d.code == "S001"]
+    assert len(unknown) == 1 and hint in unknown[0].message
+
+
+def test_sharegpt_file_without_final_newline(corpus):
+    assert codes(run(corpus, "unsloth-ana-sharegpt-pt/treino.jsonl"))["F005"] == 1
+
+
+def test_whole_corpus_runs_clean_of_internal_errors(corpus):
+    result = run(corpus, ".")
+    assert result.errors == []
+    assert len(result.sources) == 24  # 22 .jsonl files and 2 .jsonl.gz
+    assert sum(s.records for s in result.sources) > 9000

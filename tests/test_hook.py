@@ -1,0 +1,78 @@
+"""The pre-commit hook, run for real: `pre-commit try-repo` this checkout on a temporary git repo.
+
+pre-commit builds the hook's virtualenv by `pip install`ing this checkout, so the
+test needs git and the package index; it takes a minute on a cold cache.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import orjson
+import pytest
+import yaml
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.hook
+
+
+def test_hook_manifest_matches_the_cli():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert [hook["id"] for hook in hooks] == ["jsonl-lint"]
+    hook = hooks[0]
+    assert hook["entry"] == "jsonl-lint" and hook["language"] == "python"
+    assert hook["require_serial"] is True  # dataset rules need all files in one run
+    import re
+
+    pattern = re.compile(hook["files"])
+    assert pattern.search("data/train.jsonl") and pattern.search("x.ndjson")
+    assert not pattern.search("data/train.json") and not pattern.search("notes.jsonl.md")
+
+
+def _git(repo, *args):
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def _chat(i: int) -> bytes:
+    return orjson.dumps({"messages": [
+        {"role": "user", "content": f"Question number {i}: what is {i} plus {i}?"},
+        {"role": "assistant", "content": f"{i} plus {i} is {2 * i}."},
+    ]}) + b"\n"  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def data_repo(tmp_path_factory):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    if not (ROOT / ".git").exists():
+        pytest.skip("the checkout is not a git repository (pre-commit try-repo needs one)")
+    repo = tmp_path_factory.mktemp("data-repo")
+    _git(repo, "init", "-q")
+    (repo / "good.jsonl").write_bytes(b"".join(_chat(i) for i in range(120)))
+    bad = b"".join(_chat(i) for i in range(120)).replace(b'{"role":"assistant","content":"3 plus 3 is 6."}', b'{"role":"user","content":"and?"}')
+    (repo / "bad.jsonl").write_bytes(bad)
+    _git(repo, "add", ".")
+    return repo
+
+
+def _try_repo(repo, tmp_home, *files):
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("VIRTUAL_ENV", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "jsonl-lint", "--files", *files],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+def test_hook_fails_on_bad_file_and_passes_on_good(data_repo, tmp_path_factory):
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    bad = _try_repo(data_repo, home, "bad.jsonl")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "bad.jsonl:4:" in bad.stdout and "C002" in bad.stdout
+    good = _try_repo(data_repo, home, "good.jsonl")
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "Passed" in good.stdout
