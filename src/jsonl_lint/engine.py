@@ -90,8 +90,9 @@ class Linter:
                 if diagnostic.code not in ignored.get(diagnostic.path, ()):
                     diagnostics.append(diagnostic)
         diagnostics.sort(key=Diagnostic.sort_key)
-        reported = {d.code: self.rules[d.code] for d in diagnostics if d.code in self.rules}
-        return Result(diagnostics, sources, errors, self.resolved, dict(sorted(reported.items())))
+        codes = {d.code for d in diagnostics}
+        reported = {code: rule for code, rule in self.rules.items() if code in codes}  # catalogue order
+        return Result(diagnostics, sources, errors, self.resolved, reported)
 
     def _lint_source(self, index: int, source: Source, out: list[Diagnostic], summaries: dict) -> None:
         rules = self.rules

@@ -35,8 +35,9 @@ BUILTIN_MODULES = (
     "jsonl_lint.rules.conversation",
     "jsonl_lint.rules.dataset",
 )
-#: Rule families reserved for built-in rules (RULES.md); plugins use other prefixes.
-BUILTIN_FAMILIES = frozenset("FJSCDVLTP")
+#: Rule families reserved for built-in rules, in catalogue order (RULES.md); plugins use other prefixes.
+FAMILY_ORDER = "FJSCDVLTP"
+BUILTIN_FAMILIES = frozenset(FAMILY_ORDER)
 
 
 class PluginError(Exception):
@@ -76,7 +77,7 @@ def _validate(rule: type[Rule], builtin: bool, seen: dict[str, type[Rule]]) -> N
 
 @functools.lru_cache(maxsize=1)
 def registry() -> dict[str, type[Rule]]:
-    """Every registered rule class by code, built-ins first, sorted by code."""
+    """Every registered rule class by code: built-in families in catalogue order, then plugins."""
     pm = plugin_manager()
     seen: dict[str, type[Rule]] = {}
     for impl in pm.hook.register_rules.get_hookimpls():
@@ -84,4 +85,9 @@ def registry() -> dict[str, type[Rule]]:
         for rule in impl.function() or ():
             _validate(rule, builtin, seen)
     rules = {rule.code: rule for rule in seen.values()}
-    return dict(sorted(rules.items()))
+    return dict(sorted(rules.items(), key=lambda item: (_family_rank(item[0]), item[0])))
+
+
+def _family_rank(code: str) -> int:
+    family = code.rstrip("0123456789")
+    return FAMILY_ORDER.index(family) if family in BUILTIN_FAMILIES else len(FAMILY_ORDER)
