@@ -158,6 +158,8 @@ def run_check(argv: list[str]) -> int:
         style = _style(args.color, out)
         for error in result.errors:
             print(f"jsonl-lint: error: {error}", file=sys.stderr)
+        if not result.sources and not result.errors:
+            print(f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}", file=sys.stderr)
         if args.statistics:
             if fmt in ("json", "json-lines"):
                 counts = [{"code": c, "name": r.name, "count": sum(d.code == c for d in result.diagnostics)}

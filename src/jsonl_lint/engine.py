@@ -29,6 +29,7 @@ READ_BUFFER = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
 #: Distinct role sequences whose role-rule findings are remembered.
 MEMO_LIMIT = 10_000
+MEMO_KEY_CHARS = 4_096  # role sequences longer than this (absurd roles) are not remembered
 
 
 @dataclass
@@ -166,7 +167,7 @@ class Linter:
                 found = memo.get(key)
                 if found is None:
                     found = [(rule, f) for rule in role_rules for f in rule.check_roles(key[1:])]
-                    if len(memo) < MEMO_LIMIT:
+                    if len(memo) < MEMO_LIMIT and sum(len(r or "") for r in key) < MEMO_KEY_CHARS:
                         memo[key] = found
                 for rule, f in found:
                     path = example.turns_path if f.index is None else turns[f.index].path + f.field

@@ -10,6 +10,15 @@ from typing import TextIO
 from jsonl_lint.diagnostics import Diagnostic, Severity, snippet
 
 
+#: Control characters from the data must not reach a terminal (an ESC could rewrite the
+#: screen); each becomes one visible character so carets stay aligned.
+_CONTROL = {c: "\ufffd" for c in (*range(32), *range(127, 160))} | {9: " "}
+
+
+def printable(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
 @dataclass(frozen=True)
 class Style:
     """ANSI colours, or none (when the output is not a terminal)."""
@@ -30,7 +39,7 @@ class Style:
 
 
 def location(d: Diagnostic, style: Style) -> str:
-    parts = [style.bold(d.path)]
+    parts = [style.bold(printable(d.path))]
     if d.line is not None:
         parts.append(str(d.line))
         if d.column is not None:
@@ -39,7 +48,7 @@ def location(d: Diagnostic, style: Style) -> str:
 
 
 def headline(d: Diagnostic, style: Style) -> str:
-    return f"{location(d, style)} {style.severity(d.severity, d.code)} {d.message}"
+    return f"{location(d, style)} {style.severity(d.severity, d.code)} {printable(d.message)}"
 
 
 def concise(result, out: TextIO, style: Style) -> None:
@@ -77,12 +86,12 @@ def full(result, out: TextIO, style: Style) -> None:
             gutter = " " * len(str(d.line))
             window, caret = shown
             out.write(style.dim(f"{gutter} |") + "\n")
-            out.write(style.dim(f"{d.line} |") + f" {window}\n")
+            out.write(style.dim(f"{d.line} |") + f" {printable(window)}\n")
             if d.column is not None:
                 out.write(style.dim(f"{gutter} |") + " " * (caret + 1) + style.severity(d.severity, f"^ {d.name}") + "\n")
         for related in d.related:
             where = f"{related.path}:{related.line}" if related.line is not None else related.path
-            out.write(style.dim(f"  = related: {where}") + "\n")
+            out.write(style.dim(f"  = related: {printable(where)}") + "\n")
         out.write("\n")
 
 
