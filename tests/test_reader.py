@@ -200,11 +200,14 @@ def test_duplicate_keys_check_can_be_turned_off():
     assert run.reports == []
 
 
-@pytest.mark.xfail(strict=True, reason="reader only runs the slow duplicate scan on `\" ` (space), not tab before `:`; "
-                                      "a `\":` inside a string value then balances the key count")
-def test_duplicate_keys_with_tabs_before_colons():
-    run = Run(b'{"a"\t:1,"a"\t:2,"b":"\\":"}\n')
-    assert run.where("J003") == [(1, None)]
+@pytest.mark.parametrize("line", [
+    b'{"messages":[{"role":"user","content" :"Hi","content":"Hello"},{"role":"assistant","content":"ok"}]}',
+    b'{"a"\t:1,"a"\t:2,"b":"\\":"}',
+], ids=["space", "tab-and-escaped-quote"])
+def test_duplicate_keys_next_to_a_spaced_key(line):
+    assert duplicate_keys(line)  # the full scan finds it
+    run = Run(line + b"\n")
+    assert len(run.where("J003")) == 1
 
 
 # -- robustness -----------------------------------------------------------------

@@ -22,15 +22,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 CODES = list(registry())
 META_FILES = {"expected.json", "options.json"}
 
-#: Fixture files that expose a bug in src/, run as strict xfails: (code, file) -> reason.
-KNOWN_BUGS = {
-    ("S002", "fail_tool_call_id.jsonl"): (
-        "OpenAIChat.adapt's fast path for messages with exactly `role` and `content` strings skips "
-        "_turn(), so a `tool` message without `tool_call_id` is not reported"
-    ),
-}
-
-
 def _expected(code: str) -> dict[str, list[int | None]]:
     return json.loads((FIXTURES / code / "expected.json").read_text("utf-8"))
 
@@ -57,9 +48,7 @@ def _cases():
         if not (FIXTURES / code / "expected.json").is_file():
             continue  # test_fixture_folder_is_complete reports it
         for name in sorted(_expected(code)):
-            bug = KNOWN_BUGS.get((code, name))
-            marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-            yield pytest.param(code, name, id=f"{code}/{name}", marks=marks)
+            yield pytest.param(code, name, id=f"{code}/{name}")
 
 
 # -- fixtures ---------------------------------------------------------------
@@ -116,7 +105,7 @@ def test_folded_findings_count_the_repeats():
 def test_duplicates_point_at_the_first_occurrence():
     result = lint([str(FIXTURES / "D004" / "fail.jsonl")], Settings())
     related = {d.line: [loc.line for loc in d.related] for d in result.diagnostics if d.code == "D004"}
-    assert related == {3: [1], 4: [1], 5: [2], 6: [2], 7: [1]}
+    assert related == {3: [1], 4: [1], 5: [2], 6: [2], 7: [1], 8: [1]}
 
 
 def test_duplicates_are_compared_within_a_split(tmp_path):
@@ -143,7 +132,6 @@ def test_default_file_size_limit(tmp_path, size, reported):
     assert _lines(result.diagnostics, "F006") == [1]  # the zeros are binary data
 
 
-@pytest.mark.xfail(strict=True, reason="C008/C009 iterate record['messages'] even when it is not an array: TypeError")
 @pytest.mark.parametrize("value", ["null", "5", "true", "1.5"])
 def test_messages_scalar_is_a_schema_violation_not_a_crash(tmp_path, value):
     path = tmp_path / "data.jsonl"
@@ -155,7 +143,6 @@ def test_messages_scalar_is_a_schema_violation_not_a_crash(tmp_path, value):
     assert _lines(result.diagnostics, "D001") == [None]  # the file was read to the end: 2 records
 
 
-@pytest.mark.xfail(strict=True, reason="_part_texts looks a non-string `type` up in a dict/frozenset: TypeError unhashable")
 @pytest.mark.parametrize("kind", ["[]", "{}", '["text"]'])
 def test_content_part_type_not_a_string_is_a_schema_violation_not_a_crash(tmp_path, kind):
     path = tmp_path / "data.jsonl"
@@ -167,7 +154,6 @@ def test_content_part_type_not_a_string_is_a_schema_violation_not_a_crash(tmp_pa
     assert _lines(result.diagnostics, "D001") == [None]  # the file was read to the end: 2 records
 
 
-@pytest.mark.xfail(strict=True, reason="an empty `tool_calls` array counts as non-text content: neither C006 nor S002")
 def test_empty_tool_calls_is_not_content(tmp_path):
     path = tmp_path / "data.jsonl"
     path.write_text(
@@ -259,26 +245,6 @@ def _jsonl(records) -> bytes:
     return b"".join(json.dumps(r, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n" for r in records)
 
 
-def _messages_not_iterable(record) -> bool:
-    """The input of the known crash (test_messages_scalar_is_a_schema_violation_not_a_crash).
-
-    Remove this filter when that xfail starts passing.
-    """
-    return "messages" in record and (record["messages"] is None or type(record["messages"]) in (int, float, bool))
-
-
-def _part_type_unhashable(value) -> bool:
-    """The input of the known crash (test_content_part_type_not_a_string_is_a_schema_violation_not_a_crash).
-
-    Remove this filter when that xfail starts passing.
-    """
-    if isinstance(value, dict):
-        return type(value.get("type")) in (list, dict) or any(_part_type_unhashable(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_part_type_unhashable(v) for v in value)
-    return False
-
-
 @PROPERTY
 @given(data=st.binary(max_size=600) | st.lists(st.sampled_from(
     [b"{", b"}", b"[", b"]", b'"a"', b'"messages"', b":", b",", b"1", b" ", b"\n", b"\r\n", b"\xef\xbb\xbf",
@@ -291,8 +257,6 @@ def test_file_and_json_rules_survive_any_bytes(tmp_path, data):
 @PROPERTY
 @given(records=st.lists(any_records, min_size=1, max_size=5))
 def test_schema_rules_survive_any_record(tmp_path, records):
-    assume(not any(_messages_not_iterable(r) for r in records))
-    assume(not _part_type_unhashable(records))
     result = _lint_lines(tmp_path, _jsonl(records))
     unknown = [i for i, r in enumerate(records, 1) if "messages" not in r and not {"prompt", "completion"} <= r.keys()]
     s001 = [d for d in result.diagnostics if d.code == "S001"]
@@ -304,7 +268,6 @@ def test_schema_rules_survive_any_record(tmp_path, records):
 @PROPERTY
 @given(records=st.lists(chat_records, min_size=1, max_size=5))
 def test_conversation_rules_survive_any_messages(tmp_path, records):
-    assume(not _part_type_unhashable(records))
     result = _lint_lines(tmp_path, _jsonl(records))
     assert not any(d.code in ("S001", "J001", "J002") for d in result.diagnostics)
 
@@ -313,7 +276,6 @@ def test_conversation_rules_survive_any_messages(tmp_path, records):
 @given(records=st.lists(dataset_records, min_size=1, max_size=12),
        name=st.sampled_from(["data.jsonl", "train.jsonl", "validation.jsonl", "x_test.jsonl"]))
 def test_dataset_rules_survive_any_dataset(tmp_path, records, name):
-    assume(not _part_type_unhashable(records))
     result = _lint_lines(tmp_path, _jsonl(records), name)
     d004 = _lines(result.diagnostics, "D004")
     assert len(d004) == len(set(d004)), "one D004 per duplicate line"

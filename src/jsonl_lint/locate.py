@@ -5,10 +5,18 @@ Only run for lines that have a diagnostic, so a small scanner in Python is fine.
 
 from __future__ import annotations
 
+import json
 import re
 from json.decoder import scanstring
 
-_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+_STEP = re.compile(r'\.([A-Za-z_][\w-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+_SIMPLE_KEY = re.compile(r"[A-Za-z_][\w-]*\Z")
+
+
+def member(path: str, key: str) -> str:
+    """The JSON path of ``key`` in the object at ``path``: ``$.a.b``, or ``$.a["odd key"]``."""
+    return f"{path}.{key}" if _SIMPLE_KEY.match(key) else f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
 _WS = re.compile(r"[ \t\r\n]*")
 _SPECIAL = re.compile(r'["{}\[\]]')
 _SCALAR = re.compile(r"[^,\]}\s]+")
@@ -23,7 +31,12 @@ def _steps(path: str) -> list[str | int] | None:
         m = _STEP.match(path, pos)
         if m is None:
             return None
-        steps.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
+        if m.group(1) is not None:
+            steps.append(m.group(1))
+        elif m.group(2) is not None:
+            steps.append(int(m.group(2)))
+        else:
+            steps.append(json.loads(m.group(3)))
         pos = m.end()
     return steps
 

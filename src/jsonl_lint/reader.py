@@ -9,11 +9,15 @@ a callback, where the bytes are still at hand.
 from __future__ import annotations
 
 import json
+import re
 from typing import BinaryIO, Callable, Iterator
 
 import orjson
 
+from jsonl_lint.locate import member
+
 BOM = b"\xef\xbb\xbf"
+_SPACED_KEY = re.compile(rb'"[ \t\r]+:')
 SNIFF_BYTES = 1 << 16
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 MAGIC = (
@@ -47,16 +51,18 @@ def sniff(head: bytes) -> str | None:
 def may_repeat_keys(raw: bytes, value: dict) -> bool:
     """False when ``raw`` has no repeated key; True means: check properly.
 
-    Every key in the text is followed by ``":``, so the count of ``":`` is the
-    number of keys written, plus any escaped ``\\":`` inside strings. A parser
-    keeps one key per name, so when the count equals the keys of the parsed
-    value, no key was dropped. The first count looks only at the top level and
-    at objects in top-level arrays (messages): enough for most records, and far
-    cheaper than walking the whole value. (A key spaced before its colon,
-    ``"k" :``, is not counted; only a line that spaces exactly as many keys as
-    it repeats would slip through.)
+    Every key in the text ends in ``":`` or, spaced before its colon, in
+    ``" :``; counting both gives the number of keys written, plus any such
+    sequence inside strings (which only adds). A parser keeps one key per
+    name, so when that count equals the keys of the parsed value, no key was
+    dropped. The first key count looks only at the top level and at objects in
+    top-level arrays (messages): enough for most records, and far cheaper than
+    walking the whole value. Spaced keys are looked for only when some colon in
+    the line does not follow a quote.
     """
     written = raw.count(b'":')
+    if written != raw.count(b":") and (b'" ' in raw or b'"\t' in raw or b'"\r' in raw):
+        written += len(_SPACED_KEY.findall(raw))
     shallow = len(value)
     for item in value.values():
         if type(item) is list:
@@ -102,7 +108,7 @@ def duplicate_keys(raw: bytes) -> list[tuple[str, str]]:
                 if key in seen:
                     found.append((path, key))
                 seen.add(key)
-                stack.append((child, f"{path}.{key}"))
+                stack.append((child, member(path, key)))
         elif isinstance(item, list):
             stack.extend((child, f"{path}[{i}]") for i, child in enumerate(item))
     found.sort()
@@ -125,6 +131,7 @@ class Reader:
         self.blank = 0
         self.size = 0
         self.not_jsonl = False
+        self.bom = 0  # bytes of BOM stripped from line 1
 
     def __iter__(self) -> Iterator[tuple[int, bytes, dict]]:
         stream, report = self.stream, self.report
@@ -149,6 +156,7 @@ class Reader:
             if lineno == 1 and raw.startswith(BOM):
                 report("F002", 1, 1, "File starts with a UTF-8 byte-order mark (BOM)", None, None)
                 raw = raw[len(BOM) :]
+                self.bom = len(BOM)
             try:
                 value = loads(raw)
             except decode_error as exc:
@@ -156,17 +164,19 @@ class Reader:
                 if value is None:
                     continue
             if type(value) is not dict:
-                if lineno == 1 and type(value) is list and value and all(type(v) is dict for v in value):
+                messages = type(value) is list and value and all(type(v) is dict and "role" in v for v in value)
+                if lineno == 1 and not messages and type(value) is list and value and all(type(v) is dict for v in value):
                     self.not_jsonl = True
                     report("F006", 1, None, "Not a JSONL file: a JSON array of objects on one line; "
                            "write one object per line (`jq -c '.[]'`)", None, None)
                     return
-                report("J002", lineno, 1, f"Line is a JSON {_json_type(value)}, not an object", None, raw)
+                hint = '; it holds messages: wrap them as {"messages": [...]}' if messages else ""
+                report("J002", lineno, 1, f"Line is a JSON {_json_type(value)}, not an object{hint}", None, raw)
                 continue
             if check_keys and may_repeat_keys(raw, value):
                 for path, key in duplicate_keys(raw):
                     report("J003", lineno, None, f"Key `{key}` appears more than once in the object at {path}; "
-                           "parsers keep only the last", f"{path}.{key}", raw)
+                           "parsers keep only the last", member(path, key), raw)
             records += 1
             self.records = records
             yield lineno, raw, value
@@ -176,7 +186,7 @@ class Reader:
             if lf:
                 message = f"Mixed line endings: {crlf} CRLF and {lf} LF lines"
             else:
-                message = f"CRLF line endings ({crlf} lines); use LF"
+                message = f"CRLF line endings ({crlf} line{'s' if crlf > 1 else ''}); use LF"
             report("F003", first_crlf, None, message, None, None)
         if lineno and not raw.endswith(b"\n") and raw.strip():
             report("F005", lineno, None, "No newline at end of file", None, None)
@@ -190,8 +200,8 @@ class Reader:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as bad:
-            self.report("F001", lineno, bad.start + 1, f"Invalid UTF-8 byte 0x{raw[bad.start]:02x} at byte {bad.start + 1}",
-                        None, raw)
+            column = bad.start + 1 + (self.bom if lineno == 1 else 0)
+            self.report("F001", lineno, column, f"Invalid UTF-8 byte 0x{raw[bad.start]:02x} at byte {column}", None, raw)
             text = raw.decode("utf-8", errors="replace")
             try:
                 value = orjson.loads(text)

@@ -23,18 +23,24 @@ HELD_OUT = frozenset({"validation", "test"})
 _WORD = re.compile(r"[a-z]+")
 
 
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+
+
 def split_role(path: str) -> str | None:
-    """``train``, ``validation``, ``test`` or None, from the file's name or else its folder's."""
+    """``train``, ``validation``, ``test`` or None.
+
+    From a word of the file's name (``train_aws.jsonl``, ``my-val.jsonl``), or
+    else from its folder when the folder is named just so (``val/part-0.jsonl``).
+    """
     if path == STDIN:
         return None
     parts = os.path.normpath(path).split(os.sep)
-    stem = parts[-1].split(".", 1)[0]
-    for name in [stem, *parts[-2:-1]]:
-        folded = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
-        for word in _WORD.findall(folded):
-            if word in SPLIT_WORDS:
-                return SPLIT_WORDS[word]
-    return None
+    for word in _WORD.findall(_fold(parts[-1].split(".", 1)[0])):
+        if word in SPLIT_WORDS:
+            return SPLIT_WORDS[word]
+    folder = _fold(parts[-2]) if len(parts) > 1 else ""
+    return SPLIT_WORDS.get(folder)
 
 
 @dataclass

@@ -27,4 +27,7 @@ def example_key(example: Example) -> int:
     for turn in example.turns:
         parts.append(turn.role or "")
         parts.append(turn.text)
-    return stable_hash("\x00".join(parts).encode("utf-8", "surrogatepass").translate(None, _WHITESPACE))
+    joined = "\x00\x02".join(parts)
+    if joined.count("\x00") != len(parts) - 1:  # a NUL in the text itself: escape it
+        joined = "\x00\x02".join(part.replace("\x00", "\x00\x01") for part in parts)
+    return stable_hash(joined.encode("utf-8", "surrogatepass").translate(None, _WHITESPACE))

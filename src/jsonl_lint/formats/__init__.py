@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 from typing import ClassVar, NamedTuple
 
+from jsonl_lint.locate import member
+
 
 class Turn(NamedTuple):
     """One message of the normalised view."""
@@ -87,7 +89,7 @@ class Format:
         if allowed.issuperset(record.keys()):
             return
         unknown = [key for key in record if key not in allowed]
-        problems.append(Problem("S003", unknown_keys_message(unknown, allowed, self.title), f"{where}.{unknown[0]}"))
+        problems.append(Problem("S003", unknown_keys_message(unknown, allowed, self.title), member(where, unknown[0])))
 
 
 def unknown_keys_message(keys: list[str], allowed: frozenset[str], title: str) -> str:

@@ -27,7 +27,9 @@ def _part_texts(parts: list, path: str, problems: list[Problem]) -> tuple[str, b
             problems.append(Problem("S002", "Content part must be an object", where))
             continue
         kind = part.get("type")
-        if kind in PART_TEXT_FIELD:
+        if kind is not None and type(kind) is not str:
+            problems.append(Problem("S002", "Content part `type` must be a string", f"{where}.type"))
+        elif kind in PART_TEXT_FIELD:
             value = part.get(PART_TEXT_FIELD[kind])
             if type(value) is str:
                 texts.append(value)
@@ -106,10 +108,11 @@ class OpenAIChat(Format):
             return Example(self.name, self.kind, record, turns, "$.messages")
         for i, message in enumerate(messages):
             path = MESSAGE_PATHS[i] if i < 256 else f"$.messages[{i}]"
-            # Fast path for the common shape, exactly {"role": str, "content": str}.
+            # Fast path for the common shape, exactly {"role": str, "content": str}
+            # (a tool message also needs its `tool_call_id`).
             if type(message) is dict and len(message) == 2:
                 role, content = message.get("role"), message.get("content")
-                if type(role) is str and type(content) is str:
+                if type(role) is str and type(content) is str and role != "tool":
                     turns.append(_new_turn(Turn, (role, content, path, False)))
                     continue
             if type(message) is not dict:
@@ -139,10 +142,10 @@ class OpenAIChat(Format):
             text = ""
         extra = []
         if "tool_calls" in message:
-            nontext = True
+            nontext = nontext or bool(message["tool_calls"])
             extra.append(_tool_calls_text(message["tool_calls"], f"{path}.tool_calls", problems))
         if "function_call" in message:
-            nontext = True
+            nontext = nontext or bool(message["function_call"])
             extra.append(_function_text(message["function_call"], f"{path}.function_call", problems))
         if extra:
             text = "\n".join([text, *extra]) if text else "\n".join(extra)

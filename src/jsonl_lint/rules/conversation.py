@@ -88,7 +88,7 @@ class BadFirstRole(ChatRoleRule):
 
     def check_roles(self, roles):
         first = next((i for i, role in enumerate(roles) if role != "system"), None)
-        # An unknown role (`human`) is C001's finding; a known wrong one is ours.
+        # An unknown or missing role is C001's or S002's finding; a known wrong one is ours.
         if first is None or roles[first] == "user" or roles[first] not in ROLES:
             return
         if "user" not in roles:
@@ -109,7 +109,8 @@ class EmptyContent(RecordRule):
             if (not text or text.isspace()) and not turn.nontext:
                 what = "whitespace-only" if text else "empty or missing"
                 where = f"{turn.path}.content" if example.kind == "chat" else turn.path
-                yield Finding(f"`{turn.role}` message has {what} content", where)
+                who = f"`{turn.role}` message" if turn.role else "Message"
+                yield Finding(f"{who} has {what} content", where)
 
 
 class InvalidWeight(ChatRule):
@@ -142,7 +143,10 @@ class NothingToTrain(ChatRule):
 
 def _weights(example) -> list:
     """(turn, weight) for each message that sets a weight; [] for most records, quickly."""
-    for message in example.record["messages"]:
+    messages = example.record["messages"]
+    if type(messages) is not list:
+        return []
+    for message in messages:
         if type(message) is dict and "weight" in message:
             break
     else:

@@ -51,7 +51,8 @@ class DuplicateExample(DatasetRule):
     summary = "An exact duplicate of an earlier example"
 
     def map(self, example):
-        return example_key(example)
+        # A record without a single usable message is S002's finding, not a duplicate.
+        return example_key(example) if example.turns else None
 
     def reduce(self, items, sources):
         split = {s.path: (s.split if s.held_out else "train") for s in sources}
