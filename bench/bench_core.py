@@ -35,11 +35,19 @@ def sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
+def answer(rng: random.Random) -> str:
+    """Prose, or now and then markdown with a list, a colon and a quoted word, as real answers have."""
+    if rng.random() < 0.3:
+        steps = "\n".join(f"{i}. {sentence(rng, 10)}" for i in range(1, rng.randint(3, 7)))
+        return f'Here is how: use the "{rng.choice(WORDS)}" option.\n\n{steps}\n\n{sentence(rng, 12)}'
+    return " ".join(sentence(rng, 14) for _ in range(rng.randint(2, 9)))
+
+
 def example(rng: random.Random) -> dict:
     messages = [{"role": "system", "content": "You are a helpful assistant for dataset questions."}]
     for _ in range(rng.randint(1, 4)):
         messages.append({"role": "user", "content": sentence(rng, rng.randint(8, 60))})
-        messages.append({"role": "assistant", "content": " ".join(sentence(rng, 14) for _ in range(rng.randint(2, 9)))})
+        messages.append({"role": "assistant", "content": answer(rng)})
     roll = rng.random()
     if roll < 0.01:
         messages.pop()  # ends on a user message

@@ -124,7 +124,7 @@ def _output(path: str | None) -> Iterator[TextIO]:
 
 def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> None:
     resolved = resolve(settings)
-    sources, errors = discover(args.paths, settings.exclude)
+    sources, errors = discover(args.paths, settings.exclude, settings.root)
     lines = [
         f"config file: {settings.config_file or '(none)'}",
         f"profile: {resolved.profile.name} ({resolved.profile.title})",

@@ -53,6 +53,8 @@ class Settings:
     profile: str = profiles.DEFAULT
     options: dict[str, Any] = field(default_factory=dict)
     config_file: str | None = None
+    #: folder that path globs (exclude, per-file-ignores) are relative to: the config file's, else the current one
+    root: str = field(default_factory=os.getcwd)
 
     # -- loading ---------------------------------------------------------
 
@@ -98,6 +100,7 @@ class Settings:
             data = data.get("tool", {}).get("jsonl-lint", {})
         self.apply(data, str(path))
         self.config_file = str(path)
+        self.root = str(path.resolve().parent)
 
     def check_selectors(self) -> None:
         """Raise for a selector that names no rule (a misspelt code or name)."""
@@ -176,12 +179,13 @@ class Resolved:
     rules: list[Rule]  # enabled rule instances, sorted by code
     options: dict[str, Any]  # every rule option's value
     per_file_ignores: list[tuple[str, list[str]]]
+    root: str  # folder the per-file-ignores globs are relative to
 
     def ignored_in(self, path: str) -> set[str]:
         """Codes that per-file-ignores switch off for ``path``."""
         codes: set[str] = set()
         for glob, selectors in self.per_file_ignores:
-            if path_matches(path, [glob]):
+            if path_matches(path, [glob], self.root):
                 codes.update(r.code for r in self.rules if any(specificity(s, type(r)) for s in selectors))
         return codes
 
@@ -198,4 +202,4 @@ def resolve(settings: Settings) -> Resolved:
         for code, rule_class in registry().items()
         if is_enabled(rule_class, select, settings.ignore)
     ]
-    return Resolved(profile, rules, options, list(settings.per_file_ignores.items()))
+    return Resolved(profile, rules, options, list(settings.per_file_ignores.items()), settings.root)

@@ -74,7 +74,7 @@ class Linter:
         }
 
     def run(self, paths: list[str], settings: Settings) -> Result:
-        sources, errors = discover(paths, settings.exclude)
+        sources, errors = discover(paths, settings.exclude, settings.root)
         diagnostics: list[Diagnostic] = []
         summaries: dict[str, list[tuple[int, int, Any]]] = {r.code: [] for r in self.dataset_rules}
         for index, source in enumerate(sources):
@@ -99,6 +99,7 @@ class Linter:
         rules = self.rules
         ignored = self.resolved.ignored_in(source.path)
         path = source.path
+        seen: dict[str, int] = {}  # fingerprints so far: identical records keep distinct ones
 
         def report(code: str, line: int | None, column: int | None, message: str,
                    json_path: str | None = None, raw: bytes | None = None) -> None:
@@ -113,7 +114,9 @@ class Linter:
                     offset = locate(text, json_path)
                     diagnostic.column = None if offset is None else offset + 1
                 diagnostic.snippet = snippet(text, diagnostic.column)
-                diagnostic.fingerprint = f"{code}:{stable_hash(raw):016x}:{json_path or ''}"
+                fingerprint = f"{code}:{stable_hash(raw):016x}:{json_path or ''}"
+                seen[fingerprint] = repeat = seen.get(fingerprint, 0) + 1
+                diagnostic.fingerprint = fingerprint if repeat == 1 else f"{fingerprint}:{repeat}"
             out.append(diagnostic)
 
         start = len(out)

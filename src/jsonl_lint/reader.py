@@ -39,8 +39,10 @@ def sniff(head: bytes) -> str | None:
             return what
     if b"\x00" in head:
         return "binary data (it contains NUL bytes)"
-    text = head[len(BOM) :] if head.startswith(BOM) else head
-    first = text.lstrip().split(b"\n", 1)[0].strip()
+    text = (head[len(BOM) :] if head.startswith(BOM) else head).lstrip()
+    if b"\n" not in text and len(head) >= SNIFF_BYTES:
+        return None  # the first line goes on past what we looked at: judge it when it is read
+    first = text.split(b"\n", 1)[0].strip()
     if first == b"[" or (first.startswith(b"[") and first.endswith(b",")):
         return "a JSON array spread over several lines, not one object per line; convert it with `jq -c '.[]'`"
     if first == b"{" or (first.startswith(b"{") and first.endswith((b",", b"{", b"["))):
@@ -51,25 +53,30 @@ def sniff(head: bytes) -> str | None:
 def may_repeat_keys(raw: bytes, value: dict) -> bool:
     """False when ``raw`` has no repeated key; True means: check properly.
 
-    Every key in the text ends in ``":`` or, spaced before its colon, in
-    ``" :``; counting both gives the number of keys written, plus any such
-    sequence inside strings (which only adds). A parser keeps one key per
-    name, so when that count equals the keys of the parsed value, no key was
-    dropped. The first key count looks only at the top level and at objects in
-    top-level arrays (messages): enough for most records, and far cheaper than
-    walking the whole value. Spaced keys are looked for only when some colon in
-    the line does not follow a quote.
+    A parser keeps one key per name, so a line repeats a key exactly when it
+    writes more keys than the parsed value holds. Every key written is followed
+    by a colon, so when the line has no more colons than the value has keys,
+    nothing was dropped (the common case, one byte count). Otherwise colons
+    stand in text too, and the keys written are counted as ``":`` (plus
+    ``" :`` for keys spaced before their colon); such sequences inside strings
+    only add, so equality still proves that no key was dropped. The value's
+    keys are first counted at the top level and in objects of top-level arrays
+    (messages), which is enough for most records and far cheaper than walking
+    the whole value.
     """
-    written = raw.count(b'":')
-    if written != raw.count(b":") and (b'" ' in raw or b'"\t' in raw or b'"\r' in raw):
-        written += len(_SPACED_KEY.findall(raw))
-    shallow = len(value)
+    kept = len(value)
     for item in value.values():
         if type(item) is list:
             for element in item:
                 if type(element) is dict:
-                    shallow += len(element)
-    return written != shallow and written != _count_keys(value)
+                    kept += len(element)
+    colons = raw.count(b":")
+    if colons == kept:
+        return False
+    written = raw.count(b'":')
+    if written != colons and (b'" ' in raw or b'"\t' in raw or b'"\r' in raw):
+        written += len(_SPACED_KEY.findall(raw))
+    return written != kept and written != _count_keys(value)
 
 
 def _count_keys(value: object) -> int:

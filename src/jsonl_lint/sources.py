@@ -73,25 +73,33 @@ def display_path(path: str) -> str:
     return shown.replace(os.sep, "/")
 
 
-def path_matches(path: str, patterns: list[str]) -> bool:
-    """True when ``path`` (as displayed) matches a glob; a glob without ``/`` matches any component."""
-    parts = path.split("/")
+def path_matches(path: str, patterns: list[str], root: str) -> bool:
+    """True when ``path`` matches a glob, taken relative to ``root`` (the config file's folder).
+
+    A glob without ``/`` matches any component of the path, like a name in .gitignore.
+    """
+    if not patterns or path == STDIN:
+        return False
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root)
+    where = (absolute if relative.startswith(os.pardir) else relative).replace(os.sep, "/")
+    parts = where.split("/")
     for pattern in patterns:
-        if "/" in pattern.strip("/"):
-            if fnmatch.fnmatch(path, pattern.strip("/")):
+        glob = pattern.strip("/")
+        if "/" in glob:
+            if fnmatch.fnmatch(where, glob):
                 return True
-        elif any(fnmatch.fnmatch(part, pattern.strip("/")) for part in parts):
+        elif any(fnmatch.fnmatch(part, glob) for part in parts):
             return True
     return False
 
 
-def discover(paths: list[str], exclude: list[str] | None = None) -> tuple[list[Source], list[str]]:
+def discover(paths: list[str], exclude: list[str], root: str) -> tuple[list[Source], list[str]]:
     """Expand ``paths`` into sources (folders recursively for *.jsonl / *.ndjson, gzipped too).
 
     Returns the sources in a stable order and one-line errors for paths that do
     not exist. Files named explicitly are linted whatever their extension.
     """
-    exclude = exclude or []
     sources: dict[str, Source] = {}
     errors = []
     for given in paths:
@@ -99,12 +107,12 @@ def discover(paths: list[str], exclude: list[str] | None = None) -> tuple[list[S
             sources.setdefault(STDIN, Source(STDIN))
         elif os.path.isdir(given):
             found = []
-            for root, dirs, files in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not path_matches(display_path(os.path.join(root, d)), exclude))
-                found.extend(os.path.join(root, f) for f in files if f.lower().endswith(EXTENSIONS))
+            for folder, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not path_matches(os.path.join(folder, d), exclude, root))
+                found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(EXTENSIONS))
             for path in sorted(found):
                 shown = display_path(path)
-                if not path_matches(shown, exclude):
+                if not path_matches(path, exclude, root):
                     sources.setdefault(shown, Source(shown, split_role(shown)))
         elif os.path.exists(given):
             shown = display_path(given)

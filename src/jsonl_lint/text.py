@@ -19,9 +19,9 @@ def example_key(example: Example) -> int:
     """Hash of the example's turns (roles and texts), ignoring whitespace.
 
     Deleting whitespace costs one ``bytes.translate`` at C speed; folding runs
-    of it (split and join) costs three to five times more on real texts, whose
-    answers are full of line breaks. Two examples that differ only in where
-    their whitespace stands are the same example for every practical purpose.
+    of it (split and join) costs two to three times more on real answers,
+    which are full of line breaks. Two examples that differ only in where their
+    whitespace stands are the same example for every practical purpose.
     """
     parts = []
     for turn in example.turns:

@@ -14,6 +14,16 @@ from typing import ClassVar, NamedTuple
 from jsonl_lint.locate import member
 
 
+class _Absent:
+    """Marks a field the record does not set (unlike JSON null, which it sets)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
 class Turn(NamedTuple):
     """One message of the normalised view."""
 
@@ -21,6 +31,7 @@ class Turn(NamedTuple):
     text: str  # the message's text; "" when it has none
     path: str  # JSON path of the message, e.g. "$.messages[2]"
     nontext: bool  # carries something besides text: tool calls, images, audio
+    weight: object = ABSENT  # the message's training weight as written, ABSENT when not given
 
 
 class Problem(NamedTuple):
@@ -114,4 +125,4 @@ def register(fmt: type[Format]) -> type[Format]:
 from jsonl_lint.formats import openai  # noqa: E402,F401  (registers the OpenAI formats)
 from jsonl_lint.formats.hints import explain_unknown  # noqa: E402
 
-__all__ = ["Example", "Format", "FORMATS", "Problem", "Turn", "explain_unknown", "register"]
+__all__ = ["ABSENT", "Example", "Format", "FORMATS", "Problem", "Turn", "explain_unknown", "register"]

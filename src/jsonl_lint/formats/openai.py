@@ -7,7 +7,7 @@ Shapes follow the fine-tuning input schemas of the OpenAI API
 
 from __future__ import annotations
 
-from jsonl_lint.formats import Example, Format, Problem, Turn, register
+from jsonl_lint.formats import ABSENT, Example, Format, Problem, Turn, register
 
 MESSAGE_KEYS = frozenset({"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"})
 PART_TEXT_FIELD = {"text": "text", "refusal": "refusal"}
@@ -113,7 +113,7 @@ class OpenAIChat(Format):
             if type(message) is dict and len(message) == 2:
                 role, content = message.get("role"), message.get("content")
                 if type(role) is str and type(content) is str and role != "tool":
-                    turns.append(_new_turn(Turn, (role, content, path, False)))
+                    turns.append(_new_turn(Turn, (role, content, path, False, ABSENT)))
                     continue
             if type(message) is not dict:
                 problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
@@ -153,7 +153,7 @@ class OpenAIChat(Format):
             problems.append(Problem("S002", "Tool message needs a string `tool_call_id`", f"{path}.tool_call_id"))
         if "name" in message and type(message["name"]) is not str:
             problems.append(Problem("S002", "`name` must be a string", f"{path}.name"))
-        return Turn(role, text, path, nontext)
+        return Turn(role, text, path, nontext, message.get("weight", ABSENT))
 
 
 @register

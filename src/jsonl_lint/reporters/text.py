@@ -108,8 +108,13 @@ def summary(result, out: TextIO, style: Style) -> None:
     files = len(result.sources)
     records = sum(s.records for s in result.sources)
     scope = f"{files:,} file{'s' if files != 1 else ''}, {records:,} record{'s' if records != 1 else ''}"
+    failed = len(result.errors)
+    unread = f"; {failed:,} input{'s' if failed > 1 else ''} could not be linted (see above)" if failed else ""
     if not diagnostics:
-        out.write(f"{style.bold('All checks passed!')} ({scope})\n")
+        if failed:
+            out.write(f"No problems found in {scope}{unread}.\n")
+        else:
+            out.write(f"{style.bold('All checks passed!')} ({scope})\n")
         return
     by_severity = Counter(d.severity for d in diagnostics)
     parts = [
@@ -119,4 +124,4 @@ def summary(result, out: TextIO, style: Style) -> None:
     ]
     affected = len({d.path for d in diagnostics})
     noun = "problem" if len(diagnostics) == 1 else "problems"
-    out.write(f"Found {len(diagnostics):,} {noun} ({', '.join(parts)}) in {affected:,} of {scope}.\n")
+    out.write(f"Found {len(diagnostics):,} {noun} ({', '.join(parts)}) in {affected:,} of {scope}{unread}.\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 
 from jsonl_lint.diagnostics import Severity
+from jsonl_lint.formats import ABSENT
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import Finding, RecordRule, RoleFinding, RoleRule
 
@@ -121,7 +122,10 @@ class InvalidWeight(ChatRule):
     def check(self, example):
         if "weight" in example.record:
             yield Finding("`weight` is set on the example; put it on assistant messages", "$.weight")
-        for turn, weight in _weights(example):
+        for turn in example.turns:
+            weight = turn.weight
+            if weight is ABSENT:
+                continue
             if type(weight) is not int or weight not in (0, 1):
                 yield Finding(f"`weight` must be the integer 0 or 1, not {_show(weight)}", f"{turn.path}.weight")
             if turn.role != "assistant":
@@ -135,24 +139,14 @@ class NothingToTrain(ChatRule):
     formats = frozenset({"openai-chat"})
 
     def check(self, example):
-        weights = dict(_weights(example))
-        assistants = [weights.get(turn, 1) for turn in example.turns if turn.role == "assistant"]
-        if weights and assistants and all(type(w) is int and w == 0 for w in assistants):
+        assistants = 0
+        for turn in example.turns:
+            if turn.role == "assistant":
+                if type(turn.weight) is not int or turn.weight != 0:
+                    return  # this one is trained on (most records stop at their first answer)
+                assistants += 1
+        if assistants:
             yield Finding("Every assistant message has `weight: 0`; the example trains nothing", "$.messages")
-
-
-def _weights(example) -> list:
-    """(turn, weight) for each message that sets a weight; [] for most records, quickly."""
-    messages = example.record["messages"]
-    if type(messages) is not list:
-        return []
-    for message in messages:
-        if type(message) is dict and "weight" in message:
-            break
-    else:
-        return []
-    messages = [m for m in example.record["messages"] if type(m) is dict]  # the turns were built from these
-    return [(turn, m["weight"]) for turn, m in zip(example.turns, messages) if "weight" in m]
 
 
 def _show(value: object) -> str:
