@@ -8,9 +8,11 @@ one run and on the same file:
 
 * ``orjson``: ``for line in open(path, "rb"): orjson.loads(line)``, the floor;
 * ``jsonl-lint``: the whole lint through the Python API (read, parse, adapt,
-  every default rule including duplicate detection), without reporting.
+  every default rule including duplicate detection), without reporting, in
+  one process (``--jobs 1``) and with the default number of jobs (one per
+  core for an input this size).
 
-Prints microseconds per record, MB/s and the ratio. Best of 3 runs each.
+Prints microseconds per record (wall time), MB/s and the ratios. Best of 3 runs each.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import time
 import orjson
 
 from jsonl_lint import Settings, lint
+from jsonl_lint.engine import default_jobs
+from jsonl_lint.sources import Source
 
 WORDS = (
     "the model should answer questions about data quality in fine tuning sets with care and "
@@ -92,12 +96,15 @@ def main() -> None:
         size = os.path.getsize(path)
         findings = []
         bare = best_of(3, lambda: bare_loop(path))
-        full = best_of(3, lambda: findings.append(len(lint([path], Settings()).diagnostics)))
+        one = best_of(3, lambda: findings.append(len(lint([path], Settings(), jobs=1).diagnostics)))
+        default = best_of(3, lambda: findings.append(len(lint([path], Settings()).diagnostics)))
+        jobs = default_jobs(None, [Source(path, size=size)])
+    assert len(set(findings)) == 1, "every run must find the same"
     print(f"{n:,} examples, {size / 1e6:.1f} MB, {size / n:,.0f} bytes per example, {findings[-1]:,} findings")
-    print(f"{'':<12}{'µs/record':>10}{'MB/s':>9}")
-    for name, seconds in (("orjson loop", bare), ("jsonl-lint", full)):
-        print(f"{name:<12}{seconds / n * 1e6:>10.2f}{size / seconds / 1e6:>9.1f}")
-    print(f"ratio: jsonl-lint takes {full / bare:.2f}x the bare orjson loop (target: at most 3x)")
+    print(f"{'':<24}{'µs/record':>10}{'MB/s':>9}{'ratio':>8}")
+    rows = (("orjson.loads loop", bare), ("jsonl-lint --jobs 1", one), (f"jsonl-lint ({jobs} jobs)", default))
+    for name, seconds in rows:
+        print(f"{name:<24}{seconds / n * 1e6:>10.2f}{size / seconds / 1e6:>9.1f}{seconds / bare:>7.2f}x")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jsonl_lint import Settings, lint
-from jsonl_lint.reader import BOM, Reader, duplicate_keys
+from jsonl_lint.reader import BOM, Reader, duplicate_keys, file_findings
 
-READER_CODES = {"F001", "F002", "F003", "F004", "F005", "F006", "J001", "J002", "J003"}
+READER_CODES = {"F001", "F002", "F003", "F004", "F005", "F006", "J001", "J002", "J003", "F008"}
 HI = b'{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}'
 BYE = b'{"messages":[{"role":"user","content":"Bye"},{"role":"assistant","content":"Goodbye!"}]}'
 
@@ -24,6 +24,7 @@ class Run:
         self.reports: list[tuple] = []
         self.reader = Reader(io.BufferedReader(io.BytesIO(data)), self._report, **kwargs)
         self.records = list(self.reader)
+        file_findings(self.reader.stats, self._report)  # as the engine does once a file is read
 
     def _report(self, code, line, column, message, json_path=None, raw=None):
         self.reports.append((code, line, column, message, json_path))
@@ -48,14 +49,14 @@ def test_line_numbers_count_every_line():
     assert run.where("F004") == [(2, None)]
     assert [line for line, _ in run.where("J001")] == [3]
     assert run.where("J002") == [(4, 1)]
-    assert (run.reader.lines, run.reader.records, run.reader.blank, run.reader.size) == (5, 2, 1, len(data))
+    assert (run.reader.stats.lines, run.reader.stats.records, run.reader.stats.blank, run.reader.stats.size) == (5, 2, 1, len(data))
 
 
 def test_clean_file_reports_nothing():
     run = Run(HI + b"\n" + BYE + b"\n")
     assert run.reports == []
     assert len(run.records) == 2
-    assert not run.reader.not_jsonl
+    assert not run.reader.stats.not_jsonl
 
 
 def test_crlf_is_reported_once_at_the_first_crlf_line():
@@ -100,8 +101,8 @@ def test_bom_after_line_1_is_invalid_json_not_f002():
 def test_blank_lines_each_reported():
     run = Run(HI + b"\n\n   \n\t\r\n" + BYE + b"\n\n")
     assert run.where("F004") == [(2, None), (3, None), (4, None), (6, None)]
-    assert run.reader.blank == 4
-    assert run.reader.lines == 6
+    assert run.reader.stats.blank == 4
+    assert run.reader.stats.lines == 6
     assert len(run.records) == 2
 
 
@@ -151,7 +152,7 @@ def test_invalid_json_column_counts_characters():
 def test_json_array_of_objects_on_line_1_is_not_jsonl():
     run = Run(b"[" + HI + b"," + BYE + b"]\n")
     assert run.where("F006") == [(1, None)]
-    assert run.records == [] and run.reader.not_jsonl
+    assert run.records == [] and run.reader.stats.not_jsonl
 
 
 @pytest.mark.parametrize(
@@ -163,7 +164,7 @@ def test_json_array_of_objects_on_line_1_is_not_jsonl():
 def test_sniffed_not_jsonl(data):
     run = Run(data)
     assert run.reports == [("F006", 1, None, run.message("F006"), None)]
-    assert run.records == [] and run.reader.not_jsonl
+    assert run.records == [] and run.reader.stats.not_jsonl
 
 
 # -- duplicate keys -------------------------------------------------------------
@@ -239,7 +240,7 @@ def test_50mb_line_is_one_record(tmp_path):
         records = list(reader)
     assert reports == []
     assert len(records) == 1 and len(records[0][2]["messages"][0]["content"]) == FIFTY_MB
-    assert reader.lines == 1 and reader.size == path.stat().st_size
+    assert reader.stats.lines == 1 and reader.stats.size == path.stat().st_size
     assert time.perf_counter() - start < 20
 
 
@@ -270,13 +271,13 @@ def test_reader_survives_any_bytes(data):
     codes = set(run.codes())
     assert codes <= READER_CODES
     lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-    if run.reader.not_jsonl:
+    if run.reader.stats.not_jsonl:
         assert run.codes() == ["F006"] and run.records == []
     else:
-        assert run.reader.lines == lines
-        assert run.reader.size == len(data)
-        assert run.reader.records == len(run.records)
-        assert run.reader.blank == len(run.where("F004"))
+        assert run.reader.stats.lines == lines
+        assert run.reader.stats.size == len(data)
+        assert run.reader.stats.records == len(run.records)
+        assert run.reader.stats.blank == len(run.where("F004"))
     for code, line, column, message, _ in run.reports:
         assert message
         assert line is None or 1 <= line <= max(lines, 1)

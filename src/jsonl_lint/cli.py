@@ -57,6 +57,8 @@ def check_parser() -> argparse.ArgumentParser:
     p.add_argument("--statistics", action="store_true", help="show the number of findings per rule")
     p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     p.add_argument("--show-settings", action="store_true", help="show the resolved settings and files, then exit")
+    p.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="worker processes (default: one per core for inputs over 8 MB, else 1)")
     p.add_argument("--config", action="append", default=[], metavar="FILE_OR_OPTION",
                    help="a config file, or an inline `key = value` TOML override (repeatable)")
     p.add_argument("--isolated", action="store_true", help="ignore config files found in parent folders")
@@ -154,7 +156,7 @@ def run_check(argv: list[str]) -> int:
         if args.show_settings:
             show_settings(settings, args, out)
             return EXIT_CLEAN
-        result = Linter(resolve(settings)).run(args.paths, settings)
+        result = Linter(resolve(settings)).run(args.paths, settings, args.jobs)
         style = _style(args.color, out)
         for error in result.errors:
             print(f"jsonl-lint: error: {error}", file=sys.stderr)

@@ -1,14 +1,19 @@
 """The engine: sources -> read -> adapt -> record rules and map -> reduce -> diagnostics.
 
-It is the only place that wires the stages together, so it is where a later
-change runs the per-source part (read, adapt, record rules, map) in worker
-processes and keeps the reduce in the parent.
+It is the only place that wires the stages together and the only one that
+knows about processes. Work is cut into tasks: a whole file, or a range of a
+large file's lines. A task runs read, adapt, record rules and the map step of
+the dataset rules, in this process or in a worker; the parent merges the
+tasks' results in order (shifting their line numbers), adds the findings
+about whole files, then runs every dataset rule's reduce. Output is the same
+whatever the number of jobs.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import multiprocessing
 import os
 import sys
 import zlib
@@ -20,7 +25,7 @@ from jsonl_lint.config import Resolved, Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic, Location, snippet
 from jsonl_lint.formats import FORMATS, Problem, explain_unknown
 from jsonl_lint.locate import locate
-from jsonl_lint.reader import Reader
+from jsonl_lint.reader import Reader, Stats, file_findings
 from jsonl_lint.rule import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule
 from jsonl_lint.sources import Source, discover
 from jsonl_lint.text import stable_hash
@@ -30,6 +35,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 #: Distinct role sequences whose role-rule findings are remembered.
 MEMO_LIMIT = 10_000
 MEMO_KEY_CHARS = 4_096  # role sequences longer than this (absurd roles) are not remembered
+#: Inputs at least this large are linted by one worker per core (starting a pool costs ~0.1 s).
+PARALLEL_BYTES = 8_000_000
+#: Lines of a large file are cut into ranges of about this many bytes, one task each.
+CHUNK_BYTES = 16_000_000
 
 
 @dataclass
@@ -43,18 +52,62 @@ class Result:
     rules: dict[str, Rule] = field(default_factory=dict)  # every rule that reported, by code
 
 
+@dataclass
+class Task:
+    """Lines ``start`` to ``end`` (bytes; None: to the end) of source ``index``."""
+
+    index: int
+    path: str
+    start: int = 0
+    end: int | None = None
+
+    @property
+    def head(self) -> bool:
+        return self.start == 0
+
+
+@dataclass
+class TaskResult:
+    """What a task found; line numbers count from 1 within the task's range."""
+
+    diagnostics: list[Diagnostic]
+    summaries: dict[str, list[tuple[int, int, Any]]]  # rule code -> (source index, line, summary)
+    stats: Stats
+    formats: dict[str, int]
+    first_lines: dict[str, int]
+    error: str | None = None
+
+
 @contextmanager
-def _open(source: Source) -> Iterator[BinaryIO]:
-    """A buffered binary stream of the source; ``.gz`` files are decompressed as they are read."""
-    if source.is_stdin:
+def _open(task: Task) -> Iterator[BinaryIO]:
+    """A buffered binary stream of the task's lines; ``.gz`` files are decompressed as they are read."""
+    if task.path == "-":
         yield sys.stdin.buffer
         return
-    with open(source.path, "rb", buffering=READ_BUFFER) as stream:
-        if source.path.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
+    with open(task.path, "rb", buffering=READ_BUFFER) as stream:
+        if task.end is not None:
+            stream.seek(task.start)
+            yield io.BufferedReader(io.BytesIO(stream.read(task.end - task.start)))  # type: ignore[arg-type]
+        elif task.path.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
             with io.BufferedReader(gzip.GzipFile(fileobj=stream), READ_BUFFER) as unzipped:  # type: ignore[arg-type]
                 yield unzipped  # type: ignore[misc]
         else:
             yield stream
+
+
+def _tasks(index: int, source: Source) -> list[Task]:
+    """One task per source, or one per range of lines for a large plain file (for workers)."""
+    if source.is_stdin or source.path.endswith(".gz") or source.size <= CHUNK_BYTES:
+        return [Task(index, source.path)]
+    tasks, start = [], 0
+    with open(source.path, "rb") as stream:
+        while start < source.size:
+            stream.seek(min(start + CHUNK_BYTES, source.size))
+            stream.readline()  # ranges end on a line boundary
+            end = min(stream.tell(), source.size)
+            tasks.append(Task(index, source.path, start, end))
+            start = end
+    return tasks
 
 
 class Linter:
@@ -65,25 +118,39 @@ class Linter:
         self.rules = {rule.code: rule for rule in resolved.rules}
         self.record_rules = [r for r in resolved.rules if isinstance(r, RecordRule)]
         self.dataset_rules = [r for r in resolved.rules if isinstance(r, DatasetRule)]
-        profile = resolved.profile
-        self.formats = [FORMATS[name] for name in profile.formats]
+        self.formats = [FORMATS[name] for name in resolved.profile.formats]
         self.accepted = [(f.title, f.signature) for f in self.formats]
         # Rules that apply to each format, decided once rather than per record.
         self.rules_for = {
             f.name: [r for r in self.record_rules if _applies(r, f.name, f.kind)] for f in self.formats
         }
 
-    def run(self, paths: list[str], settings: Settings) -> Result:
+    # -- the run ------------------------------------------------------------
+
+    def run(self, paths: list[str], settings: Settings, jobs: int | None = None) -> Result:
+        """Lint ``paths``; ``jobs`` worker processes (None: one per core for large inputs)."""
         sources, errors = discover(paths, settings.exclude, settings.root)
         diagnostics: list[Diagnostic] = []
-        summaries: dict[str, list[tuple[int, int, Any]]] = {r.code: [] for r in self.dataset_rules}
+        tasks: list[Task] = []
+        jobs = None if jobs is None else max(1, jobs)
         for index, source in enumerate(sources):
-            try:
-                self._lint_source(index, source, diagnostics, summaries)
-            except (OSError, EOFError, zlib.error) as exc:
-                errors.append(f"{source.path}: {getattr(exc, 'strerror', None) or exc}")
-            except Exception as exc:  # a bug must not hide the other files' findings
-                errors.append(f"{source.path}: internal error: {type(exc).__name__}: {exc}")
+            if not source.is_stdin:
+                try:
+                    source.size = os.stat(source.path).st_size
+                except OSError as exc:
+                    errors.append(f"{source.path}: {exc.strerror}")
+                    continue
+                diagnostics.extend(self._size_findings(source))
+        jobs = default_jobs(jobs, sources)
+        for index, source in enumerate(sources):
+            tasks.extend(_tasks(index, source) if jobs > 1 else [Task(index, source.path)])
+        summaries: dict[str, list[tuple[int, int, Any]]] = {r.code: [] for r in self.dataset_rules}
+        for index, parts in self._run_tasks(tasks, settings, jobs):
+            source = sources[index]
+            found, error = self._merge(source, parts, summaries)
+            diagnostics.extend(found)
+            if error:
+                errors.append(error)
         ignored = {s.path: self.resolved.ignored_in(s.path) for s in sources}
         for rule in self.dataset_rules:
             items = [(Location(sources[i].path, line), summary) for i, line, summary in summaries[rule.code]]
@@ -95,11 +162,62 @@ class Linter:
         reported = {code: rule for code, rule in self.rules.items() if code in codes}  # catalogue order
         return Result(diagnostics, sources, errors, self.resolved, reported)
 
-    def _lint_source(self, index: int, source: Source, out: list[Diagnostic], summaries: dict) -> None:
+    def _run_tasks(self, tasks: list[Task], settings: Settings, jobs: int) -> Iterator[tuple[int, list[TaskResult]]]:
+        """Yield each source's task results, in order, from this process or a pool."""
+        if jobs <= 1 or len(tasks) <= 1:
+            results: Iterator[TaskResult] = map(self.run_task, tasks)
+            yield from _group(tasks, results)
+            return
+        context = multiprocessing.get_context()
+        with context.Pool(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+            yield from _group(tasks, pool.imap(_run_in_worker, tasks))
+
+    def _merge(self, source: Source, parts: list[TaskResult], summaries: dict) -> tuple[list[Diagnostic], str | None]:
+        """Join the results of one source's tasks: shift line numbers, add whole-file findings."""
+        stats = Stats()
+        found: list[Diagnostic] = []
+        error = None
+        for part in parts:
+            offset = stats.lines
+            for d in part.diagnostics:
+                if d.line is not None:
+                    d.line += offset
+            found.extend(part.diagnostics)
+            for code, items in part.summaries.items():
+                summaries[code].extend((i, line + offset, s) for i, line, s in items)
+            for name, count in part.formats.items():
+                if name not in source.formats:
+                    source.first_lines[name] = part.first_lines[name] + offset
+                source.formats[name] += count
+            stats = stats + part.stats
+            if part.error:
+                error = f"{source.path}: {part.error}"
+                break
+            if part.stats.not_jsonl:
+                break  # the rest of the file is not JSONL either
+        source.records = stats.records
+        if source.is_stdin or source.path.endswith(".gz"):
+            source.size = stats.size
+        if error is None:
+            file_findings(stats, self._reporter(source.path, found))
+        found = _collapse(found, self.rules)
+        _number_fingerprints(found)
+        return found, error
+
+    def _size_findings(self, source: Source) -> list[Diagnostic]:
+        found: list[Diagnostic] = []
+        limit = self.resolved.options["max-file-size-mb"]
+        if source.size > limit * 1_000_000:
+            self._reporter(source.path, found)("F007", None, None,
+                                                f"File is {source.size / 1e6:,.1f} MB; the limit is {limit:,} MB")
+        return found
+
+    # -- one task -------------------------------------------------------------
+
+    def _reporter(self, path: str, out: list[Diagnostic]):
+        """A ``report(code, line, column, message, json_path, raw)`` that appends to ``out``."""
         rules = self.rules
-        ignored = self.resolved.ignored_in(source.path)
-        path = source.path
-        seen: dict[str, int] = {}  # fingerprints so far: identical records keep distinct ones
+        ignored = self.resolved.ignored_in(path)
 
         def report(code: str, line: int | None, column: int | None, message: str,
                    json_path: str | None = None, raw: bytes | None = None) -> None:
@@ -114,27 +232,30 @@ class Linter:
                     offset = locate(text, json_path)
                     diagnostic.column = None if offset is None else offset + 1
                 diagnostic.snippet = snippet(text, diagnostic.column)
-                fingerprint = f"{code}:{stable_hash(raw):016x}:{json_path or ''}"
-                seen[fingerprint] = repeat = seen.get(fingerprint, 0) + 1
-                diagnostic.fingerprint = fingerprint if repeat == 1 else f"{fingerprint}:{repeat}"
+                diagnostic.fingerprint = f"{code}:{stable_hash(raw):016x}:{json_path or ''}"
             out.append(diagnostic)
 
-        start = len(out)
-        with _open(source) as stream:
-            if not source.is_stdin:
-                source.size = os.fstat(stream.fileno()).st_size
-                limit = self.resolved.options["max-file-size-mb"]
-                if source.size > limit * 1_000_000:
-                    report("F007", None, None, f"File is {source.size / 1e6:,.1f} MB; the limit is {limit:,} MB")
-            reader = Reader(stream, report, check_duplicate_keys="J003" in rules and "J003" not in ignored)
-            self._lint_records(index, source, reader, report, ignored, summaries)
-        if source.is_stdin:
-            source.size = reader.size
-        if not reader.not_jsonl and reader.lines == reader.blank:
-            report("F008", None, None, "File has no records" if reader.lines else "File is empty")
-        out[start:] = _collapse(out[start:], rules)
+        return report
 
-    def _lint_records(self, index, source, reader, report, ignored, summaries) -> None:
+    def run_task(self, task: Task) -> TaskResult:
+        out: list[Diagnostic] = []
+        summaries: dict[str, list] = {r.code: [] for r in self.dataset_rules}
+        result = TaskResult(out, summaries, Stats(), {}, {})
+        report = self._reporter(task.path, out)
+        ignored = self.resolved.ignored_in(task.path)
+        try:
+            with _open(task) as stream:
+                reader = Reader(stream, report, check_duplicate_keys="J003" in self.rules and "J003" not in ignored,
+                                head=task.head)
+                self._lint_records(task.index, reader, report, ignored, summaries, result)
+                result.stats = reader.stats
+        except (OSError, EOFError, zlib.error) as exc:
+            result.error = str(getattr(exc, "strerror", None) or exc)
+        except Exception as exc:  # a bug must not hide the other files' findings
+            result.error = f"internal error: {type(exc).__name__}: {exc}"
+        return result
+
+    def _lint_records(self, index, reader, report, ignored, summaries, result) -> None:
         accepted, profile = self.accepted, self.resolved.profile.name
         plans = []  # (signature, format, role rules, other record rules) per accepted format
         for fmt in self.formats:
@@ -143,7 +264,7 @@ class Linter:
             plans.append((fmt.signature, fmt, roles, [r for r in rules if not isinstance(r, RoleRule)]))
         mappers = [(r.map, summaries[r.code]) for r in self.dataset_rules if r.code not in ignored]
         memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
-        counts, first_lines = source.formats, source.first_lines
+        counts, first_lines = result.formats, result.first_lines
         problems: list[Problem] = []
         for lineno, raw, record in reader:
             keys = record.keys()
@@ -182,7 +303,47 @@ class Linter:
                 summary = map_(example)
                 if summary is not None:
                     items.append((index, lineno, summary))
-        source.records = reader.records
+
+
+# -- workers ---------------------------------------------------------------------
+
+_WORKER: Linter | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = Linter(resolve(settings))
+
+
+def _run_in_worker(task: Task) -> TaskResult:
+    assert _WORKER is not None
+    return _WORKER.run_task(task)
+
+
+def default_jobs(jobs: int | None, sources: list[Source]) -> int:
+    """``jobs`` as asked, or one per core for inputs of PARALLEL_BYTES or more, else 1."""
+    if jobs is not None:
+        return jobs
+    if sum(s.size for s in sources) < PARALLEL_BYTES:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _group(tasks: list[Task], results: Iterator[TaskResult]) -> Iterator[tuple[int, list[TaskResult]]]:
+    """Regroup results (in task order) by source."""
+    current: int | None = None
+    parts: list[TaskResult] = []
+    for task, result in zip(tasks, results):
+        if task.index != current and parts:
+            yield current, parts  # type: ignore[misc]
+            parts = []
+        current = task.index
+        parts.append(result)
+    if parts:
+        yield current, parts  # type: ignore[misc]
+
+
+# -- post-processing ---------------------------------------------------------------
 
 
 def _collapse(diagnostics: list[Diagnostic], rules: dict[str, Rule]) -> list[Diagnostic]:
@@ -204,11 +365,21 @@ def _collapse(diagnostics: list[Diagnostic], rules: dict[str, Rule]) -> list[Dia
     return kept
 
 
+def _number_fingerprints(diagnostics: list[Diagnostic]) -> None:
+    """Identical records give identical fingerprints: number the repeats, in line order."""
+    seen: dict[str, int] = {}
+    for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
+        if diagnostic.fingerprint is not None:
+            seen[diagnostic.fingerprint] = repeat = seen.get(diagnostic.fingerprint, 0) + 1
+            if repeat > 1:
+                diagnostic.fingerprint += f":{repeat}"
+
+
 def _applies(rule: Rule, format_name: str, kind: str) -> bool:
     return (rule.kinds is None or kind in rule.kinds) and (rule.formats is None or format_name in rule.formats)
 
 
-def lint(paths: list[str], settings: Settings | None = None) -> Result:
+def lint(paths: list[str], settings: Settings | None = None, jobs: int | None = None) -> Result:
     """Lint ``paths`` (files, folders, or ``-`` for stdin) and return the result."""
     settings = settings or Settings()
-    return Linter(resolve(settings)).run(paths, settings)
+    return Linter(resolve(settings)).run(paths, settings, jobs)

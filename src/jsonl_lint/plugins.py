@@ -11,8 +11,8 @@ and the module defines::
     from jsonl_lint import hookimpl
 
     @hookimpl
-    def register_rules():
-        return [MyRule]
+    def register_rules(register):
+        register(MyRule)
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ class PluginError(Exception):
 
 class Hooks:
     @hookspec
-    def register_rules(self) -> list[type[Rule]]:
-        """Return the rule classes this plugin provides."""
+    def register_rules(self, register) -> None:
+        """Call ``register(RuleClass)`` for each rule this plugin provides."""
 
 
 def plugin_manager() -> pluggy.PluginManager:
@@ -82,8 +82,7 @@ def registry() -> dict[str, type[Rule]]:
     seen: dict[str, type[Rule]] = {}
     for impl in pm.hook.register_rules.get_hookimpls():
         builtin = impl.plugin_name in BUILTIN_MODULES
-        for rule in impl.function() or ():
-            _validate(rule, builtin, seen)
+        impl.function(register=lambda rule, builtin=builtin: _validate(rule, builtin, seen))
     rules = {rule.code: rule for rule in seen.values()}
     return dict(sorted(rules.items(), key=lambda item: (_family_rank(item[0]), item[0])))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterator
 
 import orjson
@@ -17,7 +18,7 @@ import orjson
 from jsonl_lint.locate import member
 
 BOM = b"\xef\xbb\xbf"
-_SPACED_KEY = re.compile(rb'"[ \t\r]+:')
+_KEY_END = re.compile(rb'"[ \t\r]*:')
 SNIFF_BYTES = 1 << 16
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 MAGIC = (
@@ -56,13 +57,12 @@ def may_repeat_keys(raw: bytes, value: dict) -> bool:
     A parser keeps one key per name, so a line repeats a key exactly when it
     writes more keys than the parsed value holds. Every key written is followed
     by a colon, so when the line has no more colons than the value has keys,
-    nothing was dropped (the common case, one byte count). Otherwise colons
-    stand in text too, and the keys written are counted as ``":`` (plus
-    ``" :`` for keys spaced before their colon); such sequences inside strings
-    only add, so equality still proves that no key was dropped. The value's
-    keys are first counted at the top level and in objects of top-level arrays
-    (messages), which is enough for most records and far cheaper than walking
-    the whole value.
+    nothing was dropped (the common case: one byte count). Otherwise colons
+    stand in text too, and the keys written are counted as ``"`` + optional
+    whitespace + ``:``; that sequence inside a string only adds, so equality
+    still proves that no key was dropped. The value's keys are first counted at
+    the top level and in objects of top-level arrays (messages), which is
+    enough for most records and far cheaper than walking the whole value.
     """
     kept = len(value)
     for item in value.values():
@@ -70,12 +70,9 @@ def may_repeat_keys(raw: bytes, value: dict) -> bool:
             for element in item:
                 if type(element) is dict:
                     kept += len(element)
-    colons = raw.count(b":")
-    if colons == kept:
+    if raw.count(b":") == kept:
         return False
-    written = raw.count(b'":')
-    if written != colons and (b'" ' in raw or b'"\t' in raw or b'"\r' in raw):
-        written += len(_SPACED_KEY.findall(raw))
+    written = len(_KEY_END.findall(raw))
     return written != kept and written != _count_keys(value)
 
 
@@ -122,87 +119,120 @@ def duplicate_keys(raw: bytes) -> list[tuple[str, str]]:
     return found
 
 
+@dataclass
+class Stats:
+    """What a reader saw of a file, or of a range of its lines; ranges add up with ``+``."""
+
+    lines: int = 0
+    blank: int = 0
+    records: int = 0
+    size: int = 0
+    crlf: int = 0
+    first_crlf: int | None = None  # line number, counted within the range
+    final_newline: bool = True  # the last line read ends with a newline
+    not_jsonl: bool = False
+
+    def __add__(self, later: "Stats") -> "Stats":
+        first_crlf = self.first_crlf
+        if first_crlf is None and later.first_crlf is not None:
+            first_crlf = self.lines + later.first_crlf
+        return Stats(
+            self.lines + later.lines, self.blank + later.blank, self.records + later.records,
+            self.size + later.size, self.crlf + later.crlf, first_crlf,
+            later.final_newline if later.lines else self.final_newline, self.not_jsonl or later.not_jsonl,
+        )  # fmt: skip
+
+
+def file_findings(stats: Stats, report: Report) -> None:
+    """F003, F005 and F008: findings about the whole file, once every line is read."""
+    if stats.not_jsonl:
+        return
+    if stats.crlf:
+        lf = stats.lines - stats.crlf - (0 if stats.final_newline else 1)
+        if lf:
+            message = f"Mixed line endings: {stats.crlf} CRLF and {lf} LF lines"
+        else:
+            message = f"CRLF line endings ({stats.crlf} line{'s' if stats.crlf > 1 else ''}); use LF"
+        report("F003", stats.first_crlf, None, message, None, None)
+    if stats.lines and not stats.final_newline:
+        report("F005", stats.lines, None, "No newline at end of file", None, None)
+    if stats.lines == stats.blank:
+        report("F008", None, None, "File has no records" if stats.lines else "File is empty", None, None)
+
+
 class Reader:
     """Iterate ``(line_number, raw_line, record)`` over a binary stream.
 
-    After iteration, ``lines``, ``blank``, ``records``, ``size`` and
-    ``not_jsonl`` describe what was read.
+    ``head`` says that the stream starts at the start of the file (where a BOM
+    or a non-JSONL file shows); line numbers count from 1 within the stream.
+    After iteration, ``stats`` describes what was read.
     """
 
-    def __init__(self, stream: BinaryIO, report: Report, *, check_duplicate_keys: bool = True):
+    def __init__(self, stream: BinaryIO, report: Report, *, check_duplicate_keys: bool = True, head: bool = True):
         self.stream = stream
         self.report = report
         self.check_duplicate_keys = check_duplicate_keys
-        self.lines = 0
-        self.records = 0
-        self.blank = 0
-        self.size = 0
-        self.not_jsonl = False
+        self.head = head
+        self.stats = Stats()
         self.bom = 0  # bytes of BOM stripped from line 1
 
     def __iter__(self) -> Iterator[tuple[int, bytes, dict]]:
-        stream, report = self.stream, self.report
-        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
-        what = sniff(head)
-        if what is not None:
-            self.not_jsonl = True
-            report("F006", 1, None, f"Not a JSONL file: {what}", None, None)
-            return
+        stream, report, stats, head = self.stream, self.report, self.stats, self.head
+        if head:
+            what = sniff(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b"")
+            if what is not None:
+                stats.not_jsonl = True
+                report("F006", 1, None, f"Not a JSONL file: {what}", None, None)
+                return
         loads, decode_error = orjson.loads, orjson.JSONDecodeError
         check_keys = self.check_duplicate_keys
         lineno = size = crlf = records = 0
-        first_crlf = None
         raw = b""
-        for raw in stream:
-            lineno += 1
-            size += len(raw)
-            if raw.endswith(b"\r\n"):
-                crlf += 1
-                if first_crlf is None:
-                    first_crlf = lineno
-            if lineno == 1 and raw.startswith(BOM):
-                report("F002", 1, 1, "File starts with a UTF-8 byte-order mark (BOM)", None, None)
-                raw = raw[len(BOM) :]
-                self.bom = len(BOM)
-            try:
-                value = loads(raw)
-            except decode_error as exc:
-                value = self._recover(lineno, raw, exc)
-                if value is None:
+        try:
+            for raw in stream:
+                lineno += 1
+                size += len(raw)
+                if raw.endswith(b"\r\n"):
+                    crlf += 1
+                    if stats.first_crlf is None:
+                        stats.first_crlf = lineno
+                if lineno == 1 and head and raw.startswith(BOM):
+                    report("F002", 1, 1, "File starts with a UTF-8 byte-order mark (BOM)", None, None)
+                    raw = raw[len(BOM) :]
+                    self.bom = len(BOM)
+                try:
+                    value = loads(raw)
+                except decode_error as exc:
+                    value = self._recover(lineno, raw, exc)
+                    if value is None:
+                        continue
+                if type(value) is not dict:
+                    messages = type(value) is list and value and all(type(v) is dict and "role" in v for v in value)
+                    if lineno == 1 and head and not messages and type(value) is list and value and all(
+                        type(v) is dict for v in value
+                    ):
+                        stats.not_jsonl = True
+                        report("F006", 1, None, "Not a JSONL file: a JSON array of objects on one line; "
+                               "write one object per line (`jq -c '.[]'`)", None, None)
+                        return
+                    hint = '; it holds messages: wrap them as {"messages": [...]}' if messages else ""
+                    report("J002", lineno, 1, f"Line is a JSON {_json_type(value)}, not an object{hint}", None, raw)
                     continue
-            if type(value) is not dict:
-                messages = type(value) is list and value and all(type(v) is dict and "role" in v for v in value)
-                if lineno == 1 and not messages and type(value) is list and value and all(type(v) is dict for v in value):
-                    self.not_jsonl = True
-                    report("F006", 1, None, "Not a JSONL file: a JSON array of objects on one line; "
-                           "write one object per line (`jq -c '.[]'`)", None, None)
-                    return
-                hint = '; it holds messages: wrap them as {"messages": [...]}' if messages else ""
-                report("J002", lineno, 1, f"Line is a JSON {_json_type(value)}, not an object{hint}", None, raw)
-                continue
-            if check_keys and may_repeat_keys(raw, value):
-                for path, key in duplicate_keys(raw):
-                    report("J003", lineno, None, f"Key `{key}` appears more than once in the object at {path}; "
-                           "parsers keep only the last", member(path, key), raw)
-            records += 1
-            self.records = records
-            yield lineno, raw, value
-        self.lines, self.size = lineno, size
-        if crlf:
-            lf = lineno - crlf - (0 if raw.endswith(b"\n") else 1)
-            if lf:
-                message = f"Mixed line endings: {crlf} CRLF and {lf} LF lines"
-            else:
-                message = f"CRLF line endings ({crlf} line{'s' if crlf > 1 else ''}); use LF"
-            report("F003", first_crlf, None, message, None, None)
-        if lineno and not raw.endswith(b"\n") and raw.strip():
-            report("F005", lineno, None, "No newline at end of file", None, None)
+                if check_keys and may_repeat_keys(raw, value):
+                    for path, key in duplicate_keys(raw):
+                        report("J003", lineno, None, f"Key `{key}` appears more than once in the object at {path}; "
+                               "parsers keep only the last", member(path, key), raw)
+                records += 1
+                yield lineno, raw, value
+        finally:
+            stats.lines, stats.size, stats.crlf, stats.records = lineno, size, crlf, records
+            stats.final_newline = raw.endswith(b"\n") or not raw.strip()
 
     def _recover(self, lineno: int, raw: bytes, exc: orjson.JSONDecodeError) -> object | None:
         """Report a line orjson rejected; return its value if only its encoding was bad."""
         if not raw.strip():
             self.report("F004", lineno, None, "Blank line", None, None)
-            self.blank += 1
+            self.stats.blank += 1
             return None
         try:
             text = raw.decode("utf-8")

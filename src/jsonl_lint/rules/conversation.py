@@ -155,6 +155,6 @@ def _show(value: object) -> str:
 
 
 @hookimpl
-def register_rules():
-    return [UnknownRole, MissingAssistant, MisplacedSystem, ConsecutiveRoles, BadLastRole, EmptyContent,
-            BadFirstRole, InvalidWeight, NothingToTrain]
+def register_rules(register):
+    for rule in (UnknownRole, MissingAssistant, MisplacedSystem, ConsecutiveRoles, BadLastRole, EmptyContent, BadFirstRole, InvalidWeight, NothingToTrain):
+        register(rule)

@@ -74,5 +74,6 @@ class DuplicateExample(DatasetRule):
 
 
 @hookimpl
-def register_rules():
-    return [TooFewExamples, FewExamples, DuplicateExample]
+def register_rules(register):
+    for rule in (TooFewExamples, FewExamples, DuplicateExample):
+        register(rule)

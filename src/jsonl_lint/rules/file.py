@@ -47,5 +47,6 @@ class EmptyFile(PipelineRule):
 
 
 @hookimpl
-def register_rules():
-    return [InvalidUtf8, ByteOrderMark, CrlfLineEnding, BlankLine, MissingFinalNewline, NotJsonl, FileTooLarge, EmptyFile]
+def register_rules(register):
+    for rule in (InvalidUtf8, ByteOrderMark, CrlfLineEnding, BlankLine, MissingFinalNewline, NotJsonl, FileTooLarge, EmptyFile):
+        register(rule)

@@ -44,5 +44,6 @@ class MixedFormats(DatasetRule):
 
 
 @hookimpl
-def register_rules():
-    return [UnknownFormat, SchemaViolation, UnknownKey, MixedFormats]
+def register_rules(register):
+    for rule in (UnknownFormat, SchemaViolation, UnknownKey, MixedFormats):
+        register(rule)

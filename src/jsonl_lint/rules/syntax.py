@@ -21,5 +21,6 @@ class DuplicateKey(PipelineRule):
 
 
 @hookimpl
-def register_rules():
-    return [InvalidJson, NotAnObject, DuplicateKey]
+def register_rules(register):
+    for rule in (InvalidJson, NotAnObject, DuplicateKey):
+        register(rule)
