@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from jsonl_lint.cli import main
 
@@ -60,3 +61,18 @@ def write_jsonl(path: Path, records: list) -> Path:
         for record in records:
             out.write(record if isinstance(record, bytes) else orjson.dumps(record) + b"\n")
     return path
+
+
+#: Pieces of JSON and of broken bytes, so that random files look like JSONL often enough to matter.
+JSONL_FRAGMENTS = [
+    b"{", b"}", b"[", b"]", b'"a"', b'"messages"', b'"role"', b":", b",", b"1", b"-0.5e3", b"null", b" ", b"\t",
+    b"\n", b"\r\n", b"\r", b"\xef\xbb\xbf", b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00", b'"\\u00e9"',
+    b'"\\ud800"', b"NaN",
+]  # fmt: skip
+
+
+def any_bytes(max_size: int = 1000) -> st.SearchStrategy[bytes]:
+    """Arbitrary bytes, or arbitrary sequences of JSONL-ish fragments."""
+    return st.binary(max_size=max_size) | st.lists(st.sampled_from(JSONL_FRAGMENTS), max_size=max_size // 12).map(
+        b"".join
+    )

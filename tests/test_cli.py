@@ -14,16 +14,18 @@ from types import SimpleNamespace
 
 import orjson
 import pytest
+from conftest import write_jsonl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import write_jsonl
 from jsonl_lint import docs
 from jsonl_lint.plugins import registry
 
 ANSI = "\x1b["
 #: ``path:line:col: CODE message`` (record level) or ``path: CODE message`` (file level)
-CONCISE_LINE = re.compile(r"^(?P<path>[^\s:][^:]*)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P<code>[A-Z]{1,3}\d{3}) \S.*$")
+CONCISE_LINE = re.compile(
+    r"^(?P<path>[^\s:][^:]*)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P<code>[A-Z]{1,3}\d{3}) \S.*$"
+)
 SUMMARY = re.compile(r"^Found \d+ problems? \(.+\) in \d+ of \d+ files?, \d+ records?\.$")
 
 
@@ -558,7 +560,9 @@ def test_rules_lists_every_registered_rule(cli):
     assert set(by_code) == set(rules)
     for code, rule in rules.items():
         line = by_code[code]
-        assert re.search(rf"^{code}\s+{re.escape(rule.name)}\s+{rule.severity}\s+{re.escape(rule.summary)}$", line), line
+        assert re.search(rf"^{code}\s+{re.escape(rule.name)}\s+{rule.severity}\s+{re.escape(rule.summary)}$", line), (
+            line
+        )
 
 
 def test_rules_as_json(cli):

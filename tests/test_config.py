@@ -8,14 +8,16 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 from conftest import write_jsonl
+
 from jsonl_lint import profiles
 from jsonl_lint.config import Settings, find_config, resolve
 
 
 def chat(i: int) -> dict:
-    return {"messages": [{"role": "user", "content": f"Question {i}?"}, {"role": "assistant", "content": f"Answer {i}."}]}
+    return {
+        "messages": [{"role": "user", "content": f"Question {i}?"}, {"role": "assistant", "content": f"Answer {i}."}]
+    }
 
 
 NO_ASSISTANT = {"messages": [{"role": "user", "content": "Where is the answer?"}]}
@@ -54,7 +56,9 @@ def d001(run) -> list[dict]:
 
 
 def test_pyproject_table_is_found_from_a_subfolder(cli, nested, tmp_path):
-    (tmp_path / "project" / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.jsonl-lint]\nmin-examples = 3\n')
+    (tmp_path / "project" / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.jsonl-lint]\nmin-examples = 3\n'
+    )
     run = cli("train.jsonl", "--output-format", "json", cwd=nested)
     assert d001(run) == []
     run = cli("train.jsonl", "--show-settings", cwd=nested)
@@ -91,7 +95,7 @@ def test_the_nearest_config_wins(cli, nested, tmp_path):
 
 def test_pyproject_without_our_table_is_skipped(cli, nested, tmp_path):
     (tmp_path / "project" / "jsonl-lint.toml").write_text("min-examples = 4\n")
-    (tmp_path / "project" / "sub" / "pyproject.toml").write_text('[tool.black]\nline-length = 100\n')
+    (tmp_path / "project" / "sub" / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n")
     [finding] = d001(cli("train.jsonl", "--output-format", "json", cwd=nested))
     assert "at least 4" in finding["message"]
     assert find_config(nested) == tmp_path / "project" / "jsonl-lint.toml"

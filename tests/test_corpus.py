@@ -97,7 +97,7 @@ def test_turkish_metadata_keys_are_unknown_key_warnings(corpus):
         ("abacaj-fine-tune-mistral/validation.jsonl", "Alpaca"),
         ("qlora-llama2-pt-qa/treino.jsonl", "rename `response` to `completion`"),
         ("hh-rlhf/harmless-base/test.jsonl", "Anthropic HH"),
-        ("mlx-lora-wikisql/train.jsonl", "{\"text\"}"),
+        ("mlx-lora-wikisql/train.jsonl", '{"text"}'),
     ],
 )
 def test_other_formats_are_named(corpus, path, hint):

@@ -61,7 +61,20 @@ def _report(result) -> list[dict]:
 def test_jobs_and_chunks_give_identical_output(dataset, monkeypatch):
     whole = lint([str(dataset)], Settings(), jobs=1)
     assert {d.code for d in whole.diagnostics} >= {
-        "F003", "F004", "F005", "J001", "J002", "J003", "S001", "S003", "S004", "C001", "C005", "C006", "C008", "D004",
+        "F003",
+        "F004",
+        "F005",
+        "J001",
+        "J002",
+        "J003",
+        "S001",
+        "S003",
+        "S004",
+        "C001",
+        "C005",
+        "C006",
+        "C008",
+        "D004",
     }
     monkeypatch.setattr(engine, "CHUNK_BYTES", 4_000)  # cut each file into many ranges
     parallel = lint([str(dataset)], Settings(), jobs=2)

@@ -14,7 +14,6 @@ import sys
 import orjson
 import pytest
 import yaml
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.hook
@@ -53,7 +52,9 @@ def data_repo(tmp_path_factory):
     repo = tmp_path_factory.mktemp("data-repo")
     _git(repo, "init", "-q")
     (repo / "good.jsonl").write_bytes(b"".join(_chat(i) for i in range(120)))
-    bad = b"".join(_chat(i) for i in range(120)).replace(b'{"role":"assistant","content":"3 plus 3 is 6."}', b'{"role":"user","content":"and?"}')
+    bad = b"".join(_chat(i) for i in range(120)).replace(
+        b'{"role":"assistant","content":"3 plus 3 is 6."}', b'{"role":"user","content":"and?"}'
+    )
     (repo / "bad.jsonl").write_bytes(bad)
     _git(repo, "add", ".")
     return repo

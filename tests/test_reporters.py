@@ -8,8 +8,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 from conftest import write_jsonl
+
 from jsonl_lint import docs
 from jsonl_lint.plugins import registry
 from jsonl_lint.reporters.github import escape_data, escape_property
@@ -18,7 +18,9 @@ DIAGNOSTIC_KEYS = {"path", "line", "column", "end_line", "code", "name", "severi
 
 
 def chat(i: int) -> dict:
-    return {"messages": [{"role": "user", "content": f"Question {i}?"}, {"role": "assistant", "content": f"Answer {i}."}]}
+    return {
+        "messages": [{"role": "user", "content": f"Question {i}?"}, {"role": "assistant", "content": f"Answer {i}."}]
+    }
 
 
 def no_assistant(text: str = "Where is the answer?") -> dict:
@@ -277,7 +279,9 @@ def test_sarif_fingerprints_differ_between_records(cli, tmp_path):
 
 
 def test_sarif_fingerprints_differ_between_rules_on_one_record(cli, tmp_path):
-    write_jsonl(tmp_path / "a.jsonl", [{"messages": [{"role": "assistant", "content": "a"}, {"role": "gpt", "content": ""}]}])
+    write_jsonl(
+        tmp_path / "a.jsonl", [{"messages": [{"role": "assistant", "content": "a"}, {"role": "gpt", "content": ""}]}]
+    )
     _, document = sarif(cli, "a.jsonl", "--select", "C", cwd=tmp_path)
     values = [next(iter(r["partialFingerprints"].values())) for r in document["runs"][0]["results"]]
     assert len(values) >= 2
@@ -360,9 +364,8 @@ def test_github_exact_line(cli, tmp_path):
     line = run.out.splitlines()[0]
     assert line.startswith("::error file=a.jsonl,line=1,")
     assert ",col=2," in line
-    assert line.endswith(
-        ",title=jsonl-lint (C002)::C002 missing-assistant: Conversation has no assistant message, so there is nothing to train on"
-    )
+    message = "Conversation has no assistant message, so there is nothing to train on"
+    assert line.endswith(f",title=jsonl-lint (C002)::C002 missing-assistant: {message}")
     assert "Found" not in run.out
 
 
@@ -426,7 +429,13 @@ def test_full_shows_the_line_with_a_caret(cli, tmp_path):
 
 def test_full_cuts_long_lines_to_a_window(cli, tmp_path):
     long_text = "x" * 5000
-    write_jsonl(tmp_path / "a.jsonl", [unknown_role(long_text), {"messages": [{"role": "gtp", "content": "a"}, {"role": "user", "content": long_text}]}])
+    write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            unknown_role(long_text),
+            {"messages": [{"role": "gtp", "content": "a"}, {"role": "user", "content": long_text}]},
+        ],
+    )
     run = cli("a.jsonl", "--output-format", "full", "--select", "C001", "--quiet", cwd=tmp_path)
     blocks = list(_blocks(run.out).values())
     assert len(blocks) == 2

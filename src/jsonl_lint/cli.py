@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, TextIO
+from typing import TextIO
 
 import orjson
 
@@ -45,24 +46,58 @@ def check_parser() -> argparse.ArgumentParser:
         prog="jsonl-lint",
         description="Lint JSONL fine-tuning datasets. Other commands: `jsonl-lint rule CODE`, `jsonl-lint rules`.",
     )
-    p.add_argument("paths", nargs="*", default=["."], help="files or folders to lint (folders: *.jsonl, *.ndjson); - for stdin")
-    p.add_argument("--select", type=_codes, action="extend", metavar="CODES", help="rules to enable: codes, prefixes (C, C00) or names; ALL")
-    p.add_argument("--extend-select", type=_codes, action="extend", default=[], metavar="CODES", help="rules to enable on top of the selection")
+    p.add_argument(
+        "paths", nargs="*", default=["."], help="files or folders to lint (folders: *.jsonl, *.ndjson); - for stdin"
+    )
+    p.add_argument(
+        "--select",
+        type=_codes,
+        action="extend",
+        metavar="CODES",
+        help="rules to enable: codes, prefixes (C, C00) or names; ALL",
+    )
+    p.add_argument(
+        "--extend-select",
+        type=_codes,
+        action="extend",
+        default=[],
+        metavar="CODES",
+        help="rules to enable on top of the selection",
+    )
     p.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES", help="rules to disable")
     p.add_argument("--profile", help=f"target profile (known: {', '.join(profiles.available())})")
-    p.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that makes the exit code 1 (default: warning)")
+    p.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     p.add_argument("--output-format", choices=list(REPORTERS), default=None, help="report format (default: concise)")
     p.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE")
     p.add_argument("--statistics", action="store_true", help="show the number of findings per rule")
     p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     p.add_argument("--show-settings", action="store_true", help="show the resolved settings and files, then exit")
-    p.add_argument("-j", "--jobs", type=int, metavar="N",
-                   help="worker processes (default: one per core for inputs over 8 MB, else 1)")
-    p.add_argument("--config", action="append", default=[], metavar="FILE_OR_OPTION",
-                   help="a config file, or an inline `key = value` TOML override (repeatable)")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: one per core for inputs over 8 MB, else 1)",
+    )
+    p.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="FILE_OR_OPTION",
+        help="a config file, or an inline `key = value` TOML override (repeatable)",
+    )
     p.add_argument("--isolated", action="store_true", help="ignore config files found in parent folders")
-    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the output (default: on a terminal)")
+    p.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the output (default: on a terminal)",
+    )
     p.add_argument("--version", action="version", version=f"jsonl-lint {__version__}")
     return p
 
@@ -161,11 +196,15 @@ def run_check(argv: list[str]) -> int:
         for error in result.errors:
             print(f"jsonl-lint: error: {error}", file=sys.stderr)
         if not result.sources and not result.errors:
-            print(f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}", file=sys.stderr)
+            print(
+                f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}", file=sys.stderr
+            )
         if args.statistics:
             if fmt in ("json", "json-lines"):
-                counts = [{"code": c, "name": r.name, "count": sum(d.code == c for d in result.diagnostics)}
-                          for c, r in result.rules.items()]
+                counts = [
+                    {"code": c, "name": r.name, "count": sum(d.code == c for d in result.diagnostics)}
+                    for c, r in result.rules.items()
+                ]
                 out.write(orjson.dumps(counts, option=orjson.OPT_INDENT_2).decode() + "\n")
             else:
                 statistics(result, out, style)
@@ -185,10 +224,10 @@ def rule_parser(command: str) -> argparse.ArgumentParser:
 
 
 def _rule_info(rule) -> dict:
+    options = [{"name": o.name, "type": o.type.__name__, "default": o.default, "help": o.help} for o in rule.options]
     return {
         "code": rule.code, "name": rule.name, "severity": str(rule.severity), "summary": rule.summary,
-        "options": [{"name": o.name, "type": o.type.__name__, "default": o.default, "help": o.help} for o in rule.options],
-        "url": docs.help_uri(rule),
+        "options": options, "url": docs.help_uri(rule),
     }  # fmt: skip
 
 
@@ -215,7 +254,9 @@ def run_rule(argv: list[str]) -> int:
         info = _rule_info(rule) | {"page": docs.page(rule.code)}
         sys.stdout.write(orjson.dumps(info, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        sys.stdout.write(docs.page(rule.code) or f"# {rule.code} {rule.name}\n\n{rule.summary}\n\n{docs.help_uri(rule)}\n")
+        sys.stdout.write(
+            docs.page(rule.code) or f"# {rule.code} {rule.name}\n\n{rule.summary}\n\n{docs.help_uri(rule)}\n"
+        )
     return EXIT_CLEAN
 
 
@@ -246,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback; JSONL_LINT_DEBUG=1 shows it
         if os.environ.get("JSONL_LINT_DEBUG"):
             raise
-        print(f"jsonl-lint: internal error: {type(exc).__name__}: {exc} (set JSONL_LINT_DEBUG=1 for a traceback)",
-              file=sys.stderr)
+        print(
+            f"jsonl-lint: internal error: {type(exc).__name__}: {exc} (set JSONL_LINT_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR

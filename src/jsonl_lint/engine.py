@@ -17,9 +17,10 @@ import multiprocessing
 import os
 import sys
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO
 
 from jsonl_lint.config import Resolved, Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic, Location, snippet
@@ -121,9 +122,7 @@ class Linter:
         self.formats = [FORMATS[name] for name in resolved.profile.formats]
         self.accepted = [(f.title, f.signature) for f in self.formats]
         # Rules that apply to each format, decided once rather than per record.
-        self.rules_for = {
-            f.name: [r for r in self.record_rules if _applies(r, f.name, f.kind)] for f in self.formats
-        }
+        self.rules_for = {f.name: [r for r in self.record_rules if _applies(r, f.name, f.kind)] for f in self.formats}
 
     # -- the run ------------------------------------------------------------
 
@@ -133,7 +132,7 @@ class Linter:
         diagnostics: list[Diagnostic] = []
         tasks: list[Task] = []
         jobs = None if jobs is None else max(1, jobs)
-        for index, source in enumerate(sources):
+        for source in sources:
             if not source.is_stdin:
                 try:
                     source.size = os.stat(source.path).st_size
@@ -208,8 +207,9 @@ class Linter:
         found: list[Diagnostic] = []
         limit = self.resolved.options["max-file-size-mb"]
         if source.size > limit * 1_000_000:
-            self._reporter(source.path, found)("F007", None, None,
-                                                f"File is {source.size / 1e6:,.1f} MB; the limit is {limit:,} MB")
+            self._reporter(source.path, found)(
+                "F007", None, None, f"File is {source.size / 1e6:,.1f} MB; the limit is {limit:,} MB"
+            )
         return found
 
     # -- one task -------------------------------------------------------------
@@ -219,13 +219,20 @@ class Linter:
         rules = self.rules
         ignored = self.resolved.ignored_in(path)
 
-        def report(code: str, line: int | None, column: int | None, message: str,
-                   json_path: str | None = None, raw: bytes | None = None) -> None:
+        def report(
+            code: str,
+            line: int | None,
+            column: int | None,
+            message: str,
+            json_path: str | None = None,
+            raw: bytes | None = None,
+        ) -> None:
             rule = rules.get(code)
             if rule is None or code in ignored:
                 return
-            diagnostic = Diagnostic(path, line, code, rule.name, rule.severity, message, column=column,
-                                    json_path=json_path)
+            diagnostic = Diagnostic(
+                path, line, code, rule.name, rule.severity, message, column=column, json_path=json_path
+            )
             if raw is not None:
                 text = raw.decode("utf-8", "replace")
                 if column is None and json_path is not None:
@@ -245,8 +252,9 @@ class Linter:
         ignored = self.resolved.ignored_in(task.path)
         try:
             with _open(task) as stream:
-                reader = Reader(stream, report, check_duplicate_keys="J003" in self.rules and "J003" not in ignored,
-                                head=task.head)
+                reader = Reader(
+                    stream, report, check_duplicate_keys="J003" in self.rules and "J003" not in ignored, head=task.head
+                )
                 self._lint_records(task.index, reader, report, ignored, summaries, result)
                 result.stats = reader.stats
         except (OSError, EOFError, zlib.error) as exc:
@@ -268,7 +276,7 @@ class Linter:
         problems: list[Problem] = []
         for lineno, raw, record in reader:
             keys = record.keys()
-            for signature, fmt, role_rules, checks in plans:
+            for signature, fmt, role_rules, checks in plans:  # noqa: B007 (used after the break)
                 if signature <= keys:
                     break
             else:
@@ -333,7 +341,7 @@ def _group(tasks: list[Task], results: Iterator[TaskResult]) -> Iterator[tuple[i
     """Regroup results (in task order) by source."""
     current: int | None = None
     parts: list[TaskResult] = []
-    for task, result in zip(tasks, results):
+    for task, result in zip(tasks, results, strict=True):
         if task.index != current and parts:
             yield current, parts  # type: ignore[misc]
             parts = []

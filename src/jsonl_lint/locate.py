@@ -17,6 +17,7 @@ def member(path: str, key: str) -> str:
     """The JSON path of ``key`` in the object at ``path``: ``$.a.b``, or ``$.a["odd key"]``."""
     return f"{path}.{key}" if _SIMPLE_KEY.match(key) else f"{path}[{json.dumps(key, ensure_ascii=False)}]"
 
+
 _WS = re.compile(r"[ \t\r\n]*")
 _SPECIAL = re.compile(r'["{}\[\]]')
 _SCALAR = re.compile(r"[^,\]}\s]+")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 import orjson
 
@@ -132,7 +133,7 @@ class Stats:
     final_newline: bool = True  # the last line read ends with a newline
     not_jsonl: bool = False
 
-    def __add__(self, later: "Stats") -> "Stats":
+    def __add__(self, later: Stats) -> Stats:
         first_crlf = self.first_crlf
         if first_crlf is None and later.first_crlf is not None:
             first_crlf = self.lines + later.first_crlf
@@ -208,20 +209,38 @@ class Reader:
                         continue
                 if type(value) is not dict:
                     messages = type(value) is list and value and all(type(v) is dict and "role" in v for v in value)
-                    if lineno == 1 and head and not messages and type(value) is list and value and all(
-                        type(v) is dict for v in value
+                    if (
+                        lineno == 1
+                        and head
+                        and not messages
+                        and type(value) is list
+                        and value
+                        and all(type(v) is dict for v in value)
                     ):
                         stats.not_jsonl = True
-                        report("F006", 1, None, "Not a JSONL file: a JSON array of objects on one line; "
-                               "write one object per line (`jq -c '.[]'`)", None, None)
+                        report(
+                            "F006",
+                            1,
+                            None,
+                            "Not a JSONL file: a JSON array of objects on one line; "
+                            "write one object per line (`jq -c '.[]'`)",
+                            None,
+                            None,
+                        )
                         return
                     hint = '; it holds messages: wrap them as {"messages": [...]}' if messages else ""
                     report("J002", lineno, 1, f"Line is a JSON {_json_type(value)}, not an object{hint}", None, raw)
                     continue
                 if check_keys and may_repeat_keys(raw, value):
                     for path, key in duplicate_keys(raw):
-                        report("J003", lineno, None, f"Key `{key}` appears more than once in the object at {path}; "
-                               "parsers keep only the last", member(path, key), raw)
+                        report(
+                            "J003",
+                            lineno,
+                            None,
+                            f"Key `{key}` appears more than once in the object at {path}; parsers keep only the last",
+                            member(path, key),
+                            raw,
+                        )
                 records += 1
                 yield lineno, raw, value
         finally:
@@ -238,7 +257,9 @@ class Reader:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as bad:
             column = bad.start + 1 + (self.bom if lineno == 1 else 0)
-            self.report("F001", lineno, column, f"Invalid UTF-8 byte 0x{raw[bad.start]:02x} at byte {column}", None, raw)
+            self.report(
+                "F001", lineno, column, f"Invalid UTF-8 byte 0x{raw[bad.start]:02x} at byte {column}", None, raw
+            )
             text = raw.decode("utf-8", errors="replace")
             try:
                 value = orjson.loads(text)
@@ -252,6 +273,4 @@ class Reader:
 
 
 def _json_type(value: object) -> str:
-    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}.get(
-        type(value), "null"
-    )
+    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(value), "null")

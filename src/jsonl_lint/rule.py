@@ -15,8 +15,9 @@ A rule is a small class: code, name, default severity, summary and options.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from jsonl_lint.diagnostics import Diagnostic, Location, Severity
 
@@ -84,7 +85,7 @@ class PipelineRule(Rule):
 
 
 class RecordRule(Rule):
-    def check(self, example: "Example") -> Iterable[Finding]:
+    def check(self, example: Example) -> Iterable[Finding]:
         raise NotImplementedError
 
 
@@ -106,7 +107,7 @@ class RoleRule(RecordRule):
     def check_roles(self, roles: tuple[str | None, ...]) -> Iterable[RoleFinding]:
         raise NotImplementedError
 
-    def check(self, example: "Example") -> Iterator[Finding]:
+    def check(self, example: Example) -> Iterator[Finding]:
         turns = example.turns
         for found in self.check_roles(tuple([turn.role for turn in turns])):
             path = example.turns_path if found.index is None else turns[found.index].path + found.field
@@ -114,11 +115,11 @@ class RoleRule(RecordRule):
 
 
 class DatasetRule(Rule):
-    def map(self, example: "Example") -> Any:
+    def map(self, example: Example) -> Any:
         """Return a small picklable summary of ``example``, or None to skip it."""
         return None
 
-    def reduce(self, items: list[tuple[Location, Any]], sources: list["Source"]) -> Iterator[Diagnostic]:
+    def reduce(self, items: list[tuple[Location, Any]], sources: list[Source]) -> Iterator[Diagnostic]:
         """Turn ``(location, summary)`` pairs of the whole run into diagnostics.
 
         ``sources`` describes every linted file: path, split role and record count.

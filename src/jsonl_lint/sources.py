@@ -108,7 +108,11 @@ def discover(paths: list[str], exclude: list[str], root: str) -> tuple[list[Sour
         elif os.path.isdir(given):
             found = []
             for folder, dirs, files in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not path_matches(os.path.join(folder, d), exclude, root))
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if not d.startswith(".") and not path_matches(os.path.join(folder, d), exclude, root)
+                )
                 found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(EXTENSIONS))
             for path in sorted(found):
                 shown = display_path(path)

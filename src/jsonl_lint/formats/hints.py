@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 # Key signatures of common formats; the first match wins, so specific ones come first.
 FOREIGN = (
@@ -17,7 +17,7 @@ FOREIGN = (
     (frozenset({"instruction", "output"}), "Alpaca (`instruction`/`input`/`output`)"),
     (frozenset({"prompt", "response"}), "`prompt`/`response` pairs; rename `response` to `completion`"),
     (frozenset({"question", "answer"}), "`question`/`answer` pairs"),
-    (frozenset({"text"}), "completion-only `{\"text\"}` records (MLX, TRL)"),
+    (frozenset({"text"}), 'completion-only `{"text"}` records (MLX, TRL)'),
 )
 
 

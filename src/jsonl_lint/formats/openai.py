@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from jsonl_lint.formats import ABSENT, Example, Format, Problem, Turn, register
 
-MESSAGE_KEYS = frozenset({"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"})
+MESSAGE_KEYS = frozenset(
+    {"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"}
+)
 PART_TEXT_FIELD = {"text": "text", "refusal": "refusal"}
 #: JSON paths of the first messages, built once: paths are made for every message of every record.
 MESSAGE_PATHS = tuple(f"$.messages[{i}]" for i in range(256))
@@ -57,7 +59,9 @@ def _function_text(call: object, path: str, problems: list[Problem]) -> str:
         name = ""
     if type(arguments) is not str:
         problems.append(
-            Problem("S002", "Function call `arguments` must be a JSON-encoded string, not raw JSON", f"{path}.arguments")
+            Problem(
+                "S002", "Function call `arguments` must be a JSON-encoded string, not raw JSON", f"{path}.arguments"
+            )
         )
         arguments = ""
     return f"{name}({arguments})"
@@ -138,7 +142,9 @@ class OpenAIChat(Format):
         elif type(content) is list:
             text, nontext = _part_texts(content, f"{path}.content", problems)
         else:
-            problems.append(Problem("S002", "`content` must be a string, null or an array of content parts", f"{path}.content"))
+            problems.append(
+                Problem("S002", "`content` must be a string, null or an array of content parts", f"{path}.content")
+            )
             text = ""
         extra = []
         if "tool_calls" in message:

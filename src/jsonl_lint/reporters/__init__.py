@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from jsonl_lint.engine import Result
 from jsonl_lint.reporters import github, machine, sarif, text

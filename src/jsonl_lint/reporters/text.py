@@ -9,7 +9,6 @@ from typing import TextIO
 
 from jsonl_lint.diagnostics import Diagnostic, Severity, snippet
 
-
 #: Control characters from the data must not reach a terminal (an ESC could rewrite the
 #: screen); each becomes one visible character so carets stay aligned.
 _CONTROL = {c: "\ufffd" for c in (*range(32), *range(127, 160))} | {9: " "}
@@ -88,7 +87,9 @@ def full(result, out: TextIO, style: Style) -> None:
             out.write(style.dim(f"{gutter} |") + "\n")
             out.write(style.dim(f"{d.line} |") + f" {printable(window)}\n")
             if d.column is not None:
-                out.write(style.dim(f"{gutter} |") + " " * (caret + 1) + style.severity(d.severity, f"^ {d.name}") + "\n")
+                out.write(
+                    style.dim(f"{gutter} |") + " " * (caret + 1) + style.severity(d.severity, f"^ {d.name}") + "\n"
+                )
         for related in d.related:
             where = f"{related.path}:{related.line}" if related.line is not None else related.path
             out.write(style.dim(f"  = related: {printable(where)}") + "\n")

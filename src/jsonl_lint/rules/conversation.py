@@ -80,7 +80,9 @@ class BadLastRole(ChatRoleRule):
     def check_roles(self, roles):
         # Without any assistant message C002 reports the real problem.
         if roles and roles[-1] != "assistant" and "assistant" in roles:
-            yield RoleFinding(len(roles) - 1, f"Last message is from `{roles[-1]}`, not the assistant; it is not trained on")
+            yield RoleFinding(
+                len(roles) - 1, f"Last message is from `{roles[-1]}`, not the assistant; it is not trained on"
+            )
 
 
 class BadFirstRole(ChatRoleRule):
@@ -129,8 +131,9 @@ class InvalidWeight(ChatRule):
             if type(weight) is not int or weight not in (0, 1):
                 yield Finding(f"`weight` must be the integer 0 or 1, not {_show(weight)}", f"{turn.path}.weight")
             if turn.role != "assistant":
-                yield Finding(f"`weight` on a `{turn.role}` message; only assistant messages take a weight",
-                              f"{turn.path}.weight")
+                yield Finding(
+                    f"`weight` on a `{turn.role}` message; only assistant messages take a weight", f"{turn.path}.weight"
+                )
 
 
 class NothingToTrain(ChatRule):
@@ -156,5 +159,15 @@ def _show(value: object) -> str:
 
 @hookimpl
 def register_rules(register):
-    for rule in (UnknownRole, MissingAssistant, MisplacedSystem, ConsecutiveRoles, BadLastRole, EmptyContent, BadFirstRole, InvalidWeight, NothingToTrain):
+    for rule in (
+        UnknownRole,
+        MissingAssistant,
+        MisplacedSystem,
+        ConsecutiveRoles,
+        BadLastRole,
+        EmptyContent,
+        BadFirstRole,
+        InvalidWeight,
+        NothingToTrain,
+    ):
         register(rule)

@@ -8,42 +8,48 @@ from jsonl_lint.rule import DatasetRule, Option
 from jsonl_lint.text import example_key
 
 
-def _training_sources(sources):
-    """Files held to the count rules: not validation or test splits, and not empty (F008/F006 say why)."""
-    return [s for s in sources if not s.held_out and s.records]
+class CountRule(DatasetRule):
+    """A limit on the number of examples in a training file.
+
+    Validation and test splits are not held to it, nor files without records
+    (F006 or F008 says why those have none).
+    """
+
+    def message(self, count: int) -> str | None:
+        raise NotImplementedError
+
+    def reduce(self, items, sources):
+        for source in sources:
+            if source.held_out or not source.records:
+                continue
+            message = self.message(source.records)
+            if message:
+                yield self.diagnostic(Location(source.path), message, fingerprint=f"{self.code}:{source.path}")
 
 
-class TooFewExamples(DatasetRule):
+class TooFewExamples(CountRule):
     code, name, severity = "D001", "too-few-examples", Severity.ERROR
     summary = "Fewer examples than the profile's minimum"
     options = (Option("min-examples", int, 10, "Fewest examples a training file may have"),)
 
-    def reduce(self, items, sources):
+    def message(self, count):
         minimum = self.settings["min-examples"]
-        for source in _training_sources(sources):
-            if source.records < minimum:
-                yield self.diagnostic(
-                    Location(source.path),
-                    f"Only {source.records} example(s); at least {minimum} are required (`min-examples`)",
-                    fingerprint=f"{self.code}:{source.path}",
-                )
+        if count < minimum:
+            return f"Only {count} example(s); at least {minimum} are required (`min-examples`)"
+        return None
 
 
-class FewExamples(DatasetRule):
+class FewExamples(CountRule):
     code, name, severity = "D002", "few-examples", Severity.WARNING
     summary = "Fewer examples than recommended"
     options = (Option("recommended-examples", int, 100, "Examples recommended for a clear improvement"),)
-    # Reads `min-examples` too: below the hard minimum D001 reports the file instead.
 
-    def reduce(self, items, sources):
+    def message(self, count):
         recommended = self.settings["recommended-examples"]
-        for source in _training_sources(sources):
-            if self.settings["min-examples"] <= source.records < recommended:
-                yield self.diagnostic(
-                    Location(source.path),
-                    f"Only {source.records} examples; {recommended} or more are recommended (`recommended-examples`)",
-                    fingerprint=f"{self.code}:{source.path}",
-                )
+        # Below the hard minimum (`min-examples`), D001 reports the file instead.
+        if self.settings["min-examples"] <= count < recommended:
+            return f"Only {count} examples; {recommended} or more are recommended (`recommended-examples`)"
+        return None
 
 
 class DuplicateExample(DatasetRule):

@@ -48,5 +48,14 @@ class EmptyFile(PipelineRule):
 
 @hookimpl
 def register_rules(register):
-    for rule in (InvalidUtf8, ByteOrderMark, CrlfLineEnding, BlankLine, MissingFinalNewline, NotJsonl, FileTooLarge, EmptyFile):
+    for rule in (
+        InvalidUtf8,
+        ByteOrderMark,
+        CrlfLineEnding,
+        BlankLine,
+        MissingFinalNewline,
+        NotJsonl,
+        FileTooLarge,
+        EmptyFile,
+    ):
         register(rule)
