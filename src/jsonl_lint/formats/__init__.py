@@ -45,14 +45,26 @@ class Problem(NamedTuple):
 class Example:
     """The normalised view of one record."""
 
-    __slots__ = ("format", "kind", "record", "turns", "turns_path", "_prompt", "_answer")
+    __slots__ = ("format", "kind", "record", "turns", "turns_path", "rejected", "_prompt", "_answer")
 
-    def __init__(self, format: str, kind: str, record: dict, turns: list[Turn], turns_path: str = "$"):
+    def __init__(
+        self,
+        format: str,
+        kind: str,
+        record: dict,
+        turns: list[Turn],
+        turns_path: str = "$",
+        rejected: Turn | None = None,
+    ):
         self.format = format  # format name, e.g. "openai-chat"
-        self.kind = kind  # "chat" (a conversation) or "completion" (prompt -> text)
+        #: "chat" (a conversation), "completion" (prompt -> text), "preference" (a
+        #: conversation whose last assistant turn is the preferred answer, plus ``rejected``)
+        #: or "text" (completion-only text: one turn)
+        self.kind = kind
         self.record = record  # the parsed record, for format-specific rules
         self.turns = turns
         self.turns_path = turns_path  # JSON path of the conversation, e.g. "$.messages"
+        self.rejected = rejected  # preference pairs: the rejected answer
         self._prompt: str | None = None
         self._answer: str | None = None
 
