@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from jsonl_lint import docs
 from jsonl_lint.plugins import registry
 
@@ -112,3 +113,11 @@ def test_help_uri_names_the_page(code):
 def test_links_to_other_rules_resolve(code):
     for target in re.findall(r"\]\(([A-Z]{1,3}\d{3})\.md\)", _page(code)):
         assert (RULES_DIR / f"{target}.md").is_file(), f"{code} links to missing {target}.md"
+
+
+def test_readme_shows_the_real_output_on_the_bundled_example(cli):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ jsonl-lint examples/\n", 1)[1].split("```", 1)[0]
+    run = cli("examples/", "--color", "never", cwd=ROOT)
+    assert run.code == 1
+    assert run.out == block

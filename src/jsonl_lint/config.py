@@ -194,11 +194,11 @@ def resolve(settings: Settings) -> Resolved:
     settings.check_selectors()
     profile = profiles.load(settings.profile)
     options = {name: opt.default for name, opt in rule_options().items()}
-    options.update({k: v for k, v in profile.limits.items() if k in options})
+    options.update({k: v for k, v in {**profile.limits, **profile.options}.items() if k in options})
     options.update(settings.options)
     select = [*settings.select, *settings.extend_select]
     rules = [
-        rule_class(options, profile.severity.get(code))
+        rule_class(options, profile.severity.get(code), profile)
         for code, rule_class in registry().items()
         if is_enabled(rule_class, select, settings.ignore)
     ]

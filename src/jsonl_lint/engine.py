@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 
 from jsonl_lint.config import Resolved, Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic, Location, snippet
-from jsonl_lint.formats import FORMATS, Problem, explain_unknown
+from jsonl_lint.formats import FORMATS, Format, Problem, explain_unknown
 from jsonl_lint.locate import locate
 from jsonl_lint.reader import Reader, Stats, file_findings
 from jsonl_lint.rule import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule
@@ -119,7 +119,7 @@ class Linter:
         self.rules = {rule.code: rule for rule in resolved.rules}
         self.record_rules = [r for r in resolved.rules if isinstance(r, RecordRule)]
         self.dataset_rules = [r for r in resolved.rules if isinstance(r, DatasetRule)]
-        self.formats = [FORMATS[name] for name in resolved.profile.formats]
+        self.formats = profile_formats(resolved.profile)
         self.accepted = [(f.title, f.signature) for f in self.formats]
         # Rules that apply to each format, decided once rather than per record.
         self.rules_for = {f.name: [r for r in self.record_rules if _applies(r, f.name, f.kind)] for f in self.formats}
@@ -298,7 +298,7 @@ class Linter:
                 key = (name, *[turn.role for turn in turns])
                 found = memo.get(key)
                 if found is None:
-                    found = [(rule, f) for rule in role_rules for f in rule.check_roles(key[1:])]
+                    found = [(rule, f) for rule in role_rules for f in rule.check_roles(key[1:], fmt)]
                     if len(memo) < MEMO_LIMIT and sum(len(r or "") for r in key) < MEMO_KEY_CHARS:
                         memo[key] = found
                 for rule, f in found:
@@ -381,6 +381,13 @@ def _number_fingerprints(diagnostics: list[Diagnostic]) -> None:
             seen[diagnostic.fingerprint] = repeat = seen.get(diagnostic.fingerprint, 0) + 1
             if repeat > 1:
                 diagnostic.fingerprint += f":{repeat}"
+
+
+def profile_formats(profile) -> list[Format]:
+    """The formats a profile accepts, in detection order; ``auto``: every format, most specific first."""
+    if profile.formats:
+        return [FORMATS[name] for name in profile.formats]
+    return sorted(FORMATS.values(), key=lambda fmt: -len(fmt.signature))  # stable: ties keep registration order
 
 
 def _applies(rule: Rule, format_name: str, kind: str) -> bool:

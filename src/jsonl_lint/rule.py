@@ -20,9 +20,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from jsonl_lint.diagnostics import Diagnostic, Location, Severity
+from jsonl_lint.formats import FORMATS, Example, Format
+from jsonl_lint.profiles import DEFAULT as DEFAULT_PROFILE
+from jsonl_lint.profiles import load as load_profile
 
 if TYPE_CHECKING:
-    from jsonl_lint.formats import Example
+    from jsonl_lint.profiles import Profile
     from jsonl_lint.sources import Source
 
 CODE_RE = re.compile(r"^[A-Z]{1,3}[0-9]{3}$")
@@ -70,11 +73,17 @@ class Rule:
     #: line, with a count: a file wholly in another format is one finding, not 10,000
     collapse: ClassVar[bool] = False
 
-    def __init__(self, settings: dict[str, Any] | None = None, severity: Severity | None = None):
+    def __init__(
+        self,
+        settings: dict[str, Any] | None = None,
+        severity: Severity | None = None,
+        profile: Profile | None = None,
+    ):
         self.settings = {opt.name: opt.default for opt in self.options}
         self.settings.update(settings or {})
         if severity is not None:
             self.severity = severity
+        self.profile = profile or load_profile(DEFAULT_PROFILE)  # the target: formats, structure, limits
 
     def __repr__(self) -> str:
         return f"<{self.code} {self.name}>"
@@ -97,6 +106,13 @@ class RoleFinding(NamedTuple):
     field: str = ""  # appended to the turn's JSON path, e.g. ".role"
 
 
+class Structure(NamedTuple):
+    roles: tuple[str, ...]  # every accepted role
+    first: tuple[str, ...]  # roles the first message after any system message may have
+    last: tuple[str, ...]  # roles the last message may have
+    answer: tuple[str, ...]  # trainable roles (the assistant's); () when the format needs none
+
+
 class RoleRule(RecordRule):
     """A record rule that reads nothing but the sequence of roles.
 
@@ -104,12 +120,23 @@ class RoleRule(RecordRule):
     ``check_roles`` once per distinct sequence and reuses the findings.
     """
 
-    def check_roles(self, roles: tuple[str | None, ...]) -> Iterable[RoleFinding]:
+    def check_roles(self, roles: tuple[str | None, ...], fmt: Format) -> Iterable[RoleFinding]:
+        """Findings for a conversation with these roles, in a record of format ``fmt``."""
         raise NotImplementedError
+
+    def structure(self, fmt: Format) -> Structure:
+        """The conversation structure the target accepts: the profile's where it sets one, else the format's."""
+        profile = self.profile
+        return Structure(
+            profile.roles or fmt.roles,
+            profile.first_roles or fmt.first_roles,
+            profile.last_roles or fmt.last_roles,
+            fmt.answer_roles,
+        )
 
     def check(self, example: Example) -> Iterator[Finding]:
         turns = example.turns
-        for found in self.check_roles(tuple([turn.role for turn in turns])):
+        for found in self.check_roles(tuple([turn.role for turn in turns]), FORMATS[example.format]):
             path = example.turns_path if found.index is None else turns[found.index].path + found.field
             yield Finding(found.message, path)
 

@@ -103,6 +103,11 @@ class Format:
     signature: ClassVar[frozenset[str]]
     #: every top-level key the format accepts
     keys: ClassVar[frozenset[str]]
+    #: the format's own conversation structure (a profile may narrow it)
+    roles: ClassVar[tuple[str, ...]] = ("system", "user", "assistant", "tool", "function")
+    first_roles: ClassVar[tuple[str, ...]] = ("user",)  # of the first message after any system message
+    last_roles: ClassVar[tuple[str, ...]] = ("assistant",)
+    answer_roles: ClassVar[tuple[str, ...]] = ("assistant",)  # the trainable turns; () when none are needed
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
         raise NotImplementedError

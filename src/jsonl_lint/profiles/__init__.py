@@ -1,7 +1,13 @@
-"""Provider profiles, kept as data files: accepted formats, limits, severities."""
+"""Provider profiles, kept as data files: accepted formats, structure, limits, severities.
+
+Every limit in a profile file names its source and the date it was read (the
+``[sources]`` table). A profile may leave the structure (roles, first and last
+role) to each format's own; ``auto`` accepts every format.
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
@@ -14,30 +20,68 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULT = "openai"
+AUTO = "auto"
+BOM_POLICIES = ("forbidden", "required", "allowed")
+_KEYS = {"name", "title", "description", "formats", "structure", "limits", "options", "severity", "sources"}
+_STRUCTURE = {"roles", "first-roles", "last-roles", "bom"}
+
+
+class ProfileError(Exception):
+    """A profile file that does not follow the profile schema (a bug in a shipped profile)."""
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str
     title: str
-    formats: tuple[str, ...]
-    limits: dict = field(default_factory=dict)
+    formats: tuple[str, ...]  # accepted format names, most specific first; () for auto: every format
+    limits: dict = field(default_factory=dict)  # numbers rules read as options (min-examples, ...)
+    options: dict = field(default_factory=dict)  # other rule options the target implies
     severity: dict[str, Severity] = field(default_factory=dict)
+    roles: tuple[str, ...] | None = None  # None: each format's own
+    first_roles: tuple[str, ...] | None = None
+    last_roles: tuple[str, ...] | None = None
+    bom: str = "forbidden"
+    description: str = ""
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def available() -> list[str]:
     return sorted(p.name[: -len(".toml")] for p in resources.files(__name__).iterdir() if p.name.endswith(".toml"))
 
 
+def _tuple(value, where: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProfileError(f"{where} must be a list of strings")
+    return tuple(value)
+
+
+@functools.cache
 def load(name: str) -> Profile:
     """Load a profile by name; raise KeyError for an unknown one."""
     if name not in available():
         raise KeyError(name)
     data = tomllib.loads(resources.files(__name__).joinpath(f"{name}.toml").read_text("utf-8"))
+    unknown = set(data) - _KEYS or set(data.get("structure", {})) - _STRUCTURE
+    if unknown:
+        raise ProfileError(f"profile {name}: unknown keys {sorted(unknown)}")
+    structure = data.get("structure", {})
+    bom = structure.get("bom", "forbidden")
+    if bom not in BOM_POLICIES:
+        raise ProfileError(f"profile {name}: bom must be one of {BOM_POLICIES}")
     return Profile(
         name=data["name"],
         title=data["title"],
+        description=data.get("description", ""),
         formats=tuple(data["formats"]),
         limits=dict(data.get("limits", {})),
+        options=dict(data.get("options", {})),
         severity={code: Severity.parse(level) for code, level in data.get("severity", {}).items()},
+        roles=_tuple(structure.get("roles"), "roles"),
+        first_roles=_tuple(structure.get("first-roles"), "first-roles"),
+        last_roles=_tuple(structure.get("last-roles"), "last-roles"),
+        bom=bom,
+        sources=dict(data.get("sources", {})),
     )

@@ -9,7 +9,6 @@ from jsonl_lint.formats import ABSENT
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import Finding, RecordRule, RoleFinding, RoleRule
 
-ROLES = ("system", "user", "assistant", "tool", "function")
 ROLE_HINTS = {
     "human": "user", "gpt": "assistant", "model": "assistant", "bot": "assistant", "ai": "assistant",
     "chatbot": "assistant", "developer": "system", "prompter": "user", "observation": "tool",
@@ -29,20 +28,22 @@ class UnknownRole(ChatRoleRule):
     code, name, severity = "C001", "unknown-role", Severity.ERROR
     summary = "A role outside the profile's roles"
 
-    def check_roles(self, roles):
+    def check_roles(self, roles, fmt):
+        allowed = self.structure(fmt).roles
         for i, role in enumerate(roles):
-            if role is not None and role not in ROLES:
-                hint = ROLE_HINTS.get(role.lower()) or (role.lower() if role.lower() in ROLES else None)
-                tip = f"; use `{hint}`" if hint else f"; expected one of {', '.join(ROLES)}"
-                yield RoleFinding(i, f"Unknown role {role!r}{tip}", ".role")
+            if role is not None and role not in allowed:
+                hint = ROLE_HINTS.get(role.lower()) or role.lower()
+                tip = f"; use `{hint}`" if hint in allowed else f"; expected one of {', '.join(allowed)}"
+                yield RoleFinding(i, f"Unknown role {role!r} for {self.profile.title}{tip}", ".role")
 
 
 class MissingAssistant(ChatRoleRule):
     code, name, severity = "C002", "missing-assistant", Severity.ERROR
     summary = "The conversation has no assistant message"
 
-    def check_roles(self, roles):
-        if roles and "assistant" not in roles:
+    def check_roles(self, roles, fmt):
+        answer = self.structure(fmt).answer
+        if roles and answer and not set(answer) & set(roles):
             yield RoleFinding(None, "Conversation has no assistant message, so there is nothing to train on")
 
 
@@ -50,7 +51,7 @@ class MisplacedSystem(ChatRoleRule):
     code, name, severity = "C003", "misplaced-system", Severity.ERROR
     summary = "A system message that is not first, or more than one"
 
-    def check_roles(self, roles):
+    def check_roles(self, roles, fmt):
         seen = False
         for i, role in enumerate(roles):
             if role == "system":
@@ -65,7 +66,7 @@ class ConsecutiveRoles(ChatRoleRule):
     code, name, severity = "C004", "consecutive-roles", Severity.WARNING
     summary = "Two messages in a row with the same role"
 
-    def check_roles(self, roles):
+    def check_roles(self, roles, fmt):
         for i in range(1, len(roles)):
             role = roles[i]
             # Several tool results may follow one assistant turn (parallel tool calls).
@@ -77,27 +78,31 @@ class BadLastRole(ChatRoleRule):
     code, name, severity = "C005", "bad-last-role", Severity.ERROR
     summary = "The last message is not the assistant's"
 
-    def check_roles(self, roles):
+    def check_roles(self, roles, fmt):
+        structure = self.structure(fmt)
+        last = structure.last
         # Without any assistant message C002 reports the real problem.
-        if roles and roles[-1] != "assistant" and "assistant" in roles:
-            yield RoleFinding(
-                len(roles) - 1, f"Last message is from `{roles[-1]}`, not the assistant; it is not trained on"
-            )
+        if roles and roles[-1] not in last and (set(structure.answer) & set(roles) or not structure.answer):
+            expected = " or ".join(f"`{r}`" for r in last)
+            yield RoleFinding(len(roles) - 1, f"Last message is from `{roles[-1]}`, not {expected}")
 
 
 class BadFirstRole(ChatRoleRule):
     code, name, severity = "C007", "bad-first-role", Severity.WARNING
     summary = "The first non-system message is not the user's"
 
-    def check_roles(self, roles):
+    def check_roles(self, roles, fmt):
+        allowed, first_roles, _, _ = self.structure(fmt)
         first = next((i for i, role in enumerate(roles) if role != "system"), None)
         # An unknown or missing role is C001's or S002's finding; a known wrong one is ours.
-        if first is None or roles[first] == "user" or roles[first] not in ROLES:
+        if first is None or roles[first] in first_roles or roles[first] not in allowed:
             return
-        if "user" not in roles:
-            yield RoleFinding(first, f"Conversation has no user message; it starts with `{roles[first]}`")
+        expected = " or ".join(f"`{r}`" for r in first_roles)
+        if not set(first_roles) & set(roles):
+            plain = " or ".join(first_roles)
+            yield RoleFinding(first, f"Conversation has no {plain} message; it starts with `{roles[first]}`")
         else:
-            yield RoleFinding(first, f"First message after the system prompt is from `{roles[first]}`, not the user")
+            yield RoleFinding(first, f"First message after the system prompt is from `{roles[first]}`, not {expected}")
 
 
 class EmptyContent(RecordRule):
