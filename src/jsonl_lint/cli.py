@@ -25,7 +25,7 @@ from jsonl_lint.reporters.text import Style, statistics, summary
 from jsonl_lint.sources import discover
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rule", "rules")
+COMMANDS = ("check", "rule", "rules", "profiles")
 
 
 class UsageError(Exception):
@@ -44,7 +44,8 @@ def _codes(value: str) -> list[str]:
 def check_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="jsonl-lint",
-        description="Lint JSONL fine-tuning datasets. Other commands: `jsonl-lint rule CODE`, `jsonl-lint rules`.",
+        description="Lint JSONL fine-tuning datasets. "
+        "Other commands: `jsonl-lint rule CODE`, `jsonl-lint rules`, `jsonl-lint profiles`.",
     )
     p.add_argument(
         "paths", nargs="*", default=["."], help="files or folders to lint (folders: *.jsonl, *.ndjson); - for stdin"
@@ -215,6 +216,43 @@ def run_check(argv: list[str]) -> int:
     return exit_code(result, settings.fail_on, args.exit_zero)
 
 
+def _profile_info(profile: profiles.Profile) -> dict:
+    return {
+        "name": profile.name,
+        "title": profile.title,
+        "description": profile.description,
+        "formats": list(profile.formats) or ["(every format)"],
+        "roles": profile.roles and list(profile.roles),
+        "first_roles": profile.first_roles and list(profile.first_roles),
+        "last_roles": profile.last_roles and list(profile.last_roles),
+        "bom": profile.bom,
+        "limits": profile.limits,
+        "options": profile.options,
+        "severity": {code: str(level) for code, level in profile.severity.items()},
+        "sources": profile.sources,
+    }
+
+
+def run_profiles(argv: list[str]) -> int:
+    args = rule_parser("profiles").parse_args(argv)
+    known = [profiles.load(name) for name in profiles.available()]
+    if args.output_format == "json":
+        sys.stdout.write(orjson.dumps([_profile_info(p) for p in known], option=orjson.OPT_INDENT_2).decode() + "\n")
+        return EXIT_CLEAN
+    for profile in known:
+        marker = " (default)" if profile.name == profiles.DEFAULT else ""
+        sys.stdout.write(f"{profile.name}{marker}: {profile.title}\n")
+        sys.stdout.write(f"  formats: {', '.join(profile.formats) or 'every format, detected per file'}\n")
+        if profile.limits:
+            limits = ", ".join(f"{key} {value:,}" for key, value in profile.limits.items())
+            sys.stdout.write(f"  limits: {limits}\n")
+        structure = [f"roles {'/'.join(profile.roles)}" if profile.roles else "", f"BOM {profile.bom}"]
+        if profile.severity:
+            structure.append("errors: " + ", ".join(c for c, lv in profile.severity.items() if str(lv) == "error"))
+        sys.stdout.write(f"  {'; '.join(part for part in structure if part)}\n")
+    return EXIT_CLEAN
+
+
 def rule_parser(command: str) -> argparse.ArgumentParser:
     p = Parser(prog=f"jsonl-lint {command}")
     if command == "rule":
@@ -269,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_rule(rest)
         if command == "rules":
             return run_rules(rest)
+        if command == "profiles":
+            return run_profiles(rest)
         return run_check(rest)
     except UsageError as exc:
         print(f"jsonl-lint: error: {exc}", file=sys.stderr)

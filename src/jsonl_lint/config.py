@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonl_lint import profiles
+from jsonl_lint import schema as schema_file
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.plugins import registry
 from jsonl_lint.rule import Option, Rule
@@ -28,7 +29,7 @@ else:  # pragma: no cover
 CONFIG_FILE = "jsonl-lint.toml"
 PYPROJECT = "pyproject.toml"
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
-CORE_KEYS = (*LIST_KEYS, "per-file-ignores", "fail-on", "profile")
+CORE_KEYS = (*LIST_KEYS, "per-file-ignores", "fail-on", "profile", "schema", "schema-mode")
 
 
 class ConfigError(Exception):
@@ -53,6 +54,8 @@ class Settings:
     profile: str = profiles.DEFAULT
     options: dict[str, Any] = field(default_factory=dict)
     config_file: str | None = None
+    schema: str | None = None  # a JSON Schema file every record must follow (S002)
+    schema_mode: str = "extend"  # "extend" the formats' own checks, or "replace" them
     #: folder that path globs (exclude, per-file-ignores) are relative to: the config file's, else the current one
     root: str = field(default_factory=os.getcwd)
 
@@ -80,6 +83,14 @@ class Settings:
                     raise ConfigError(f"{where}: {exc}") from None
             elif key == "profile":
                 self.profile = check_profile(value, where)
+            elif key == "schema":
+                if not isinstance(value, str):
+                    raise ConfigError(f"{where} must be the path of a JSON Schema file")
+                self.schema = value if os.path.isabs(value) else os.path.join(self.root_of(origin), value)
+            elif key == "schema-mode":
+                if value not in schema_file.MODES:
+                    raise ConfigError(f"{where} must be one of {', '.join(schema_file.MODES)}, not {value!r}")
+                self.schema_mode = value
             elif key in options:
                 try:
                     self.options[key] = options[key].coerce(value)
@@ -87,6 +98,10 @@ class Settings:
                     raise ConfigError(f"{origin}: {exc}") from None
             else:
                 raise ConfigError(f"{origin}: unknown key `{key}`{closest(key, [*CORE_KEYS, *options])}")
+
+    def root_of(self, origin: str) -> str:
+        """Folder that relative paths in ``origin`` (a config file, or the command line) are relative to."""
+        return os.path.dirname(os.path.abspath(origin)) if os.path.isfile(origin) else os.getcwd()
 
     def load_file(self, path: str | os.PathLike) -> None:
         path = Path(path)
@@ -180,6 +195,8 @@ class Resolved:
     options: dict[str, Any]  # every rule option's value
     per_file_ignores: list[tuple[str, list[str]]]
     root: str  # folder the per-file-ignores globs are relative to
+    schema: Any = None  # a validator for the user's JSON Schema, if one is configured
+    schema_mode: str = "extend"
 
     def ignored_in(self, path: str) -> set[str]:
         """Codes that per-file-ignores switch off for ``path``."""
@@ -202,4 +219,12 @@ def resolve(settings: Settings) -> Resolved:
         for code, rule_class in registry().items()
         if is_enabled(rule_class, select, settings.ignore)
     ]
-    return Resolved(profile, rules, options, list(settings.per_file_ignores.items()), settings.root)
+    validator = None
+    if settings.schema is not None:
+        try:
+            validator = schema_file.load(settings.schema)
+        except schema_file.SchemaError as exc:
+            raise ConfigError(str(exc)) from None
+    return Resolved(
+        profile, rules, options, list(settings.per_file_ignores.items()), settings.root, validator, settings.schema_mode
+    )

@@ -28,6 +28,7 @@ from jsonl_lint.formats import FORMATS, Format, Problem, explain_unknown
 from jsonl_lint.locate import locate
 from jsonl_lint.reader import Reader, Stats, file_findings
 from jsonl_lint.rule import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule
+from jsonl_lint.schema import problems as schema_problems
 from jsonl_lint.sources import Source, discover
 from jsonl_lint.text import stable_hash
 
@@ -198,7 +199,7 @@ class Linter:
         if source.is_stdin or source.path.endswith(".gz"):
             source.size = stats.size
         if error is None:
-            file_findings(stats, self._reporter(source.path, found))
+            file_findings(stats, self._reporter(source.path, found), self.resolved.profile.bom)
         found = _collapse(found, self.rules)
         _number_fingerprints(found)
         return found, error
@@ -274,18 +275,25 @@ class Linter:
         memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
         counts, first_lines = result.formats, result.first_lines
         problems: list[Problem] = []
+        validator = self.resolved.schema
+        replace = validator is not None and self.resolved.schema_mode == "replace"
         for lineno, raw, record in reader:
+            if validator is not None:
+                for problem in schema_problems(validator, record):
+                    report(problem.code, lineno, None, problem.message, problem.json_path, raw)
             keys = record.keys()
             for signature, fmt, role_rules, checks in plans:  # noqa: B007 (used after the break)
                 if signature <= keys:
                     break
             else:
-                report("S001", lineno, None, explain_unknown(record, profile, accepted), "$", raw)
+                if not replace:  # the user's schema is the format
+                    report("S001", lineno, None, explain_unknown(record, profile, accepted), "$", raw)
                 continue
             example = fmt.adapt(record, problems)
             if problems:
                 for problem in problems:
-                    report(problem.code, lineno, None, problem.message, problem.json_path, raw)
+                    if not (replace and problem.code in ("S002", "S003")):  # the user's schema rules shapes and keys
+                        report(problem.code, lineno, None, problem.message, problem.json_path, raw)
                 problems.clear()
             name = fmt.name
             if name in counts:

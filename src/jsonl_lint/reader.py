@@ -132,6 +132,7 @@ class Stats:
     first_crlf: int | None = None  # line number, counted within the range
     final_newline: bool = True  # the last line read ends with a newline
     not_jsonl: bool = False
+    bom: bool = False  # the range starts the file with a UTF-8 byte-order mark
 
     def __add__(self, later: Stats) -> Stats:
         first_crlf = self.first_crlf
@@ -141,13 +142,21 @@ class Stats:
             self.lines + later.lines, self.blank + later.blank, self.records + later.records,
             self.size + later.size, self.crlf + later.crlf, first_crlf,
             later.final_newline if later.lines else self.final_newline, self.not_jsonl or later.not_jsonl,
+            self.bom or later.bom,
         )  # fmt: skip
 
 
-def file_findings(stats: Stats, report: Report) -> None:
-    """F003, F005 and F008: findings about the whole file, once every line is read."""
+def file_findings(stats: Stats, report: Report, bom: str = "forbidden") -> None:
+    """F002, F003, F005 and F008: findings about the whole file, once every line is read.
+
+    ``bom`` is the target's policy for a byte-order mark: forbidden, required or allowed.
+    """
     if stats.not_jsonl:
         return
+    if stats.bom and bom == "forbidden":
+        report("F002", 1, 1, "File starts with a UTF-8 byte-order mark (BOM)", None, None)
+    elif not stats.bom and bom == "required" and stats.lines:
+        report("F002", 1, 1, "File has no UTF-8 byte-order mark (BOM); the target requires one", None, None)
     if stats.crlf:
         lf = stats.lines - stats.crlf - (0 if stats.final_newline else 1)
         if lf:
@@ -198,9 +207,9 @@ class Reader:
                     if stats.first_crlf is None:
                         stats.first_crlf = lineno
                 if lineno == 1 and head and raw.startswith(BOM):
-                    report("F002", 1, 1, "File starts with a UTF-8 byte-order mark (BOM)", None, None)
                     raw = raw[len(BOM) :]
                     self.bom = len(BOM)
+                    stats.bom = True
                 try:
                     value = loads(raw)
                 except decode_error as exc:

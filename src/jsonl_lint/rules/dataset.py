@@ -52,6 +52,18 @@ class FewExamples(CountRule):
         return None
 
 
+class TooManyExamples(CountRule):
+    code, name, severity = "D003", "too-many-examples", Severity.ERROR
+    summary = "More examples than the profile's maximum"
+    options = (Option("max-examples", int, None, "Most examples a training file may have (none: no limit)"),)
+
+    def message(self, count):
+        maximum = self.settings["max-examples"]
+        if maximum is not None and count > maximum:
+            return f"{count:,} examples; at most {maximum:,} are accepted (`max-examples`)"
+        return None
+
+
 class DuplicateExample(DatasetRule):
     code, name, severity = "D004", "duplicate-example", Severity.WARNING
     summary = "An exact duplicate of an earlier example"
@@ -81,5 +93,5 @@ class DuplicateExample(DatasetRule):
 
 @hookimpl
 def register_rules(register):
-    for rule in (TooFewExamples, FewExamples, DuplicateExample):
+    for rule in (TooFewExamples, FewExamples, TooManyExamples, DuplicateExample):
         register(rule)
