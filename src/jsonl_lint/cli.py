@@ -18,7 +18,7 @@ import orjson
 from jsonl_lint import __version__, docs, profiles
 from jsonl_lint.config import ConfigError, Settings, check_profile, closest, find_config, parse_inline, resolve
 from jsonl_lint.diagnostics import Severity
-from jsonl_lint.engine import Linter, Result
+from jsonl_lint.engine import Linter, Result, detect_formats, main_format, profile_formats
 from jsonl_lint.plugins import PluginError, registry
 from jsonl_lint.reporters import REPORTERS
 from jsonl_lint.reporters.text import Style, statistics, summary
@@ -160,13 +160,23 @@ def _output(path: str | None) -> Iterator[TextIO]:
         yield stream
 
 
+def _detected(source, formats) -> str:
+    counts = detect_formats(source, formats)
+    if not counts:
+        return "no records" if not source.is_stdin else "read at lint time"
+    main = main_format(counts)
+    others = sum(counts.values()) - counts[main]
+    return main + (f", and {others} other record(s) of the first {sum(counts.values())}" if others else "")
+
+
 def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> None:
     resolved = resolve(settings)
+    formats = profile_formats(resolved.profile)
     sources, errors = discover(args.paths, settings.exclude, settings.root)
     lines = [
         f"config file: {settings.config_file or '(none)'}",
         f"profile: {resolved.profile.name} ({resolved.profile.title})",
-        f"formats: {', '.join(resolved.profile.formats)}",
+        f"formats: {', '.join(resolved.profile.formats) or 'every format, detected per file'}",
         f"fail-on: {settings.fail_on}",
         f"select: {settings.select}",
         f"extend-select: {settings.extend_select}",
@@ -178,7 +188,7 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
         f"enabled rules ({len(resolved.rules)}):",
         *(f"  {rule.code} {rule.name} ({rule.severity})" for rule in resolved.rules),
         f"files ({len(sources)}):",
-        *(f"  {s.path} (split: {s.split or 'none'})" for s in sources),
+        *(f"  {s.path} (split: {s.split or 'none'}; format: {_detected(s, formats)})" for s in sources),
         *(f"error: {e}" for e in errors),
     ]
     out.write("\n".join(lines) + "\n")

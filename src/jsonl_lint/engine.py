@@ -17,6 +17,8 @@ import multiprocessing
 import os
 import sys
 import zlib
+from collections import Counter
+from itertools import islice
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -396,6 +398,26 @@ def profile_formats(profile) -> list[Format]:
     if profile.formats:
         return [FORMATS[name] for name in profile.formats]
     return sorted(FORMATS.values(), key=lambda fmt: -len(fmt.signature))  # stable: ties keep registration order
+
+
+def detect_formats(source: Source, formats: list[Format], limit: int = 1000) -> Counter:
+    """Records per format among the first ``limit`` records of a file (for --show-settings)."""
+    found: Counter = Counter()
+    if source.is_stdin:
+        return found
+    try:
+        with _open(Task(0, source.path)) as stream:
+            for _, _, record in islice(Reader(stream, lambda *_: None, check_duplicate_keys=False), limit):
+                keys = record.keys()
+                found[next((fmt.name for fmt in formats if fmt.signature <= keys), "unknown")] += 1
+    except (OSError, EOFError, zlib.error):
+        pass  # the lint itself reports an unreadable file
+    return found
+
+
+def main_format(counts: Counter) -> str | None:
+    """The format most records of a file have, if any."""
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _applies(rule: Rule, format_name: str, kind: str) -> bool:

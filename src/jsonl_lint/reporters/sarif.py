@@ -11,6 +11,7 @@ import orjson
 
 from jsonl_lint import __version__, docs
 from jsonl_lint.diagnostics import Diagnostic, Severity
+from jsonl_lint.engine import main_format
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -92,7 +93,13 @@ def report(result, out: TextIO, style=None) -> None:
         "properties": {
             "profile": result.resolved.profile.name,
             "files": [
-                {"path": s.path, "split": s.split, "records": s.records, "formats": dict(s.formats)}
+                {
+                    "path": s.path,
+                    "split": s.split,
+                    "records": s.records,
+                    "format": main_format(s.formats),
+                    "formats": dict(s.formats),
+                }
                 for s in result.sources
             ],
         },
