@@ -446,7 +446,7 @@ def _prefix(prefix: str) -> set[str]:
         (["--select", "missing-assistant"], lambda: {"C002"}),
         (["--select", "missing-assistant,C005"], lambda: {"C002", "C005"}),
         (["--select", "C002", "--select", "F005"], lambda: {"C002", "F005"}),
-        (["--select", "C", "--ignore", "C00", "--extend-select", "C002"], lambda: {"C002"}),
+        (["--select", "C", "--ignore", "C00", "--extend-select", "C002"], lambda: _prefix("C") - _prefix("C00") | {"C002"}),
         (["--select", "C00", "--ignore", "C"], lambda: _prefix("C00")),
         (["--select", "C", "--ignore", "C00"], lambda: _prefix("C") - _prefix("C00")),
         (["--select", "C00", "--ignore", "missing-assistant"], lambda: _prefix("C00") - {"C002"}),
@@ -534,9 +534,9 @@ def test_show_settings(cli, tmp_path):
     enabled = enabled_rules(out)
     assert "D002" not in enabled and "C002" in enabled
     assert "files (3):" in out
-    assert "  data/train.jsonl (split: train)" in out.splitlines()
-    assert "  data/validation.jsonl (split: validation)" in out.splitlines()
-    assert "  data/other.jsonl (split: none)" in out.splitlines()
+    assert "  data/train.jsonl (split: train; format: openai-chat)" in out.splitlines()
+    assert "  data/validation.jsonl (split: validation; format: openai-chat)" in out.splitlines()
+    assert "  data/other.jsonl (split: none; format: openai-chat)" in out.splitlines()
     assert "train.jsonl:1" not in out and "no assistant" not in out  # nothing was linted
 
 

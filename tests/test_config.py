@@ -290,12 +290,13 @@ def test_fail_on_info_in_config(cli, tmp_path):
     assert cli("a.jsonl", cwd=tmp_path).code == 1
 
 
-def test_profile(cli, tmp_path):
-    assert profiles.available() == ["openai"]
-    (tmp_path / "jsonl-lint.toml").write_text('profile = "openai"\n')
+@pytest.mark.parametrize("name", ["openai", "together", "auto"])
+def test_profile(cli, tmp_path, name):
+    assert name in profiles.available()
+    (tmp_path / "jsonl-lint.toml").write_text(f'profile = "{name}"\n')
     run = cli("--show-settings", cwd=tmp_path)
     assert run.code == 0
-    assert settings_line(run.out, "profile").startswith("profile: openai (")
+    assert settings_line(run.out, "profile").startswith(f"profile: {name} (")
 
 
 def test_unknown_profile(cli, tmp_path):

@@ -26,9 +26,9 @@ from typing import Any, BinaryIO
 
 from jsonl_lint.config import Resolved, Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic, Location, snippet
-from jsonl_lint.formats import FORMATS, Format, Problem, explain_unknown
-from jsonl_lint.locate import locate
-from jsonl_lint.reader import Reader, Stats, file_findings
+from jsonl_lint.formats import FORMATS, Format, Problem, explain_unknown, unknown_keys_message
+from jsonl_lint.locate import locate, member
+from jsonl_lint.reader import SNIFF_BYTES, Reader, Stats, file_findings, sniff
 from jsonl_lint.rule import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule
 from jsonl_lint.schema import problems as schema_problems
 from jsonl_lint.sources import Source, discover
@@ -105,6 +105,8 @@ def _tasks(index: int, source: Source) -> list[Task]:
         return [Task(index, source.path)]
     tasks, start = [], 0
     with open(source.path, "rb") as stream:
+        if sniff(stream.read(SNIFF_BYTES)) is not None:
+            return [Task(index, source.path)]  # not JSONL: one finding from the head, nothing to cut
         while start < source.size:
             stream.seek(min(start + CHUNK_BYTES, source.size))
             stream.readline()  # ranges end on a line boundary
@@ -209,7 +211,7 @@ class Linter:
     def _size_findings(self, source: Source) -> list[Diagnostic]:
         found: list[Diagnostic] = []
         limit = self.resolved.options["max-file-size-mb"]
-        if source.size > limit * 1_000_000:
+        if limit is not None and source.size > limit * 1_000_000:
             self._reporter(source.path, found)(
                 "F007", None, None, f"File is {source.size / 1e6:,.1f} MB; the limit is {limit:,} MB"
             )
@@ -277,6 +279,7 @@ class Linter:
         memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
         counts, first_lines = result.formats, result.first_lines
         problems: list[Problem] = []
+        profile_keys, title = self.resolved.profile.keys, self.resolved.profile.title
         validator = self.resolved.schema
         replace = validator is not None and self.resolved.schema_mode == "replace"
         for lineno, raw, record in reader:
@@ -292,6 +295,12 @@ class Linter:
                     report("S001", lineno, None, explain_unknown(record, profile, accepted), "$", raw)
                 continue
             example = fmt.adapt(record, problems)
+            if profile_keys is not None and not profile_keys.issuperset(keys):
+                narrowed = [k for k in record if k not in profile_keys and k in fmt.keys]  # the others: adapter's
+                if narrowed:
+                    problems.append(
+                        Problem("S003", unknown_keys_message(narrowed, profile_keys, title), member("$", narrowed[0]))
+                    )
             if problems:
                 for problem in problems:
                     if not (replace and problem.code in ("S002", "S003")):  # the user's schema rules shapes and keys

@@ -23,7 +23,7 @@ DEFAULT = "openai"
 AUTO = "auto"
 BOM_POLICIES = ("forbidden", "required", "allowed")
 _KEYS = {"name", "title", "description", "formats", "structure", "limits", "options", "severity", "sources"}
-_STRUCTURE = {"roles", "first-roles", "last-roles", "bom"}
+_STRUCTURE = {"roles", "first-roles", "last-roles", "bom", "keys"}
 
 
 class ProfileError(Exception):
@@ -42,6 +42,7 @@ class Profile:
     first_roles: tuple[str, ...] | None = None
     last_roles: tuple[str, ...] | None = None
     bom: str = "forbidden"
+    keys: frozenset[str] | None = None  # top-level keys the target accepts, narrowing the formats' own
     description: str = ""
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -83,5 +84,6 @@ def load(name: str) -> Profile:
         first_roles=_tuple(structure.get("first-roles"), "first-roles"),
         last_roles=_tuple(structure.get("last-roles"), "last-roles"),
         bom=bom,
+        keys=frozenset(_tuple(structure["keys"], "keys")) if "keys" in structure else None,
         sources=dict(data.get("sources", {})),
     )

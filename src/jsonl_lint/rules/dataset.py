@@ -30,11 +30,11 @@ class CountRule(DatasetRule):
 class TooFewExamples(CountRule):
     code, name, severity = "D001", "too-few-examples", Severity.ERROR
     summary = "Fewer examples than the profile's minimum"
-    options = (Option("min-examples", int, 10, "Fewest examples a training file may have"),)
+    options = (Option("min-examples", int, None, "Fewest examples a training file may have; none: no minimum"),)
 
     def message(self, count):
         minimum = self.settings["min-examples"]
-        if count < minimum:
+        if minimum is not None and count < minimum:
             return f"Only {count} example(s); at least {minimum} are required (`min-examples`)"
         return None
 
@@ -42,12 +42,14 @@ class TooFewExamples(CountRule):
 class FewExamples(CountRule):
     code, name, severity = "D002", "few-examples", Severity.WARNING
     summary = "Fewer examples than recommended"
-    options = (Option("recommended-examples", int, 100, "Examples recommended for a clear improvement"),)
+    options = (
+        Option("recommended-examples", int, None, "Examples recommended for a clear improvement; none: no advice"),
+    )
 
     def message(self, count):
         recommended = self.settings["recommended-examples"]
         # Below the hard minimum (`min-examples`), D001 reports the file instead.
-        if self.settings["min-examples"] <= count < recommended:
+        if recommended is not None and (self.settings["min-examples"] or 0) <= count < recommended:
             return f"Only {count} examples; {recommended} or more are recommended (`recommended-examples`)"
         return None
 

@@ -38,7 +38,7 @@ class NotJsonl(PipelineRule):
 class FileTooLarge(PipelineRule):
     code, name, severity = "F007", "file-too-large", Severity.ERROR
     summary = "The file is larger than the profile allows"
-    options = (Option("max-file-size-mb", int, 512, "Largest accepted file, in MB (10^6 bytes)"),)
+    options = (Option("max-file-size-mb", int, None, "Largest accepted file, in MB (10^6 bytes); none: no limit"),)
 
 
 class EmptyFile(PipelineRule):
