@@ -33,6 +33,7 @@ BUILTIN_MODULES = (
     "jsonl_lint.rules.syntax",
     "jsonl_lint.rules.schema",
     "jsonl_lint.rules.conversation",
+    "jsonl_lint.rules.tools",
     "jsonl_lint.rules.dataset",
 )
 #: Rule families reserved for built-in rules, in catalogue order (RULES.md); plugins use other prefixes.

@@ -27,6 +27,9 @@ def example_key(example: Example) -> int:
     for turn in example.turns:
         parts.append(turn.role or "")
         parts.append(turn.text)
+    if example.rejected is not None:  # two pairs that differ in their rejected answer are not the same
+        parts.append("rejected")
+        parts.append(example.rejected.text)
     joined = "\x00\x02".join(parts)
     if joined.count("\x00") != len(parts) - 1:  # a NUL in the text itself: escape it
         joined = "\x00\x02".join(part.replace("\x00", "\x00\x01") for part in parts)

@@ -140,6 +140,10 @@ def register(fmt: type[Format]) -> type[Format]:
 
 
 from jsonl_lint.formats import openai  # noqa: E402,F401  (registers the OpenAI formats)
+
+# isort: split
+# Registration order breaks ties between equal signatures: openai-completion before trl-prompt-completion.
+from jsonl_lint.formats import bedrock, community, vertex  # noqa: E402,F401  (the other formats)
 from jsonl_lint.formats.hints import explain_unknown  # noqa: E402
 
 __all__ = ["ABSENT", "Example", "Format", "FORMATS", "Problem", "Turn", "explain_unknown", "register"]

@@ -5,16 +5,25 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-# Key signatures of common formats; the first match wins, so specific ones come first.
+# Key signatures of common formats; the first match wins, so specific ones come first. Used only
+# for records that none of the profile's formats match, so an entry may name a format jsonl-lint
+# knows (`--profile auto` accepts them all).
 FOREIGN = (
     (frozenset({"input", "preferred_output", "non_preferred_output"}), "an OpenAI DPO preference pair"),
-    (frozenset({"input", "preferred_completion", "non_preferred_completion"}), "an OpenAI DPO preference pair"),
-    (frozenset({"schemaVersion"}), "Amazon Bedrock conversation data"),
+    (
+        frozenset({"input", "preferred_completion", "non_preferred_completion"}),
+        "an OpenAI DPO preference pair, with the API spec's names (rename them `preferred_output`"
+        " and `non_preferred_output`)",
+    ),
+    (frozenset({"schemaVersion"}), "Amazon Bedrock conversation data (Nova)"),
+    (frozenset({"system", "messages"}), "Claude on Amazon Bedrock (a `system` string and `messages`)"),
     (frozenset({"contents"}), "Vertex AI Gemini `contents`"),
     (frozenset({"conversations"}), "ShareGPT (`conversations` with `from`/`value`)"),
     (frozenset({"prompt", "chosen", "rejected"}), "a TRL preference pair (`prompt`/`chosen`/`rejected`)"),
     (frozenset({"chosen", "rejected"}), "Anthropic HH preference transcripts (`chosen`/`rejected`)"),
     (frozenset({"instruction", "output"}), "Alpaca (`instruction`/`input`/`output`)"),
+    (frozenset({"messages"}), "OpenAI-style chat (`messages` with `role`/`content`)"),
+    (frozenset({"prompt", "completion"}), "`prompt`/`completion` pairs"),
     (frozenset({"prompt", "response"}), "`prompt`/`response` pairs; rename `response` to `completion`"),
     (frozenset({"question", "answer"}), "`question`/`answer` pairs"),
     (frozenset({"text"}), 'completion-only `{"text"}` records (MLX, TRL)'),

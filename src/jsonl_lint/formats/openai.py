@@ -180,3 +180,127 @@ class OpenAICompletion(Format):
                 value = ""
             turns.append(Turn(role, value, f"$.{key}", False))
         return Example(self.name, self.kind, record, turns)
+
+
+# -- preference (DPO) and reinforcement (RFT) fine-tuning ---------------------------
+
+DPO_INPUT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls"})
+#: (the guide's name, the June 2025 OpenAPI spec's name) of each output of a preference pair
+DPO_OUTPUTS = (("preferred_output", "preferred_completion"), ("non_preferred_output", "non_preferred_completion"))
+INPUT_MESSAGE_PATHS = tuple(f"$.input.messages[{i}]" for i in range(64))
+
+
+@register
+class OpenAIPreference(Format):
+    """``{"input": {"messages", "tools"?, "parallel_tool_calls"?}, "preferred_output": [msg],
+    "non_preferred_output": [msg]}``.
+
+    The turns are the input messages plus the preferred assistant message; ``rejected``
+    is the non-preferred one (None when it is missing or malformed: S002 says so).
+    The spec's ``preferred_completion``/``non_preferred_completion`` are accepted with
+    an S003 asking to rename them (providers-research.md §2.1).
+    """
+
+    name = "openai-dpo"
+    title = "OpenAI DPO preference pair"
+    kind = "preference"
+    # Only `input`: the outputs have two spellings (guide and API spec) and both must be recognised.
+    signature = frozenset({"input"})
+    keys = frozenset({"input", *(name for pair in DPO_OUTPUTS for name in pair)})
+
+    _turn = OpenAIChat._turn  # the same message validation as chat
+
+    def adapt(self, record: dict, problems: list[Problem]) -> Example:
+        if not self.keys.issuperset(record.keys()):
+            self.unknown_keys(record, problems, self.keys)
+        turns: list[Turn] = []
+        given = record["input"]
+        if type(given) is dict:
+            self._input(given, turns, problems)
+        else:
+            problems.append(Problem("S002", "`input` must be an object with `messages`", "$.input"))
+        preferred = self._output(record, *DPO_OUTPUTS[0], "preferred", problems)
+        rejected = self._output(record, *DPO_OUTPUTS[1], "non-preferred", problems)
+        if preferred is not None:
+            turns.append(preferred)
+        return Example(self.name, self.kind, record, turns, "$.input.messages", rejected)
+
+    def _input(self, given: dict, turns: list[Turn], problems: list[Problem]) -> None:
+        if not DPO_INPUT_KEYS.issuperset(given.keys()):
+            self.unknown_keys(given, problems, DPO_INPUT_KEYS, "$.input")
+        tools = given.get("tools")
+        if tools is not None and (type(tools) is not list or any(type(t) is not dict for t in tools)):
+            problems.append(Problem("S002", "`tools` must be an array of objects", "$.input.tools"))
+        if "parallel_tool_calls" in given and type(given["parallel_tool_calls"]) is not bool:
+            why = "`parallel_tool_calls` must be true or false"
+            problems.append(Problem("S002", why, "$.input.parallel_tool_calls"))
+        messages = given.get("messages", ABSENT)
+        if type(messages) is not list or not messages:
+            why = "`input` has no `messages`" if messages is ABSENT else "`messages` must be a non-empty array"
+            problems.append(Problem("S002", why, "$.input.messages"))
+            return
+        for i, message in enumerate(messages):
+            path = INPUT_MESSAGE_PATHS[i] if i < 64 else f"$.input.messages[{i}]"
+            if type(message) is dict and len(message) == 2:
+                role, content = message.get("role"), message.get("content")
+                if type(role) is str and type(content) is str and role != "tool":
+                    turns.append(_new_turn(Turn, (role, content, path, False, ABSENT)))
+                    continue
+            if type(message) is not dict:
+                problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
+                continue
+            turns.append(self._turn(message, path, problems))
+
+    def _output(self, record: dict, key: str, spec: str, which: str, problems: list[Problem]) -> Turn | None:
+        """The one assistant message of ``key`` (or of its spec spelling ``spec``)."""
+        if key in record:
+            if spec in record:
+                problems.append(Problem("S003", f"`{spec}` duplicates `{key}`; remove it", f"$.{spec}"))
+        elif spec in record:
+            problems.append(
+                Problem(
+                    "S003",
+                    f"Rename `{spec}` to `{key}`: the fine-tuning guide, Azure and Together use `{key}` "
+                    f"(`{spec}` is only in the API spec)",
+                    f"$.{spec}",
+                )
+            )
+            key = spec
+        else:
+            problems.append(Problem("S002", f"Missing `{key}`, the {which} assistant message", f"$.{key}"))
+            return None
+        value, path = record[key], f"$.{key}"
+        if type(value) is not list or not value:
+            problems.append(Problem("S002", f"`{key}` must be an array holding one assistant message", path))
+            return None
+        if len(value) > 1:
+            problems.append(
+                Problem("S002", f"`{key}` must hold exactly one assistant message, not {len(value)}", f"{path}[1]")
+            )
+        message, path = value[0], f"{path}[0]"
+        if type(message) is not dict:
+            problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
+            return None
+        turn = self._turn(message, path, problems)
+        if turn.role is not None and turn.role != "assistant":
+            problems.append(
+                Problem("S002", f"The {which} output must be an `assistant` message, not `{turn.role}`", f"{path}.role")
+            )
+        return turn
+
+
+@register
+class OpenAIReinforcement(OpenAIChat):
+    """Reinforcement fine-tuning: chat messages ending with the user's; any extra top-level key
+    is a grader field (``{{item.*}}``). Same signature as openai-chat, so only a profile selects it."""
+
+    name = "openai-rft"
+    title = "OpenAI reinforcement fine-tuning"
+    roles = ("developer", "system", "user", "assistant", "tool", "function")
+    first_roles = ("developer", "user")
+    last_roles = ("user",)
+    answer_roles = ()  # the model answers at training time; the data needs no assistant turn
+
+    def unknown_keys(self, record: dict, problems: list[Problem], allowed: frozenset[str], where: str = "$") -> None:
+        if where != "$":  # message keys are checked; top-level keys are the graders' business
+            super().unknown_keys(record, problems, allowed, where)

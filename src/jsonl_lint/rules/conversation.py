@@ -110,13 +110,26 @@ class EmptyContent(RecordRule):
     summary = "Missing, null, empty or whitespace-only content"
 
     def check(self, example):
-        # A prompt/completion record may have an empty prompt (open-ended generation).
-        turns = example.turns if example.kind == "chat" else example.turns[-1:]
+        # A prompt/completion record may have an empty prompt (open-ended generation); the
+        # answers of a preference pair are C011's.
+        kind = example.kind
+        turns = (
+            example.turns[-1:]
+            if kind == "completion"
+            else example.turns[:-1]
+            if kind == "preference"
+            else example.turns
+        )
         for turn in turns:
             text = turn.text
             if (not text or text.isspace()) and not turn.nontext:
                 what = "whitespace-only" if text else "empty or missing"
-                where = f"{turn.path}.content" if example.kind == "chat" else turn.path
+                # OpenAI messages hold their text in `content`; elsewhere point at the turn itself.
+                where = (
+                    f"{turn.path}.content"
+                    if turn.path.endswith("]") and example.format.startswith("openai")
+                    else turn.path
+                )
                 who = f"`{turn.role}` message" if turn.role else "Message"
                 yield Finding(f"{who} has {what} content", where)
 

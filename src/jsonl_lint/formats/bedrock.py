@@ -1,0 +1,228 @@
+"""Amazon Bedrock: the Converse format of Nova (``bedrock-conversation-2024``) and Claude 3 Haiku's Messages format.
+
+Shapes follow docs.aws.amazon.com/bedrock/latest/userguide/model-customization-prepare.md and
+AWS's open Nova validator (aws-samples/amazon-nova-samples ``nova_ft_dataset_validator.py``);
+see ``../shared/design/providers-research.md`` §3. Roles are carried as written (they already
+use the OpenAI names); the top-level ``system`` becomes a leading ``system`` turn.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from jsonl_lint.formats import ABSENT, Example, Format, Problem, Turn, register
+
+SCHEMA_VERSION = "bedrock-conversation-2024"
+MESSAGE_KEYS = frozenset({"role", "content"})
+TEXT_BLOCK_KEYS = frozenset({"text"})
+#: Converse content blocks: each block holds exactly one of these
+BLOCK_KINDS = ("text", "image", "video", "document", "toolUse", "toolResult", "reasoningContent")
+BLOCK_KEYS = frozenset(BLOCK_KINDS)
+MESSAGE_PATHS = tuple(f"$.messages[{i}]" for i in range(256))
+_new_turn = tuple.__new__
+
+
+def _json(value: object) -> str:
+    """``value`` as JSON text, for the text of tool calls ("" if it cannot be written)."""
+    if type(value) is str:
+        return value
+    try:
+        return orjson.dumps(value).decode()
+    except (TypeError, ValueError, RecursionError):  # over-deep or out-of-range values
+        return ""
+
+
+def _message_path(i: int) -> str:
+    return MESSAGE_PATHS[i] if i < 256 else f"$.messages[{i}]"
+
+
+def _role(message: dict, path: str, problems: list[Problem]) -> str | None:
+    role = message.get("role")
+    if type(role) is str:
+        return role
+    why = "Message has no `role`" if role is None else "`role` must be a string"
+    problems.append(Problem("S002", why, f"{path}.role"))
+    return None
+
+
+@register
+class BedrockNova(Format):
+    """``{"schemaVersion": "bedrock-conversation-2024", "system"?: [{"text"}], "messages": [{"role", "content"}]}``.
+
+    ``content`` is an array of blocks: ``{"text"}``, ``{"image"}``, ``{"video"}``, ``{"document"}``,
+    ``{"toolUse"}``, ``{"toolResult"}`` or ``{"reasoningContent"}``.
+    """
+
+    name = "bedrock-nova"
+    title = "Amazon Bedrock conversation (Nova)"
+    signature = frozenset({"schemaVersion", "messages"})
+    keys = frozenset({"schemaVersion", "system", "messages", "toolConfig"})
+    roles = ("system", "user", "assistant")
+
+    def adapt(self, record: dict, problems: list[Problem]) -> Example:
+        if not self.keys.issuperset(record.keys()):
+            self.unknown_keys(record, problems, self.keys)
+        if record["schemaVersion"] != SCHEMA_VERSION:
+            problems.append(Problem("S002", f'`schemaVersion` must be "{SCHEMA_VERSION}"', "$.schemaVersion"))
+        if "toolConfig" in record and type(record["toolConfig"]) is not dict:
+            problems.append(Problem("S002", "`toolConfig` must be an object with `tools`", "$.toolConfig"))
+        turns: list[Turn] = []
+        if "system" in record:
+            self._system(record["system"], turns, problems)
+        messages = record["messages"]
+        if type(messages) is not list or not messages:
+            problems.append(Problem("S002", "`messages` must be a non-empty array of messages", "$.messages"))
+            return Example(self.name, self.kind, record, turns, "$.messages")
+        for i, message in enumerate(messages):
+            path = _message_path(i)
+            # Fast path: {"role": str, "content": [{"text": str}]}
+            if type(message) is dict and len(message) == 2:
+                role, content = message.get("role"), message.get("content")
+                if type(role) is str and type(content) is list and len(content) == 1:
+                    block = content[0]
+                    if type(block) is dict and len(block) == 1 and type(block.get("text")) is str:
+                        turns.append(_new_turn(Turn, (role, block["text"], path, False, ABSENT)))
+                        continue
+            if type(message) is not dict:
+                problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
+                continue
+            turns.append(self._turn(message, path, problems))
+        return Example(self.name, self.kind, record, turns, "$.messages")
+
+    def _system(self, system: object, turns: list[Turn], problems: list[Problem]) -> None:
+        if type(system) is not list:
+            problems.append(Problem("S002", '`system` must be an array of `{"text": ...}` blocks', "$.system"))
+            return
+        texts = []
+        for j, block in enumerate(system):
+            where = f"$.system[{j}]"
+            if type(block) is not dict:
+                problems.append(Problem("S002", 'System block must be an object `{"text": ...}`', where))
+                continue
+            if len(block) != 1:
+                self.unknown_keys(block, problems, TEXT_BLOCK_KEYS, where)
+            text = block.get("text")
+            if type(text) is str:
+                texts.append(text)
+            else:
+                problems.append(Problem("S002", "System block needs a string `text`", f"{where}.text"))
+        if system:
+            turns.append(Turn("system", "\n".join(texts), "$.system", False))
+
+    def _turn(self, message: dict, path: str, problems: list[Problem]) -> Turn:
+        if not MESSAGE_KEYS.issuperset(message.keys()):
+            self.unknown_keys(message, problems, MESSAGE_KEYS, path)
+        role = _role(message, path, problems)
+        content = message.get("content")
+        if type(content) is not list or not content:
+            problems.append(Problem("S002", "`content` must be a non-empty array of content blocks", f"{path}.content"))
+            return Turn(role, "", path, False)
+        texts: list[str] = []
+        nontext = False
+        for j, block in enumerate(content):
+            where = f"{path}.content[{j}]"
+            if type(block) is not dict:
+                problems.append(Problem("S002", 'Content block must be an object such as `{"text": ...}`', where))
+                continue
+            if not BLOCK_KEYS.issuperset(block.keys()):
+                self.unknown_keys(block, problems, BLOCK_KEYS, where)
+            kinds = [kind for kind in BLOCK_KINDS if kind in block]
+            if not kinds:
+                wanted = ", ".join(f"`{k}`" for k in BLOCK_KINDS)
+                problems.append(Problem("S002", f"Content block needs one of {wanted}", where))
+                continue
+            if len(kinds) > 1:
+                why = f"Content block holds both `{kinds[0]}` and `{kinds[1]}`; use one block each"
+                problems.append(Problem("S002", why, where))
+            for kind in kinds:
+                value = block[kind]
+                if kind == "text":
+                    if type(value) is str:
+                        texts.append(value)
+                    else:
+                        problems.append(Problem("S002", "`text` must be a string", f"{where}.text"))
+                    continue
+                nontext = True
+                if type(value) is not dict:
+                    problems.append(Problem("S002", f"`{kind}` must be an object", f"{where}.{kind}"))
+                elif kind == "toolUse":
+                    name = value.get("name")
+                    if type(name) is not str:
+                        problems.append(Problem("S002", "`toolUse` needs a string `name`", f"{where}.toolUse.name"))
+                        name = ""
+                    texts.append(f"{name}({_json(value.get('input', ''))})")
+                elif kind == "toolResult":
+                    texts.extend(_result_texts(value.get("content")))
+                elif kind == "reasoningContent":
+                    reasoning = value.get("reasoningText")
+                    if type(reasoning) is dict and type(reasoning.get("text")) is str:
+                        texts.append(reasoning["text"])
+        return Turn(role, "\n".join(texts), path, nontext)
+
+
+def _result_texts(content: object) -> list[str]:
+    """The texts of a ``toolResult``'s content (``{"text"}`` and ``{"json"}`` items)."""
+    if type(content) is not list:
+        return []
+    texts = []
+    for item in content:
+        if type(item) is dict:
+            if type(item.get("text")) is str:
+                texts.append(item["text"])
+            elif "json" in item:
+                texts.append(_json(item["json"]))
+    return texts
+
+
+@register
+class BedrockClaude(Format):
+    """Claude 3 Haiku on Bedrock: ``{"system": str, "messages": [{"role", "content": str}]}``, no other keys.
+
+    ``system`` is optional for Bedrock, but without it a record is indistinguishable from
+    OpenAI chat, so the signature needs it.
+    """
+
+    name = "bedrock-claude"
+    title = "Amazon Bedrock Claude (Messages)"
+    signature = frozenset({"system", "messages"})
+    keys = signature
+    roles = ("system", "user", "assistant")
+
+    def adapt(self, record: dict, problems: list[Problem]) -> Example:
+        if len(record) != 2:
+            self.unknown_keys(record, problems, self.keys)
+        turns: list[Turn] = []
+        system = record["system"]
+        if type(system) is not str:
+            problems.append(Problem("S002", "`system` must be a string", "$.system"))
+        elif system:
+            turns.append(Turn("system", system, "$.system", False))
+        messages = record["messages"]
+        if type(messages) is not list or not messages:
+            problems.append(Problem("S002", "`messages` must be a non-empty array of messages", "$.messages"))
+            return Example(self.name, self.kind, record, turns, "$.messages")
+        for i, message in enumerate(messages):
+            path = _message_path(i)
+            if type(message) is dict and len(message) == 2:
+                role, content = message.get("role"), message.get("content")
+                if type(role) is str and type(content) is str:
+                    turns.append(_new_turn(Turn, (role, content, path, False, ABSENT)))
+                    continue
+            if type(message) is not dict:
+                problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
+                continue
+            if not MESSAGE_KEYS.issuperset(message.keys()):
+                self.unknown_keys(message, problems, MESSAGE_KEYS, path)
+            role = _role(message, path, problems)
+            content = message.get("content")
+            text = ""
+            if type(content) is str:
+                text = content
+            else:
+                problems.append(Problem("S002", "`content` must be a string", f"{path}.content"))
+                if type(content) is list:  # Messages API text blocks: keep their text for the content rules
+                    text = "\n".join(
+                        block["text"] for block in content if type(block) is dict and type(block.get("text")) is str
+                    )
+            turns.append(Turn(role, text, path, False))
+        return Example(self.name, self.kind, record, turns, "$.messages")
