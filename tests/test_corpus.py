@@ -115,3 +115,65 @@ def test_whole_corpus_runs_clean_of_internal_errors(corpus):
     assert result.errors == []
     assert len(result.sources) == 24  # 22 .jsonl files and 2 .jsonl.gz
     assert sum(s.records for s in result.sources) > 9000
+
+
+# -- `--profile auto`: every dataset is classified, and valid files are not called broken ----------
+
+AUTO_FORMATS = {
+    "abacaj-fine-tune-mistral/validation.jsonl": "alpaca",
+    "hh-rlhf/harmless-base/test.jsonl": "hh-preference",
+    "mlx-lora-wikisql/train.jsonl": "text",
+    "mlx-lora-wikisql/valid.jsonl": "text",
+    "openai-cookbook/drone_training.jsonl": "openai-chat",  # with tools and tool calls
+    "openai-cookbook/toy_chat_fine_tuning.jsonl": "openai-chat",
+    "self-instruct/gigaword_TLDR.jsonl": "openai-completion",
+    "together-coqa/small_coqa_10.jsonl": "openai-chat",
+    "turkish-daily-dialogues/test.jsonl": "openai-chat",
+    "unsloth-ana-sharegpt-pt/treino.jsonl": "sharegpt",
+}
+
+
+@pytest.mark.parametrize("path, fmt", sorted(AUTO_FORMATS.items()))
+def test_auto_classifies_and_accepts_valid_files(corpus, path, fmt):
+    result = run(corpus, path, profile="auto")
+    source = result.sources[0]
+    assert dict(source.formats) == {fmt: source.records}
+    shape = [d for d in result.diagnostics if d.code in ("S001", "S002", "S004")]
+    assert shape == []
+
+
+@pytest.mark.parametrize(
+    "path, hint",
+    [
+        ("qlora-llama2-pt-qa/treino.jsonl", "rename `response` to `completion`"),
+        ("mental-health-message-key/train.jsonl", "did you mean `messages`?"),
+    ],
+)
+def test_auto_names_the_near_miss(corpus, path, hint):
+    unknown = [d for d in run(corpus, path, profile="auto").diagnostics if d.code == "S001"]
+    assert len(unknown) == 1 and hint in unknown[0].message
+
+
+def test_auto_finds_the_empty_chosen_answers_of_hh(corpus):
+    result = run(corpus, "hh-rlhf/harmless-base/test.jsonl", profile="auto")
+    assert [(d.line, d.message) for d in result.diagnostics if d.code == "C011"] == [
+        (line, "Preferred answer is empty") for line in (87, 517, 926, 1104)
+    ]
+
+
+def test_auto_finds_duplicates_in_every_format(corpus):
+    assert codes(run(corpus, "unsloth-ana-sharegpt-pt/treino.jsonl", profile="auto"))["D004"] == 10
+    # one exact duplicate and one that differs only by a doubled space
+    assert codes(run(corpus, "mlx-lora-wikisql/train.jsonl", profile="auto"))["D004"] == 2
+
+
+def test_auto_reports_mixed_formats(tmp_path):
+    path = tmp_path / "train.jsonl"
+    path.write_text(
+        '{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}\n'
+        '{"conversations":[{"from":"human","value":"Hi"},{"from":"gpt","value":"Hey"}]}\n'
+        '{"messages":[{"role":"user","content":"Yo"},{"role":"assistant","content":"Hello"}]}\n'
+    )
+    result = lint([str(path)], Settings(profile="auto"))
+    assert [(d.line, d.code) for d in result.diagnostics] == [(2, "S004")]
+    assert "ShareGPT" in result.diagnostics[0].message

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from jsonl_lint import docs
 from jsonl_lint.plugins import registry
 

@@ -18,10 +18,10 @@ import os
 import sys
 import zlib
 from collections import Counter
-from itertools import islice
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, BinaryIO
 
 from jsonl_lint.config import Resolved, Settings, resolve
@@ -29,7 +29,7 @@ from jsonl_lint.diagnostics import Diagnostic, Location, snippet
 from jsonl_lint.formats import FORMATS, Format, Problem, explain_unknown, unknown_keys_message
 from jsonl_lint.locate import locate, member
 from jsonl_lint.reader import SNIFF_BYTES, Reader, Stats, file_findings, sniff
-from jsonl_lint.rule import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule
+from jsonl_lint.rule import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule, role_finding_path
 from jsonl_lint.schema import problems as schema_problems
 from jsonl_lint.sources import Source, discover
 from jsonl_lint.text import stable_hash
@@ -270,15 +270,18 @@ class Linter:
 
     def _lint_records(self, index, reader, report, ignored, summaries, result) -> None:
         accepted, profile = self.accepted, self.resolved.profile.name
-        plans = []  # (signature, format, role rules, other record rules) per accepted format
+        # In `auto` a format must show its signature; a profile that names its formats needs only
+        # their required keys (Bedrock's optional `system`). (keys, format, role rules, other rules):
+        auto = not self.resolved.profile.formats
+        plans = []
         for fmt in self.formats:
             rules = [r for r in self.rules_for[fmt.name] if r.code not in ignored]
             roles = [r for r in rules if isinstance(r, RoleRule)]
-            plans.append((fmt.signature, fmt, roles, [r for r in rules if not isinstance(r, RoleRule)]))
+            needs = fmt.signature if auto else fmt.required or fmt.signature
+            plans.append((needs, fmt, roles, [r for r in rules if not isinstance(r, RoleRule)]))
         mappers = [(r.map, summaries[r.code]) for r in self.dataset_rules if r.code not in ignored]
         memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
         counts, first_lines = result.formats, result.first_lines
-        problems: list[Problem] = []
         profile_keys, title = self.resolved.profile.keys, self.resolved.profile.title
         validator = self.resolved.schema
         replace = validator is not None and self.resolved.schema_mode == "replace"
@@ -287,14 +290,21 @@ class Linter:
                 for problem in schema_problems(validator, record):
                     report(problem.code, lineno, None, problem.message, problem.json_path, raw)
             keys = record.keys()
-            for signature, fmt, role_rules, checks in plans:  # noqa: B007 (used after the break)
-                if signature <= keys:
-                    break
-            else:
+            match = None
+            for plan in plans:
+                if plan[0] <= keys:
+                    problems: list[Problem] = []
+                    adapted = plan[1].adapt(record, problems)
+                    # `auto`: a record that breaks the first format it resembles may be valid in another.
+                    if not auto or not problems or not any(p.code == "S002" for p in problems):
+                        match = (plan, adapted, problems)
+                        break
+                    match = match or (plan, adapted, problems)
+            if match is None:
                 if not replace:  # the user's schema is the format
                     report("S001", lineno, None, explain_unknown(record, profile, accepted), "$", raw)
                 continue
-            example = fmt.adapt(record, problems)
+            (_, fmt, role_rules, checks), example, problems = match
             if profile_keys is not None and not profile_keys.issuperset(keys):
                 narrowed = [k for k in record if k not in profile_keys and k in fmt.keys]  # the others: adapter's
                 if narrowed:
@@ -305,7 +315,6 @@ class Linter:
                 for problem in problems:
                     if not (replace and problem.code in ("S002", "S003")):  # the user's schema rules shapes and keys
                         report(problem.code, lineno, None, problem.message, problem.json_path, raw)
-                problems.clear()
             name = fmt.name
             if name in counts:
                 counts[name] += 1
@@ -321,8 +330,9 @@ class Linter:
                     if len(memo) < MEMO_LIMIT and sum(len(r or "") for r in key) < MEMO_KEY_CHARS:
                         memo[key] = found
                 for rule, f in found:
-                    path = example.turns_path if f.index is None else turns[f.index].path + f.field
-                    report(rule.code, lineno, None, f.message, path, raw)
+                    report(
+                        rule.code, lineno, None, f.message, role_finding_path(f, turns, example.turns_path, fmt), raw
+                    )
             for rule in checks:
                 for finding in rule.check(example):
                     report(rule.code, lineno, None, finding.message, finding.json_path, raw)

@@ -103,7 +103,7 @@ class RoleFinding(NamedTuple):
 
     index: int | None
     message: str
-    field: str = ""  # appended to the turn's JSON path, e.g. ".role"
+    field: str = ""  # "role" or "content" to point inside the turn; "" for the turn itself
 
 
 class Structure(NamedTuple):
@@ -136,9 +136,16 @@ class RoleRule(RecordRule):
 
     def check(self, example: Example) -> Iterator[Finding]:
         turns = example.turns
-        for found in self.check_roles(tuple([turn.role for turn in turns]), FORMATS[example.format]):
-            path = example.turns_path if found.index is None else turns[found.index].path + found.field
-            yield Finding(found.message, path)
+        fmt = FORMATS[example.format]
+        for found in self.check_roles(tuple([turn.role for turn in turns]), fmt):
+            yield Finding(found.message, role_finding_path(found, turns, example.turns_path, fmt))
+
+
+def role_finding_path(found: RoleFinding, turns: list, conversation: str, fmt: Format) -> str:
+    if found.index is None:
+        return conversation
+    path = turns[found.index].path
+    return fmt.field_path(path, found.field) if found.field else path
 
 
 class DatasetRule(Rule):

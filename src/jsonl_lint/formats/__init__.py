@@ -70,7 +70,8 @@ class Example:
 
     def _split(self) -> None:
         turns = self.turns
-        last = max((i for i, t in enumerate(turns) if t.role == "assistant"), default=None)
+        answer = FORMATS[self.format].answer_roles
+        last = max((i for i, t in enumerate(turns) if t.role in answer), default=None)
         if last is None:
             self._prompt = "\n".join(t.text for t in turns)
             self._answer = ""
@@ -99,8 +100,11 @@ class Format:
     name: ClassVar[str]
     title: ClassVar[str]  # human name, used in messages
     kind: ClassVar[str] = "chat"
-    #: keys whose presence identifies the format (all must be present)
+    #: keys whose presence identifies the format among all others (all must be present)
     signature: ClassVar[frozenset[str]]
+    #: keys a record needs when the profile names this format (None: the signature); Bedrock's
+    #: optional `system` tells its format apart in `auto`, but a bedrock profile does not need it
+    required: ClassVar[frozenset[str] | None] = None
     #: every top-level key the format accepts
     keys: ClassVar[frozenset[str]]
     #: the format's own conversation structure (a profile may narrow it)
@@ -108,6 +112,12 @@ class Format:
     first_roles: ClassVar[tuple[str, ...]] = ("user",)  # of the first message after any system message
     last_roles: ClassVar[tuple[str, ...]] = ("assistant",)
     answer_roles: ClassVar[tuple[str, ...]] = ("assistant",)  # the trainable turns; () when none are needed
+    #: where a turn keeps its role and its text, relative to the turn's path (for JSON paths)
+    field_names: ClassVar[dict[str, str]] = {"role": "role", "content": "content"}
+
+    def field_path(self, turn_path: str, field: str) -> str:
+        """JSON path of a turn's role or content; the turn itself where it is not a message object."""
+        return f"{turn_path}.{self.field_names[field]}" if turn_path.endswith("]") else turn_path
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
         raise NotImplementedError

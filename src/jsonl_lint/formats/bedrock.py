@@ -56,13 +56,14 @@ class BedrockNova(Format):
     name = "bedrock-nova"
     title = "Amazon Bedrock conversation (Nova)"
     signature = frozenset({"schemaVersion", "messages"})
+    required = frozenset({"messages"})
     keys = frozenset({"schemaVersion", "system", "messages", "toolConfig"})
     roles = ("system", "user", "assistant")
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
         if not self.keys.issuperset(record.keys()):
             self.unknown_keys(record, problems, self.keys)
-        if record["schemaVersion"] != SCHEMA_VERSION:
+        if record.get("schemaVersion", SCHEMA_VERSION) != SCHEMA_VERSION:
             problems.append(Problem("S002", f'`schemaVersion` must be "{SCHEMA_VERSION}"', "$.schemaVersion"))
         if "toolConfig" in record and type(record["toolConfig"]) is not dict:
             problems.append(Problem("S002", "`toolConfig` must be an object with `tools`", "$.toolConfig"))
@@ -185,14 +186,15 @@ class BedrockClaude(Format):
     name = "bedrock-claude"
     title = "Amazon Bedrock Claude (Messages)"
     signature = frozenset({"system", "messages"})
+    required = frozenset({"messages"})
     keys = signature
     roles = ("system", "user", "assistant")
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
-        if len(record) != 2:
+        if not self.keys.issuperset(record.keys()):
             self.unknown_keys(record, problems, self.keys)
         turns: list[Turn] = []
-        system = record["system"]
+        system = record.get("system", "")  # optional; auto-detection keys on it, a bedrock profile need not
         if type(system) is not str:
             problems.append(Problem("S002", "`system` must be a string", "$.system"))
         elif system:

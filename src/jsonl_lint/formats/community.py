@@ -51,6 +51,7 @@ class ShareGPT(Format):
     name = "sharegpt"
     title = "ShareGPT"
     signature = frozenset({"conversations"})
+    field_names = {"role": "from", "content": "value"}
     keys = frozenset({"conversations", "system", "tools", "id", *MEDIA_KEYS})
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:

@@ -54,6 +54,7 @@ class VertexGemini(Format):
     name = "vertex-gemini"
     title = "Vertex AI Gemini"
     signature = frozenset({"contents"})
+    field_names = {"role": "role", "content": "parts"}
     keys = frozenset({"systemInstruction", "system_instruction", "contents", "tools"})
     roles = ("system", "user", "model")  # `system`: the turn made of `systemInstruction`
     first_roles = ("user",)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from jsonl_lint.diagnostics import Severity
-from jsonl_lint.formats import ABSENT
+from jsonl_lint.formats import ABSENT, FORMATS
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import Finding, RecordRule, RoleFinding, RoleRule
 
@@ -34,7 +34,7 @@ class UnknownRole(ChatRoleRule):
             if role is not None and role not in allowed:
                 hint = ROLE_HINTS.get(role.lower()) or role.lower()
                 tip = f"; use `{hint}`" if hint in allowed else f"; expected one of {', '.join(allowed)}"
-                yield RoleFinding(i, f"Unknown role {role!r} for {self.profile.title}{tip}", ".role")
+                yield RoleFinding(i, f"Unknown role {role!r} for {self.profile.title}{tip}", "role")
 
 
 class MissingAssistant(ChatRoleRule):
@@ -44,7 +44,8 @@ class MissingAssistant(ChatRoleRule):
     def check_roles(self, roles, fmt):
         answer = self.structure(fmt).answer
         if roles and answer and not set(answer) & set(roles):
-            yield RoleFinding(None, "Conversation has no assistant message, so there is nothing to train on")
+            names = " or ".join(answer)
+            yield RoleFinding(None, f"Conversation has no {names} message, so there is nothing to train on")
 
 
 class MisplacedSystem(ChatRoleRule):
@@ -112,26 +113,14 @@ class EmptyContent(RecordRule):
     def check(self, example):
         # A prompt/completion record may have an empty prompt (open-ended generation); the
         # answers of a preference pair are C011's.
-        kind = example.kind
-        turns = (
-            example.turns[-1:]
-            if kind == "completion"
-            else example.turns[:-1]
-            if kind == "preference"
-            else example.turns
-        )
+        turns = {"completion": example.turns[-1:], "preference": example.turns[:-1]}.get(example.kind, example.turns)
+        fmt = FORMATS[example.format]
         for turn in turns:
             text = turn.text
             if (not text or text.isspace()) and not turn.nontext:
                 what = "whitespace-only" if text else "empty or missing"
-                # OpenAI messages hold their text in `content`; elsewhere point at the turn itself.
-                where = (
-                    f"{turn.path}.content"
-                    if turn.path.endswith("]") and example.format.startswith("openai")
-                    else turn.path
-                )
                 who = f"`{turn.role}` message" if turn.role else "Message"
-                yield Finding(f"{who} has {what} content", where)
+                yield Finding(f"{who} has {what} content", fmt.field_path(turn.path, "content"))
 
 
 class InvalidWeight(ChatRule):
