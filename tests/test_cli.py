@@ -446,7 +446,10 @@ def _prefix(prefix: str) -> set[str]:
         (["--select", "missing-assistant"], lambda: {"C002"}),
         (["--select", "missing-assistant,C005"], lambda: {"C002", "C005"}),
         (["--select", "C002", "--select", "F005"], lambda: {"C002", "F005"}),
-        (["--select", "C", "--ignore", "C00", "--extend-select", "C002"], lambda: _prefix("C") - _prefix("C00") | {"C002"}),
+        (
+            ["--select", "C", "--ignore", "C00", "--extend-select", "C002"],
+            lambda: _prefix("C") - _prefix("C00") | {"C002"},
+        ),
         (["--select", "C00", "--ignore", "C"], lambda: _prefix("C00")),
         (["--select", "C", "--ignore", "C00"], lambda: _prefix("C") - _prefix("C00")),
         (["--select", "C00", "--ignore", "missing-assistant"], lambda: _prefix("C00") - {"C002"}),
