@@ -233,3 +233,26 @@ def test_fixture(name, file, monkeypatch):
     if file.startswith("pass"):
         errors = [f"{d.line}: {d.code} {d.message}" for d in diagnostics if d.severity >= Severity.ERROR]
         assert not errors, f"{name}/{file} should pass, but: {errors}"
+
+
+def test_rft_profile_accepts_grader_fields_and_wants_a_final_user_message(tmp_path):
+    path = tmp_path / "train.jsonl"
+    ok = {"messages": [{"role": "developer", "content": "Grade math."}, {"role": "user", "content": "2+2?"}], "answer": "4"}
+    bad = {"messages": [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}]}
+    path.write_text(json.dumps(ok) + "\n" + json.dumps(bad) + "\n")
+    found = [(d.line, d.code) for d in lint([str(path)], Settings(profile="openai-rft")).diagnostics]
+    assert (2, "C005") in found
+    assert not any(line == 1 for line, _ in found)
+
+
+def test_profiles_command_lists_every_profile(cli):
+    text = cli("profiles")
+    assert text.code == 0
+    for name in profiles.available():
+        assert any(line.startswith(f"{name}:") or line.startswith(f"{name} (default):") for line in text.out.splitlines())
+    assert "openai (default): OpenAI fine-tuning" in text.out
+    data = json.loads(cli("profiles", "--output-format", "json").out)
+    assert [p["name"] for p in data] == profiles.available()
+    together = next(p for p in data if p["name"] == "together")
+    assert together["severity"]["S003"] == "error" and together["limits"]["min-examples"] == 1
+    assert all(p["sources"] for p in data)
