@@ -9,6 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jsonl_lint import profiles
+from jsonl_lint.engine import profile_formats
 from jsonl_lint.formats import FORMATS, Example, Turn, explain_unknown
 
 KINDS = {"chat", "completion", "preference", "text"}
@@ -26,8 +28,8 @@ def adapt(name: str, record: dict) -> tuple[Example, list[tuple[str, str]]]:
 
 def detect(record: dict) -> str | None:
     """The format the `auto` profile picks: every format, largest signature first (ties: registration order)."""
-    for fmt in sorted(FORMATS.values(), key=lambda f: -len(f.signature)):
-        if fmt.signature <= record.keys():
+    for fmt in profile_formats(profiles.load("auto")):
+        if any(keys <= record.keys() for keys in fmt.key_sets(auto=True)):
             return fmt.name
     return None
 

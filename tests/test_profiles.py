@@ -237,7 +237,10 @@ def test_fixture(name, file, monkeypatch):
 
 def test_rft_profile_accepts_grader_fields_and_wants_a_final_user_message(tmp_path):
     path = tmp_path / "train.jsonl"
-    ok = {"messages": [{"role": "developer", "content": "Grade math."}, {"role": "user", "content": "2+2?"}], "answer": "4"}
+    ok = {
+        "messages": [{"role": "developer", "content": "Grade math."}, {"role": "user", "content": "2+2?"}],
+        "answer": "4",
+    }
     bad = {"messages": [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}]}
     path.write_text(json.dumps(ok) + "\n" + json.dumps(bad) + "\n")
     found = [(d.line, d.code) for d in lint([str(path)], Settings(profile="openai-rft")).diagnostics]
@@ -249,7 +252,9 @@ def test_profiles_command_lists_every_profile(cli):
     text = cli("profiles")
     assert text.code == 0
     for name in profiles.available():
-        assert any(line.startswith(f"{name}:") or line.startswith(f"{name} (default):") for line in text.out.splitlines())
+        assert any(
+            line.startswith(f"{name}:") or line.startswith(f"{name} (default):") for line in text.out.splitlines()
+        )
     assert "openai (default): OpenAI fine-tuning" in text.out
     data = json.loads(cli("profiles", "--output-format", "json").out)
     assert [p["name"] for p in data] == profiles.available()

@@ -160,8 +160,8 @@ def _output(path: str | None) -> Iterator[TextIO]:
         yield stream
 
 
-def _detected(source, formats) -> str:
-    counts = detect_formats(source, formats)
+def _detected(source, formats, auto: bool) -> str:
+    counts = detect_formats(source, formats, auto)
     if not counts:
         return "no records" if not source.is_stdin else "read at lint time"
     main = main_format(counts)
@@ -172,6 +172,7 @@ def _detected(source, formats) -> str:
 def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> None:
     resolved = resolve(settings)
     formats = profile_formats(resolved.profile)
+    auto = not resolved.profile.formats
     sources, errors = discover(args.paths, settings.exclude, settings.root)
     lines = [
         f"config file: {settings.config_file or '(none)'}",
@@ -188,7 +189,7 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
         f"enabled rules ({len(resolved.rules)}):",
         *(f"  {rule.code} {rule.name} ({rule.severity})" for rule in resolved.rules),
         f"files ({len(sources)}):",
-        *(f"  {s.path} (split: {s.split or 'none'}; format: {_detected(s, formats)})" for s in sources),
+        *(f"  {s.path} (split: {s.split or 'none'}; format: {_detected(s, formats, auto)})" for s in sources),
         *(f"error: {e}" for e in errors),
     ]
     out.write("\n".join(lines) + "\n")

@@ -277,10 +277,10 @@ class Linter:
         for fmt in self.formats:
             rules = [r for r in self.rules_for[fmt.name] if r.code not in ignored]
             roles = [r for r in rules if isinstance(r, RoleRule)]
-            needs = fmt.signature if auto else fmt.required or fmt.signature
-            plans.append((needs, fmt, roles, [r for r in rules if not isinstance(r, RoleRule)]))
+            plans.append((fmt.key_sets(auto), fmt, roles, [r for r in rules if not isinstance(r, RoleRule)]))
         mappers = [(r.map, summaries[r.code]) for r in self.dataset_rules if r.code not in ignored]
         memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
+        detected: dict[tuple, list] = {}
         counts, first_lines = result.formats, result.first_lines
         profile_keys, title = self.resolved.profile.keys, self.resolved.profile.title
         validator = self.resolved.schema
@@ -289,17 +289,21 @@ class Linter:
             if validator is not None:
                 for problem in schema_problems(validator, record):
                     report(problem.code, lineno, None, problem.message, problem.json_path, raw)
-            keys = record.keys()
+            keys = tuple(record)
+            candidates = detected.get(keys)
+            if candidates is None:  # records of a file mostly share their keys: detect once per key set
+                candidates = [plan for plan in plans if any(needs.issubset(keys) for needs in plan[0])]
+                if len(detected) < MEMO_LIMIT:
+                    detected[keys] = candidates
             match = None
-            for plan in plans:
-                if plan[0] <= keys:
-                    problems: list[Problem] = []
-                    adapted = plan[1].adapt(record, problems)
-                    # `auto`: a record that breaks the first format it resembles may be valid in another.
-                    if not auto or not problems or not any(p.code == "S002" for p in problems):
-                        match = (plan, adapted, problems)
-                        break
-                    match = match or (plan, adapted, problems)
+            for plan in candidates:
+                problems: list[Problem] = []
+                adapted = plan[1].adapt(record, problems)
+                # `auto`: a record that breaks the first format it resembles may be valid in another.
+                if not auto or not problems or not any(p.code == "S002" for p in problems):
+                    match = (plan, adapted, problems)
+                    break
+                match = match or (plan, adapted, problems)
             if match is None:
                 if not replace:  # the user's schema is the format
                     report("S001", lineno, None, explain_unknown(record, profile, accepted), "$", raw)
@@ -419,16 +423,17 @@ def profile_formats(profile) -> list[Format]:
     return sorted(FORMATS.values(), key=lambda fmt: -len(fmt.signature))  # stable: ties keep registration order
 
 
-def detect_formats(source: Source, formats: list[Format], limit: int = 1000) -> Counter:
+def detect_formats(source: Source, formats: list[Format], auto: bool, limit: int = 1000) -> Counter:
     """Records per format among the first ``limit`` records of a file (for --show-settings)."""
     found: Counter = Counter()
+    plans = [(fmt.key_sets(auto), fmt.name) for fmt in formats]
     if source.is_stdin:
         return found
     try:
         with _open(Task(0, source.path)) as stream:
             for _, _, record in islice(Reader(stream, lambda *_: None, check_duplicate_keys=False), limit):
                 keys = record.keys()
-                found[next((fmt.name for fmt in formats if fmt.signature <= keys), "unknown")] += 1
+                found[next((name for sets, name in plans if any(s <= keys for s in sets)), "unknown")] += 1
     except (OSError, EOFError, zlib.error):
         pass  # the lint itself reports an unreadable file
     return found

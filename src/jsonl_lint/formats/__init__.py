@@ -102,6 +102,8 @@ class Format:
     kind: ClassVar[str] = "chat"
     #: keys whose presence identifies the format among all others (all must be present)
     signature: ClassVar[frozenset[str]]
+    #: other key sets that identify the format as well (another spelling of the same format)
+    alternatives: ClassVar[tuple[frozenset[str], ...]] = ()
     #: keys a record needs when the profile names this format (None: the signature); Bedrock's
     #: optional `system` tells its format apart in `auto`, but a bedrock profile does not need it
     required: ClassVar[frozenset[str] | None] = None
@@ -114,6 +116,10 @@ class Format:
     answer_roles: ClassVar[tuple[str, ...]] = ("assistant",)  # the trainable turns; () when none are needed
     #: where a turn keeps its role and its text, relative to the turn's path (for JSON paths)
     field_names: ClassVar[dict[str, str]] = {"role": "role", "content": "content"}
+
+    def key_sets(self, auto: bool) -> tuple[frozenset[str], ...]:
+        """Key sets any of which marks a record as this format; ``auto``: among every format."""
+        return (self.signature if auto else self.required or self.signature, *self.alternatives)
 
     def field_path(self, turn_path: str, field: str) -> str:
         """JSON path of a turn's role or content; the turn itself where it is not a message object."""

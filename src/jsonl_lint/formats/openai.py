@@ -204,8 +204,9 @@ class OpenAIPreference(Format):
     name = "openai-dpo"
     title = "OpenAI DPO preference pair"
     kind = "preference"
-    # Only `input`: the outputs have two spellings (guide and API spec) and both must be recognised.
-    signature = frozenset({"input"})
+    # The outputs have two spellings (guide and API spec); both must be recognised.
+    signature = frozenset({"input", "preferred_output"})
+    alternatives = (frozenset({"input", "preferred_completion"}),)
     keys = frozenset({"input", *(name for pair in DPO_OUTPUTS for name in pair)})
 
     _turn = OpenAIChat._turn  # the same message validation as chat
