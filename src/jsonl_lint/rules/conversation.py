@@ -9,10 +9,25 @@ from jsonl_lint.formats import ABSENT, FORMATS
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import Finding, RecordRule, RoleFinding, RoleRule
 
-ROLE_HINTS = {
-    "human": "user", "gpt": "assistant", "model": "assistant", "bot": "assistant", "ai": "assistant",
-    "chatbot": "assistant", "developer": "system", "prompter": "user", "observation": "tool",
-}  # fmt: skip
+#: Names that different formats give the same role; an unknown role gets the target's name for it.
+ROLE_SYNONYMS = (
+    frozenset({"user", "human", "prompter"}),
+    frozenset({"assistant", "model", "gpt", "bot", "ai", "chatbot"}),
+    frozenset({"system", "developer"}),
+    frozenset({"tool", "function", "observation", "ipython"}),
+)
+
+
+def _hint(role: str, allowed: tuple[str, ...]) -> str | None:
+    lowered = role.lower()
+    if lowered in allowed:
+        return lowered
+    for names in ROLE_SYNONYMS:
+        if lowered in names:
+            return next((name for name in allowed if name in names), None)
+    return None
+
+
 CHAT = frozenset({"chat"})
 
 
@@ -32,8 +47,8 @@ class UnknownRole(ChatRoleRule):
         allowed = self.structure(fmt).roles
         for i, role in enumerate(roles):
             if role is not None and role not in allowed:
-                hint = ROLE_HINTS.get(role.lower()) or role.lower()
-                tip = f"; use `{hint}`" if hint in allowed else f"; expected one of {', '.join(allowed)}"
+                hint = _hint(role, allowed)
+                tip = f"; use `{hint}`" if hint else f"; expected one of {', '.join(allowed)}"
                 yield RoleFinding(i, f"Unknown role {role!r} for {self.profile.title}{tip}", "role")
 
 
