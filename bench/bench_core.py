@@ -21,9 +21,9 @@ import os
 import random
 import sys
 import tempfile
-import time
 
 import orjson
+from timing import bare_loop, best_of
 
 from jsonl_lint import Settings, lint
 from jsonl_lint.engine import default_jobs
@@ -72,22 +72,6 @@ def generate(path: str, n: int, seed: int = 0) -> None:
             previous = line
 
 
-def best_of(runs: int, fn) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def bare_loop(path: str) -> None:
-    loads = orjson.loads
-    with open(path, "rb") as stream:
-        for line in stream:
-            loads(line)
-
-
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as folder:
@@ -102,7 +86,11 @@ def main() -> None:
     assert len(set(findings)) == 1, "every run must find the same"
     print(f"{n:,} examples, {size / 1e6:.1f} MB, {size / n:,.0f} bytes per example, {findings[-1]:,} findings")
     print(f"{'':<24}{'µs/record':>10}{'MB/s':>9}{'ratio':>8}")
-    rows = (("orjson.loads loop", bare), ("jsonl-lint --jobs 1", one), (f"jsonl-lint ({jobs} jobs)", default))
+    rows = (
+        ("orjson.loads loop", bare),
+        ("jsonl-lint --jobs 1", one),
+        (f"jsonl-lint ({jobs} job{'s' if jobs > 1 else ''})", default),
+    )
     for name, seconds in rows:
         print(f"{name:<24}{seconds / n * 1e6:>10.2f}{size / seconds / 1e6:>9.1f}{seconds / bare:>7.2f}x")
 

@@ -18,9 +18,9 @@ import os
 import random
 import sys
 import tempfile
-import time
 
 import orjson
+from timing import bare_loop, best_of
 
 from jsonl_lint import Settings, lint
 
@@ -89,21 +89,6 @@ FORMATS = {
 }  # fmt: skip
 
 
-def best_of(runs: int, fn) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def bare(path: str) -> None:
-    with open(path, "rb") as stream:
-        for line in stream:
-            orjson.loads(line)
-
-
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     settings = Settings(profile="auto", select=["S"])
@@ -119,7 +104,7 @@ def main() -> None:
             result = lint([path], settings, jobs=1)
             assert dict(result.sources[0].formats) == {name: n}, result.sources[0].formats
             assert not result.diagnostics, result.diagnostics[:3]
-            parse = best_of(3, lambda path=path: bare(path)) / n * 1e6
+            parse = best_of(3, lambda path=path: bare_loop(path)) / n * 1e6
             full = best_of(3, lambda path=path: lint([path], settings, jobs=1)) / n * 1e6
             size = os.path.getsize(path) / n
             print(f"{name:<20}{size:>7.0f}{parse:>8.2f}{full:>9.2f}{full - parse:>8.2f}")
