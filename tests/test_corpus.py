@@ -174,6 +174,24 @@ def test_auto_reports_mixed_formats(tmp_path):
         '{"conversations":[{"from":"human","value":"Hi"},{"from":"gpt","value":"Hey"}]}\n'
         '{"messages":[{"role":"user","content":"Yo"},{"role":"assistant","content":"Hello"}]}\n'
     )
-    result = lint([str(path)], Settings(profile="auto"))
+    result = lint([str(path)], Settings(profile="auto", select=["S"]))
     assert [(d.line, d.code) for d in result.diagnostics] == [(2, "S004")]
     assert "ShareGPT" in result.diagnostics[0].message
+
+
+# -- conflicting answers and leakage -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("dataset", ["mlx-lora-wikisql", "turkish-daily-dialogues", "qlora-llama2-pt-qa"])
+def test_clean_controls_have_no_leakage(corpus, dataset):
+    result = run(corpus, dataset, profile="auto")
+    assert {s.split for s in result.sources} & {"validation", "test"}  # the controls do have held-out splits
+    assert [d for d in result.diagnostics if d.code.startswith("V")] == []
+
+
+def test_conflicting_answers(corpus):
+    # the corpus README: 17 prompts with conflicting completions; one of them has three answers
+    reverse = run(corpus, "self-instruct/gigaword_reverse_writing.jsonl", profile="auto")
+    conflicts = [d for d in reverse.diagnostics if d.code == "D006"]
+    assert len({d.related[0].line for d in conflicts}) == 17
+    assert codes(run(corpus, "unsloth-ana-sharegpt-pt/treino.jsonl", profile="auto"))["D006"] == 2

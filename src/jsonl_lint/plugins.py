@@ -35,6 +35,7 @@ BUILTIN_MODULES = (
     "jsonl_lint.rules.conversation",
     "jsonl_lint.rules.tools",
     "jsonl_lint.rules.dataset",
+    "jsonl_lint.rules.leakage",
 )
 #: Rule families reserved for built-in rules, in catalogue order (RULES.md); plugins use other prefixes.
 FAMILY_ORDER = "FJSCDVLTP"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from jsonl_lint.diagnostics import Location, Severity
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import DatasetRule, Option
-from jsonl_lint.text import example_key
+from jsonl_lint.text import combine, example_key, keys
 
 
 class CountRule(DatasetRule):
@@ -66,6 +66,16 @@ class TooManyExamples(CountRule):
         return None
 
 
+def pools(sources) -> dict[str, str]:
+    """The pool each file's examples are compared in: its held-out split, or "train" for every other file."""
+    return {s.path: (s.split if s.held_out else "train") for s in sources}
+
+
+def where(original: Location, location: Location) -> str:
+    """How a message names an earlier place: "line 3" in the same file, "train.jsonl:3" in another."""
+    return f"line {original.line}" if original.path == location.path else f"{original.path}:{original.line}"
+
+
 class DuplicateExample(DatasetRule):
     code, name, severity = "D004", "duplicate-example", Severity.WARNING
     summary = "An exact duplicate of an earlier example"
@@ -75,25 +85,65 @@ class DuplicateExample(DatasetRule):
         return example_key(example) if example.turns else None
 
     def reduce(self, items, sources):
-        split = {s.path: (s.split if s.held_out else "train") for s in sources}
+        pool_of = pools(sources)
         first: dict[tuple[str, int], Location] = {}
         seen: dict[tuple[str, int], int] = {}
         for location, key in items:
-            pool = (split[location.path], key)
+            pool = (pool_of[location.path], key)
             original = first.setdefault(pool, location)
             if original is location:
                 continue
             seen[pool] = seen.get(pool, 0) + 1
-            where = f"line {original.line}" if original.path == location.path else f"{original.path}:{original.line}"
             yield self.diagnostic(
                 location,
-                f"Duplicate of the example at {where} (ignoring whitespace)",
+                f"Duplicate of the example at {where(original, location)} (ignoring whitespace)",
                 related=(original,),
                 fingerprint=f"{self.code}:{key:016x}:{seen[pool]}",
             )
 
 
+IGNORE_SYSTEM = Option(
+    "ignore-system-prompt", bool, True, "Compare prompts without their system messages (a shared one is not a match)"
+)
+
+
+def prompt_key(example, settings) -> int | None:
+    """The key of the example's prompt, None when it has no answer or no prompt to compare."""
+    found = keys(example)
+    if found.prompt is None:
+        return None
+    return found.prompt if settings["ignore-system-prompt"] else combine(found.system, found.prompt)
+
+
+class ConflictingAnswers(DatasetRule):
+    code, name, severity = "D006", "conflicting-answers", Severity.WARNING
+    summary = "The same prompt with different answers"
+    options = (IGNORE_SYSTEM,)
+
+    def map(self, example):
+        prompt = prompt_key(example, self.settings)
+        return None if prompt is None else (prompt, keys(example).answer)
+
+    def reduce(self, items, sources):
+        pool_of = pools(sources)
+        first: dict[tuple[str, int], Location] = {}  # the first example with each prompt
+        answers: set[tuple[str, int, int]] = set()  # (pool, prompt, answer) seen
+        for location, (prompt, answer) in items:
+            pool = pool_of[location.path]
+            original = first.setdefault((pool, prompt), location)
+            if (pool, prompt, answer) in answers:
+                continue  # the first with this prompt, or a repeat of an answer: D004's if the same example
+            answers.add((pool, prompt, answer))
+            if original is not location:
+                yield self.diagnostic(
+                    location,
+                    f"Same prompt as the example at {where(original, location)}, with a different answer",
+                    related=(original,),
+                    fingerprint=f"{self.code}:{prompt:016x}:{answer:016x}",
+                )
+
+
 @hookimpl
 def register_rules(register):
-    for rule in (TooFewExamples, FewExamples, TooManyExamples, DuplicateExample):
+    for rule in (TooFewExamples, FewExamples, TooManyExamples, DuplicateExample, ConflictingAnswers):
         register(rule)

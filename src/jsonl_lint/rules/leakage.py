@@ -1,0 +1,83 @@
+"""V rules: examples of a validation or test split that also stand in the training split.
+
+Reported on the held-out file, pointing at the training example. Training
+examples are those of files that are not a held-out split (see
+:func:`jsonl_lint.sources.split_role`). Leakage is found across formats: the
+keys come from the normalised view.
+"""
+
+from __future__ import annotations
+
+from jsonl_lint.diagnostics import Location, Severity
+from jsonl_lint.plugins import hookimpl
+from jsonl_lint.rule import DatasetRule
+from jsonl_lint.rules.dataset import IGNORE_SYSTEM, prompt_key, where
+from jsonl_lint.text import keys
+
+
+class LeakageRule(DatasetRule):
+    """Maps every example to (example key, prompt key); reduces held-out examples against training ones."""
+
+    options = (IGNORE_SYSTEM,)
+
+    def map(self, example):
+        if not example.turns:
+            return None
+        found = keys(example)
+        whole = found.content if self.settings["ignore-system-prompt"] else found.example
+        return whole, prompt_key(example, self.settings)
+
+    def reduce(self, items, sources):
+        held_out = {s.path for s in sources if s.held_out}
+        if not held_out:
+            return
+        examples: dict[int, Location] = {}
+        prompts: dict[int, Location] = {}
+        for location, (example, prompt) in items:
+            if location.path not in held_out:
+                examples.setdefault(example, location)
+                if prompt is not None:
+                    prompts.setdefault(prompt, location)
+        for location, (example, prompt) in items:
+            if location.path in held_out:
+                yield from self.leaks(location, example, prompt, examples, prompts)
+
+    def leaks(self, location, example, prompt, examples, prompts):
+        raise NotImplementedError
+
+
+class SplitLeakage(LeakageRule):
+    code, name, severity = "V001", "split-leakage", Severity.ERROR
+    summary = "A validation or test example also stands in the training split"
+
+    def leaks(self, location, example, prompt, examples, prompts):
+        original = examples.get(example)
+        if original is not None:
+            yield self.diagnostic(
+                location,
+                f"Leaked: the same example is in the training split at {where(original, location)}",
+                related=(original,),
+                fingerprint=f"{self.code}:{example:016x}",
+            )
+
+
+class PromptLeakage(LeakageRule):
+    code, name, severity = "V003", "prompt-leakage", Severity.WARNING
+    summary = "A validation or test prompt is also a training prompt (answers differ)"
+
+    def leaks(self, location, example, prompt, examples, prompts):
+        # The same whole example is V001's finding.
+        original = None if prompt is None or example in examples else prompts.get(prompt)
+        if original is not None:
+            yield self.diagnostic(
+                location,
+                f"Leaked prompt: the training split asks the same at {where(original, location)}",
+                related=(original,),
+                fingerprint=f"{self.code}:{prompt:016x}",
+            )
+
+
+@hookimpl
+def register_rules(register):
+    for rule in (SplitLeakage, PromptLeakage):
+        register(rule)
