@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import sys
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,29 @@ class Result:
     rules: dict[str, Rule] = field(default_factory=dict)  # every rule that reported, by code
 
 
+class Summaries:
+    """What one dataset rule's ``map`` returned over a run, with where: its ``reduce`` input.
+
+    Iterating yields ``(Location, summary)`` in input order, and may be done more than
+    once. Line numbers are kept in compact arrays (8 bytes each), per range of a file.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, int, array, list]] = []  # (path, line offset, lines, summaries)
+
+    def add(self, path: str, offset: int, lines: array, values: list) -> None:
+        if values:
+            self.parts.append((path, offset, lines, values))
+
+    def __iter__(self) -> Iterator[tuple[Location, Any]]:
+        for path, offset, lines, values in self.parts:
+            for line, value in zip(lines, values, strict=True):
+                yield Location(path, line + offset), value
+
+    def __len__(self) -> int:
+        return sum(len(values) for _, _, _, values in self.parts)
+
+
 @dataclass
 class Task:
     """Lines ``start`` to ``end`` (bytes; None: to the end) of source ``index``."""
@@ -75,7 +99,7 @@ class TaskResult:
     """What a task found; line numbers count from 1 within the task's range."""
 
     diagnostics: list[Diagnostic]
-    summaries: dict[str, list[tuple[int, int, Any]]]  # rule code -> (source index, line, summary)
+    summaries: dict[str, tuple[array, list]]  # rule code -> (lines, summaries), line by line
     stats: Stats
     formats: dict[str, int]
     first_lines: dict[str, int]
@@ -148,7 +172,7 @@ class Linter:
         jobs = default_jobs(jobs, sources)
         for index, source in enumerate(sources):
             tasks.extend(_tasks(index, source) if jobs > 1 else [Task(index, source.path)])
-        summaries: dict[str, list[tuple[int, int, Any]]] = {r.code: [] for r in self.dataset_rules}
+        summaries = {r.code: Summaries() for r in self.dataset_rules}
         for index, parts in self._run_tasks(tasks, settings, jobs):
             source = sources[index]
             found, error = self._merge(source, parts, summaries)
@@ -157,8 +181,7 @@ class Linter:
                 errors.append(error)
         ignored = {s.path: self.resolved.ignored_in(s.path) for s in sources}
         for rule in self.dataset_rules:
-            items = [(Location(sources[i].path, line), summary) for i, line, summary in summaries[rule.code]]
-            for diagnostic in rule.reduce(items, sources):
+            for diagnostic in rule.reduce(summaries[rule.code], sources):
                 if diagnostic.code not in ignored.get(diagnostic.path, ()):
                     diagnostics.append(diagnostic)
         diagnostics.sort(key=Diagnostic.sort_key)
@@ -187,8 +210,8 @@ class Linter:
                 if d.line is not None:
                     d.line += offset
             found.extend(part.diagnostics)
-            for code, items in part.summaries.items():
-                summaries[code].extend((i, line + offset, s) for i, line, s in items)
+            for code, (lines, values) in part.summaries.items():
+                summaries[code].add(source.path, offset, lines, values)
             for name, count in part.formats.items():
                 if name not in source.formats:
                     source.first_lines[name] = part.first_lines[name] + offset
@@ -251,7 +274,7 @@ class Linter:
 
     def run_task(self, task: Task) -> TaskResult:
         out: list[Diagnostic] = []
-        summaries: dict[str, list] = {r.code: [] for r in self.dataset_rules}
+        summaries = {r.code: (array("l"), []) for r in self.dataset_rules}
         result = TaskResult(out, summaries, Stats(), {}, {})
         report = self._reporter(task.path, out)
         ignored = self.resolved.ignored_in(task.path)
@@ -278,7 +301,7 @@ class Linter:
             rules = [r for r in self.rules_for[fmt.name] if r.code not in ignored]
             roles = [r for r in rules if isinstance(r, RoleRule)]
             plans.append((fmt.key_sets(auto), fmt, roles, [r for r in rules if not isinstance(r, RoleRule)]))
-        mappers = [(r.map, summaries[r.code]) for r in self.dataset_rules if r.code not in ignored]
+        mappers = [(r.map, *summaries[r.code]) for r in self.dataset_rules if r.code not in ignored]
         memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
         detected: dict[tuple, list] = {}
         counts, first_lines = result.formats, result.first_lines
@@ -340,10 +363,11 @@ class Linter:
             for rule in checks:
                 for finding in rule.check(example):
                     report(rule.code, lineno, None, finding.message, finding.json_path, raw)
-            for map_, items in mappers:
+            for map_, lines, values in mappers:
                 summary = map_(example)
                 if summary is not None:
-                    items.append((index, lineno, summary))
+                    lines.append(lineno)
+                    values.append(summary)
 
 
 # -- workers ---------------------------------------------------------------------

@@ -153,10 +153,11 @@ class DatasetRule(Rule):
         """Return a small picklable summary of ``example``, or None to skip it."""
         return None
 
-    def reduce(self, items: list[tuple[Location, Any]], sources: list[Source]) -> Iterator[Diagnostic]:
+    def reduce(self, items: Iterable[tuple[Location, Any]], sources: list[Source]) -> Iterator[Diagnostic]:
         """Turn ``(location, summary)`` pairs of the whole run into diagnostics.
 
-        ``sources`` describes every linted file: path, split role and record count.
+        ``items`` is in input order and may be iterated more than once; ``sources``
+        describes every linted file: path, split role, record count, formats.
         """
         raise NotImplementedError
 

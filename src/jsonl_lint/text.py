@@ -75,8 +75,3 @@ def keys(example: Example) -> Keys:
     )
     example.keys = found
     return found
-
-
-def example_key(example: Example) -> int:
-    """Hash of the whole example (roles and texts), ignoring whitespace."""
-    return keys(example).example

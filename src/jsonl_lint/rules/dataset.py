@@ -5,7 +5,7 @@ from __future__ import annotations
 from jsonl_lint.diagnostics import Location, Severity
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import DatasetRule, Option
-from jsonl_lint.text import combine, example_key, keys
+from jsonl_lint.text import Keys, combine, keys
 
 
 class CountRule(DatasetRule):
@@ -82,13 +82,14 @@ class DuplicateExample(DatasetRule):
 
     def map(self, example):
         # A record without a single usable message is S002's finding, not a duplicate.
-        return example_key(example) if example.turns else None
+        return keys(example) if example.turns else None
 
     def reduce(self, items, sources):
         pool_of = pools(sources)
         first: dict[tuple[str, int], Location] = {}
         seen: dict[tuple[str, int], int] = {}
-        for location, key in items:
+        for location, found in items:
+            key = found.example
             pool = (pool_of[location.path], key)
             original = first.setdefault(pool, location)
             if original is location:
@@ -107,9 +108,8 @@ IGNORE_SYSTEM = Option(
 )
 
 
-def prompt_key(example, settings) -> int | None:
-    """The key of the example's prompt, None when it has no answer or no prompt to compare."""
-    found = keys(example)
+def prompt_key(found: Keys, settings) -> int | None:
+    """The key of an example's prompt, None when it has no answer or no prompt to compare."""
     if found.prompt is None:
         return None
     return found.prompt if settings["ignore-system-prompt"] else combine(found.system, found.prompt)
@@ -121,14 +121,15 @@ class ConflictingAnswers(DatasetRule):
     options = (IGNORE_SYSTEM,)
 
     def map(self, example):
-        prompt = prompt_key(example, self.settings)
-        return None if prompt is None else (prompt, keys(example).answer)
+        found = keys(example)
+        return None if found.prompt is None else found  # shared with the other dataset rules
 
     def reduce(self, items, sources):
         pool_of = pools(sources)
         first: dict[tuple[str, int], Location] = {}  # the first example with each prompt
         answers: set[tuple[str, int, int]] = set()  # (pool, prompt, answer) seen
-        for location, (prompt, answer) in items:
+        for location, found in items:
+            prompt, answer = prompt_key(found, self.settings), found.answer
             pool = pool_of[location.path]
             original = first.setdefault((pool, prompt), location)
             if (pool, prompt, answer) in answers:

@@ -21,26 +21,26 @@ class LeakageRule(DatasetRule):
     options = (IGNORE_SYSTEM,)
 
     def map(self, example):
-        if not example.turns:
-            return None
-        found = keys(example)
-        whole = found.content if self.settings["ignore-system-prompt"] else found.example
-        return whole, prompt_key(example, self.settings)
+        return keys(example) if example.turns else None  # shared with the other dataset rules
 
     def reduce(self, items, sources):
         held_out = {s.path for s in sources if s.held_out}
         if not held_out:
             return
+        whole = "content" if self.settings["ignore-system-prompt"] else "example"
         examples: dict[int, Location] = {}
         prompts: dict[int, Location] = {}
-        for location, (example, prompt) in items:
+        for location, found in items:
             if location.path not in held_out:
-                examples.setdefault(example, location)
+                examples.setdefault(getattr(found, whole), location)
+                prompt = prompt_key(found, self.settings)
                 if prompt is not None:
                     prompts.setdefault(prompt, location)
-        for location, (example, prompt) in items:
+        for location, found in items:
             if location.path in held_out:
-                yield from self.leaks(location, example, prompt, examples, prompts)
+                yield from self.leaks(
+                    location, getattr(found, whole), prompt_key(found, self.settings), examples, prompts
+                )
 
     def leaks(self, location, example, prompt, examples, prompts):
         raise NotImplementedError
