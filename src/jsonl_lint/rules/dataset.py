@@ -86,20 +86,20 @@ class DuplicateExample(DatasetRule):
 
     def reduce(self, items, sources):
         pool_of = pools(sources)
-        first: dict[tuple[str, int], Location] = {}
-        seen: dict[tuple[str, int], int] = {}
+        first: dict[str, dict[int, Location]] = {}  # per pool: example key -> first location
+        repeats: dict[tuple[str, int], int] = {}  # only for keys seen more than once
         for location, found in items:
+            pool = pool_of[location.path]
             key = found.example
-            pool = (pool_of[location.path], key)
-            original = first.setdefault(pool, location)
+            original = first.setdefault(pool, {}).setdefault(key, location)
             if original is location:
                 continue
-            seen[pool] = seen.get(pool, 0) + 1
+            repeats[pool, key] = count = repeats.get((pool, key), 0) + 1
             yield self.diagnostic(
                 location,
                 f"Duplicate of the example at {where(original, location)} (ignoring whitespace)",
                 related=(original,),
-                fingerprint=f"{self.code}:{key:016x}:{seen[pool]}",
+                fingerprint=f"{self.code}:{key:016x}:{count}",
             )
 
 
@@ -126,22 +126,24 @@ class ConflictingAnswers(DatasetRule):
 
     def reduce(self, items, sources):
         pool_of = pools(sources)
-        first: dict[tuple[str, int], Location] = {}  # the first example with each prompt
-        answers: set[tuple[str, int, int]] = set()  # (pool, prompt, answer) seen
+        first: dict[str, dict[int, tuple[Location, int]]] = {}  # per pool: prompt -> (first example, its answer)
+        other: dict[tuple[str, int], set[int]] = {}  # the further answers of prompts that have several
         for location, found in items:
             prompt, answer = prompt_key(found, self.settings), found.answer
             pool = pool_of[location.path]
-            original = first.setdefault((pool, prompt), location)
-            if (pool, prompt, answer) in answers:
-                continue  # the first with this prompt, or a repeat of an answer: D004's if the same example
-            answers.add((pool, prompt, answer))
-            if original is not location:
-                yield self.diagnostic(
-                    location,
-                    f"Same prompt as the example at {where(original, location)}, with a different answer",
-                    related=(original,),
-                    fingerprint=f"{self.code}:{prompt:016x}:{answer:016x}",
-                )
+            original, first_answer = first.setdefault(pool, {}).setdefault(prompt, (location, answer))
+            if answer == first_answer:
+                continue  # the first with this prompt, or a repeat of its answer (D004's if the same example)
+            seen = other.setdefault((pool, prompt), set())
+            if answer in seen:
+                continue
+            seen.add(answer)
+            yield self.diagnostic(
+                location,
+                f"Same prompt as the example at {where(original, location)}, with a different answer",
+                related=(original,),
+                fingerprint=f"{self.code}:{prompt:016x}:{answer:016x}",
+            )
 
 
 @hookimpl
