@@ -26,15 +26,18 @@ class Keys(NamedTuple):
     answer: int | None  # the final answer (and the rejected one of a preference pair)
 
 
-def _hash(parts: list[str]) -> int:
-    joined = "\x00\x02".join(parts)
-    if joined.count("\x00") != len(parts) - 1:  # a NUL in the text itself: escape it
-        joined = "\x00\x02".join(part.replace("\x00", "\x00\x01") for part in parts)
-    return stable_hash(joined.encode("utf-8", "surrogatepass").translate(None, _WHITESPACE))
-
-
 def combine(*keys: int | None) -> int:
-    return stable_hash(b"".join(b"-" * 8 if key is None else key.to_bytes(8, "little") for key in keys))
+    """One key from several (order matters; None is an absent part).
+
+    A tuple of integers hashes the same in every CPython process (only strings
+    and bytes are salted), and the parts are already uniform 64-bit hashes.
+    """
+    return hash(tuple(-1 if key is None else key for key in keys))
+
+
+_PART = "\x00\x03"  # between the parts of an example
+_TURN = "\x00\x02"  # between the strings of a part
+_SPLIT = _PART.encode()
 
 
 def keys(example: Example) -> Keys:
@@ -43,33 +46,46 @@ def keys(example: Example) -> Keys:
     Whitespace is deleted, not folded: one ``bytes.translate`` at C speed, where
     splitting and joining costs two to three times more on real answers, which
     are full of line breaks. Two texts that differ only in where their
-    whitespace stands are the same text for every practical purpose. Each byte
-    is hashed once: the example key combines the keys of its parts.
+    whitespace stands are the same text for every practical purpose. The whole
+    example is encoded and stripped once, then each part is hashed once.
     """
     if example.keys is not None:
         return example.keys
     turns = example.turns
     answer_roles = FORMATS[example.format].answer_roles
-    last = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].role in answer_roles), None)
-    end = len(turns) if last is None else last
+    last = end = len(turns)
+    while last:
+        last -= 1
+        if turns[last].role in answer_roles:
+            end = last
+            break
+    else:
+        last = None
     system: list[str] = []
     prompt: list[str] = []
     for turn in turns[:end]:
         (system if turn.role == "system" else prompt).extend((turn.role or "", turn.text))
-    system_key, prompt_key = _hash(system), _hash(prompt)
-    answer_key = tail_key = None
+    answer: list[str] = []
+    tail: list[str] = []
     if last is not None:
-        answer = [turns[last].text]
+        answer.append(turns[last].text)
         if example.rejected is not None:  # two pairs that differ in their rejected answer differ
             answer.append(example.rejected.text)
-        answer_key = _hash(answer)
         tail = [part for turn in turns[last + 1 :] for part in (turn.role or "", turn.text)]
-        tail_key = _hash(tail) if tail else None
+    groups = (system, prompt, answer, tail)
+    joined = _PART.join(_TURN.join(group) for group in groups)
+    separators = 3 + sum(max(len(group) - 1, 0) for group in groups)
+    if joined.count("\x00") != separators:  # a NUL in the text itself: escape it
+        joined = _PART.join(_TURN.join(text.replace("\x00", "\x00\x01") for text in group) for group in groups)
+    data = joined.encode("utf-8", "surrogatepass").translate(None, _WHITESPACE)
+    system_key, prompt_key, answer_key, tail_key = [stable_hash(part) if part else None for part in data.split(_SPLIT)]
+    if last is None:
+        answer_key = None
     content = combine(prompt_key, answer_key, tail_key)
     found = Keys(
         combine(system_key, content),
         content,
-        system_key,
+        system_key or 0,
         prompt_key if last is not None and prompt else None,
         answer_key,
     )
