@@ -19,6 +19,7 @@ TEXT_BLOCK_KEYS = frozenset({"text"})
 BLOCK_KINDS = ("text", "image", "video", "document", "toolUse", "toolResult", "reasoningContent")
 BLOCK_KEYS = frozenset(BLOCK_KINDS)
 MESSAGE_PATHS = tuple(f"$.messages[{i}]" for i in range(256))
+NOVA_KEYS = frozenset({"schemaVersion", "system", "messages", "toolConfig"})
 _new_turn = tuple.__new__
 
 
@@ -57,38 +58,68 @@ class BedrockNova(Format):
     title = "Amazon Bedrock conversation (Nova)"
     signature = frozenset({"schemaVersion", "messages"})
     required = frozenset({"messages"})
-    keys = frozenset({"schemaVersion", "system", "messages", "toolConfig"})
+    keys = NOVA_KEYS
     roles = ("system", "user", "assistant")
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
-        if not self.keys.issuperset(record.keys()):
-            self.unknown_keys(record, problems, self.keys)
-        if record.get("schemaVersion", SCHEMA_VERSION) != SCHEMA_VERSION:
-            problems.append(Problem("S002", f'`schemaVersion` must be "{SCHEMA_VERSION}"', "$.schemaVersion"))
-        if "toolConfig" in record and type(record["toolConfig"]) is not dict:
-            problems.append(Problem("S002", "`toolConfig` must be an object with `tools`", "$.toolConfig"))
+        # The common keys: `schemaVersion` (as it must be), `system` and `messages`
+        if len(record) == 3 and "system" in record and record.get("schemaVersion") == SCHEMA_VERSION:
+            system = record["system"]
+        else:
+            system = self._top_level(record, problems)
         turns: list[Turn] = []
-        if "system" in record:
-            self._system(record["system"], turns, problems)
+        if system is not ABSENT:
+            # Fast path: exactly [{"text": str}]; any other JSON value fails a test or raises
+            try:
+                [block] = system
+                text = block["text"]
+                if len(block) != 1:
+                    text = None
+            except (KeyError, TypeError, ValueError):
+                text = None
+            if type(text) is str:
+                turns.append(_new_turn(Turn, ("system", text, "$.system", False, ABSENT)))
+            else:
+                self._system(system, turns, problems)
         messages = record["messages"]
         if type(messages) is not list or not messages:
             problems.append(Problem("S002", "`messages` must be a non-empty array of messages", "$.messages"))
             return Example(self.name, self.kind, record, turns, "$.messages")
-        for i, message in enumerate(messages):
+        i = -1  # (a counter costs less than zip or enumerate)
+        for message in messages:
+            i += 1
+            # Fast path for the common shape, exactly {"role": "user" | "assistant", "content": [{"text": str}]},
+            # among the first 256 messages. Any other JSON value fails a test or raises here (not an object,
+            # no such key, not one block, no such path) and takes the full check. Three keys in all,
+            # `content`, `text` and `role`, leave no other.
+            try:
+                [block] = message["content"]
+                text = block["text"]
+                if (
+                    len(message) + len(block) == 3
+                    and ((role := message["role"]) == "user" or role == "assistant")
+                    and type(text) is str
+                ):
+                    turns.append(_new_turn(Turn, (role, text, MESSAGE_PATHS[i], False, ABSENT)))
+                    continue
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass
             path = _message_path(i)
-            # Fast path: {"role": str, "content": [{"text": str}]}
-            if type(message) is dict and len(message) == 2:
-                role, content = message.get("role"), message.get("content")
-                if type(role) is str and type(content) is list and len(content) == 1:
-                    block = content[0]
-                    if type(block) is dict and len(block) == 1 and type(block.get("text")) is str:
-                        turns.append(_new_turn(Turn, (role, block["text"], path, False, ABSENT)))
-                        continue
             if type(message) is not dict:
                 problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
                 continue
             turns.append(self._turn(message, path, problems))
         return Example(self.name, self.kind, record, turns, "$.messages")
+
+    def _top_level(self, record: dict, problems: list[Problem]) -> object:
+        """The top-level keys besides `messages`, in full; returns `system` (ABSENT when not given)."""
+        if not NOVA_KEYS.issuperset(record):
+            self.unknown_keys(record, problems, NOVA_KEYS)
+        if record.get("schemaVersion", SCHEMA_VERSION) != SCHEMA_VERSION:
+            problems.append(Problem("S002", f'`schemaVersion` must be "{SCHEMA_VERSION}"', "$.schemaVersion"))
+        if "toolConfig" in record and type(record["toolConfig"]) is not dict:
+            problems.append(Problem("S002", "`toolConfig` must be an object with `tools`", "$.toolConfig"))
+        return record.get("system", ABSENT)
 
     def _system(self, system: object, turns: list[Turn], problems: list[Problem]) -> None:
         if type(system) is not list:

@@ -187,7 +187,8 @@ class OpenAICompletion(Format):
 DPO_INPUT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls"})
 #: (the guide's name, the June 2025 OpenAPI spec's name) of each output of a preference pair
 DPO_OUTPUTS = (("preferred_output", "preferred_completion"), ("non_preferred_output", "non_preferred_completion"))
-INPUT_MESSAGE_PATHS = tuple(f"$.input.messages[{i}]" for i in range(64))
+INPUT_MESSAGE_PATHS = tuple(f"$.input.messages[{i}]" for i in range(256))
+DPO_KEYS = frozenset({"input", *(name for pair in DPO_OUTPUTS for name in pair)})
 
 
 @register
@@ -207,27 +208,76 @@ class OpenAIPreference(Format):
     # The outputs have two spellings (guide and API spec); both must be recognised.
     signature = frozenset({"input", "preferred_output"})
     alternatives = (frozenset({"input", "preferred_completion"}),)
-    keys = frozenset({"input", *(name for pair in DPO_OUTPUTS for name in pair)})
+    keys = DPO_KEYS
 
     _turn = OpenAIChat._turn  # the same message validation as chat
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
-        if not self.keys.issuperset(record.keys()):
-            self.unknown_keys(record, problems, self.keys)
-        turns: list[Turn] = []
         given = record["input"]
-        if type(given) is dict:
-            self._input(given, turns, problems)
-        else:
+        # Fast path for the common outputs, each exactly [{"role": "assistant", "content": str}] under
+        # the guide's name; any other JSON value fails a test or raises here and takes the full check
+        # below. It reports nothing, so it may come first: seven keys in all (`input` and both outputs,
+        # `role` and `content` twice) leave no other key, and no spec spelling.
+        preferred = rejected = None
+        try:
+            [message] = record["preferred_output"]
+            [other] = record["non_preferred_output"]
+            if (
+                len(record) + len(message) + len(other) == 7
+                and message["role"] == "assistant"
+                and other["role"] == "assistant"
+            ):
+                text, other_text = message["content"], other["content"]
+                if type(text) is str and type(other_text) is str:
+                    preferred = _new_turn(Turn, ("assistant", text, "$.preferred_output[0]", False, ABSENT))
+                    rejected = _new_turn(Turn, ("assistant", other_text, "$.non_preferred_output[0]", False, ABSENT))
+        except (KeyError, TypeError, ValueError):
+            pass
+        if rejected is None and not DPO_KEYS.issuperset(record):
+            self.unknown_keys(record, problems, DPO_KEYS)
+        turns: list[Turn] = []
+        if type(given) is not dict:
             problems.append(Problem("S002", "`input` must be an object with `messages`", "$.input"))
-        preferred = self._output(record, *DPO_OUTPUTS[0], "preferred", problems)
-        rejected = self._output(record, *DPO_OUTPUTS[1], "non-preferred", problems)
+        else:
+            messages = given.get("messages", ABSENT)
+            if len(given) > (messages is not ABSENT):  # a key besides `messages`
+                self._input_keys(given, problems)
+            if type(messages) is not list or not messages:
+                why = "`input` has no `messages`" if messages is ABSENT else "`messages` must be a non-empty array"
+                problems.append(Problem("S002", why, "$.input.messages"))
+            else:
+                i = -1  # (a counter costs less than zip or enumerate)
+                for message in messages:
+                    i += 1
+                    # Fast path for the common shape, exactly {"role": "user" | "assistant" | "system", "content": str},
+                    # among the first 256 messages; any other JSON value fails a test or raises here (not an
+                    # object, no such key, no such path) and takes the full check
+                    try:
+                        content = message["content"]
+                        if (
+                            len(message) == 2
+                            and ((role := message["role"]) == "user" or role == "assistant" or role == "system")
+                            and type(content) is str
+                        ):
+                            turns.append(_new_turn(Turn, (role, content, INPUT_MESSAGE_PATHS[i], False, ABSENT)))
+                            continue
+                    except (KeyError, TypeError, IndexError):
+                        pass
+                    path = INPUT_MESSAGE_PATHS[i] if i < 256 else f"$.input.messages[{i}]"
+                    if type(message) is not dict:
+                        problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
+                        continue
+                    turns.append(self._turn(message, path, problems))
+        if rejected is None:
+            preferred = self._output(record, *DPO_OUTPUTS[0], "preferred", problems)
+            rejected = self._output(record, *DPO_OUTPUTS[1], "non-preferred", problems)
         if preferred is not None:
             turns.append(preferred)
         return Example(self.name, self.kind, record, turns, "$.input.messages", rejected)
 
-    def _input(self, given: dict, turns: list[Turn], problems: list[Problem]) -> None:
-        if not DPO_INPUT_KEYS.issuperset(given.keys()):
+    def _input_keys(self, given: dict, problems: list[Problem]) -> None:
+        """Check the keys of ``input`` besides its ``messages``."""
+        if not DPO_INPUT_KEYS.issuperset(given):
             self.unknown_keys(given, problems, DPO_INPUT_KEYS, "$.input")
         tools = given.get("tools")
         if tools is not None and (type(tools) is not list or any(type(t) is not dict for t in tools)):
@@ -235,22 +285,6 @@ class OpenAIPreference(Format):
         if "parallel_tool_calls" in given and type(given["parallel_tool_calls"]) is not bool:
             why = "`parallel_tool_calls` must be true or false"
             problems.append(Problem("S002", why, "$.input.parallel_tool_calls"))
-        messages = given.get("messages", ABSENT)
-        if type(messages) is not list or not messages:
-            why = "`input` has no `messages`" if messages is ABSENT else "`messages` must be a non-empty array"
-            problems.append(Problem("S002", why, "$.input.messages"))
-            return
-        for i, message in enumerate(messages):
-            path = INPUT_MESSAGE_PATHS[i] if i < 64 else f"$.input.messages[{i}]"
-            if type(message) is dict and len(message) == 2:
-                role, content = message.get("role"), message.get("content")
-                if type(role) is str and type(content) is str and role != "tool":
-                    turns.append(_new_turn(Turn, (role, content, path, False, ABSENT)))
-                    continue
-            if type(message) is not dict:
-                problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
-                continue
-            turns.append(self._turn(message, path, problems))
 
     def _output(self, record: dict, key: str, spec: str, which: str, problems: list[Problem]) -> Turn | None:
         """The one assistant message of ``key`` (or of its spec spelling ``spec``)."""

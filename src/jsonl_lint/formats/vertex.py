@@ -38,6 +38,7 @@ MEDIA_FIELDS = {
     "file_data": ("mime_type", "file_uri"),
 }
 CONTENT_PATHS = tuple(f"$.contents[{i}]" for i in range(256))
+VERTEX_KEYS = frozenset({"systemInstruction", "system_instruction", "contents", "tools"})
 _new_turn = tuple.__new__
 
 
@@ -55,41 +56,70 @@ class VertexGemini(Format):
     title = "Vertex AI Gemini"
     signature = frozenset({"contents"})
     field_names = {"role": "role", "content": "parts"}
-    keys = frozenset({"systemInstruction", "system_instruction", "contents", "tools"})
+    keys = VERTEX_KEYS
     roles = ("system", "user", "model")  # `system`: the turn made of `systemInstruction`
     first_roles = ("user",)
     last_roles = ("model",)
     answer_roles = ("model",)
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
-        if not self.keys.issuperset(record.keys()):
-            self.unknown_keys(record, problems, self.keys)
         turns: list[Turn] = []
+        if len(record) == 2 and "systemInstruction" in record:  # the common keys, with `contents`
+            system = record["systemInstruction"]
+            # Fast path: exactly {"parts": [{"text": str}]}; any other JSON value fails a test or raises
+            try:
+                [part] = system["parts"]
+                text = part["text"]
+                if len(system) + len(part) != 2:  # a key besides `parts` and `text`
+                    text = None
+            except (KeyError, TypeError, ValueError):
+                text = None
+            if type(text) is str:
+                turns.append(_new_turn(Turn, ("system", text, "$.systemInstruction", False, ABSENT)))
+            else:
+                self._system(system, "$.systemInstruction", turns, problems)
+        else:
+            self._top_level(record, turns, problems)
+        contents = record["contents"]
+        if type(contents) is not list or not contents:
+            problems.append(Problem("S002", "`contents` must be a non-empty array of contents", "$.contents"))
+            return Example(self.name, self.kind, record, turns, "$.contents")
+        i = -1  # (a counter costs less than zip or enumerate)
+        for content in contents:
+            i += 1
+            # Fast path for the common shape, exactly {"role": "user" | "model", "parts": [{"text": str}]},
+            # among the first 256 contents. Any other JSON value fails a test or raises here (not an object,
+            # no such key, not one part, no such path) and takes the full check. Three keys in all, `parts`,
+            # `text` and `role`, leave no other.
+            try:
+                [part] = content["parts"]
+                text = part["text"]
+                if (
+                    len(content) + len(part) == 3
+                    and ((role := content["role"]) == "user" or role == "model")
+                    and type(text) is str
+                ):
+                    turns.append(_new_turn(Turn, (role, text, CONTENT_PATHS[i], False, ABSENT)))
+                    continue
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass
+            path = CONTENT_PATHS[i] if i < 256 else f"$.contents[{i}]"
+            if type(content) is not dict:
+                problems.append(Problem("S002", "Content must be an object with `role` and `parts`", path))
+                continue
+            turns.append(self._turn(content, path, problems))
+        return Example(self.name, self.kind, record, turns, "$.contents")
+
+    def _top_level(self, record: dict, turns: list[Turn], problems: list[Problem]) -> None:
+        """The top-level keys besides `contents`, in full, for records with others than `systemInstruction`."""
+        if not VERTEX_KEYS.issuperset(record):
+            self.unknown_keys(record, problems, VERTEX_KEYS)
         for key in ("systemInstruction", "system_instruction"):
             if key in record:
                 self._system(record[key], f"$.{key}", turns, problems)
         tools = record.get("tools")
         if tools is not None and (type(tools) is not list or any(type(t) is not dict for t in tools)):
             problems.append(Problem("S002", "`tools` must be an array of objects", "$.tools"))
-        contents = record["contents"]
-        if type(contents) is not list or not contents:
-            problems.append(Problem("S002", "`contents` must be a non-empty array of contents", "$.contents"))
-            return Example(self.name, self.kind, record, turns, "$.contents")
-        for i, content in enumerate(contents):
-            path = CONTENT_PATHS[i] if i < 256 else f"$.contents[{i}]"
-            # Fast path: {"role": str, "parts": [{"text": str}]}
-            if type(content) is dict and len(content) == 2:
-                role, parts = content.get("role"), content.get("parts")
-                if type(role) is str and type(parts) is list and len(parts) == 1 and role != "system":
-                    part = parts[0]
-                    if type(part) is dict and len(part) == 1 and type(part.get("text")) is str:
-                        turns.append(_new_turn(Turn, (role, part["text"], path, False, ABSENT)))
-                        continue
-            if type(content) is not dict:
-                problems.append(Problem("S002", "Content must be an object with `role` and `parts`", path))
-                continue
-            turns.append(self._turn(content, path, problems))
-        return Example(self.name, self.kind, record, turns, "$.contents")
 
     def _system(self, system: object, path: str, turns: list[Turn], problems: list[Problem]) -> None:
         if type(system) is not dict:
