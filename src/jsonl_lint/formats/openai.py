@@ -214,66 +214,79 @@ class OpenAIPreference(Format):
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
         given = record["input"]
-        # Fast path for the common outputs, each exactly [{"role": "assistant", "content": str}] under
-        # the guide's name; any other JSON value fails a test or raises here and takes the full check
-        # below. It reports nothing, so it may come first: seven keys in all (`input` and both outputs,
-        # `role` and `content` twice) leave no other key, and no spec spelling.
-        preferred = rejected = None
+        # Fast path for the common record: `input` exactly {"messages": [...]} and each output exactly
+        # [{"role": "assistant", "content": str}] under the guide's name. Any other JSON value fails a
+        # test or raises here and takes the full check. Eight keys in all (`input`, both outputs and
+        # `messages`, `role` and `content` twice) leave no other key, and no spec spelling.
+        common = False
         try:
+            messages = given["messages"]
             [message] = record["preferred_output"]
             [other] = record["non_preferred_output"]
+            text, other_text = message["content"], other["content"]
             if (
-                len(record) + len(message) + len(other) == 7
+                len(record) + len(given) + len(message) + len(other) == 8
                 and message["role"] == "assistant"
                 and other["role"] == "assistant"
+                and type(text) is str
+                and type(other_text) is str
+                and type(messages) is list
+                and messages
             ):
-                text, other_text = message["content"], other["content"]
-                if type(text) is str and type(other_text) is str:
-                    preferred = _new_turn(Turn, ("assistant", text, "$.preferred_output[0]", False, ABSENT))
-                    rejected = _new_turn(Turn, ("assistant", other_text, "$.non_preferred_output[0]", False, ABSENT))
+                common = True
         except (KeyError, TypeError, ValueError):
             pass
-        if rejected is None and not DPO_KEYS.issuperset(record):
-            self.unknown_keys(record, problems, DPO_KEYS)
         turns: list[Turn] = []
-        if type(given) is not dict:
-            problems.append(Problem("S002", "`input` must be an object with `messages`", "$.input"))
-        else:
-            messages = given.get("messages", ABSENT)
-            if len(given) > (messages is not ABSENT):  # a key besides `messages`
-                self._input_keys(given, problems)
-            if type(messages) is not list or not messages:
-                why = "`input` has no `messages`" if messages is ABSENT else "`messages` must be a non-empty array"
-                problems.append(Problem("S002", why, "$.input.messages"))
-            else:
-                i = -1  # (a counter costs less than zip or enumerate)
-                for message in messages:
-                    i += 1
-                    # Fast path for the common shape, exactly {"role": "user" | "assistant" | "system", "content": str},
-                    # among the first 256 messages; any other JSON value fails a test or raises here (not an
-                    # object, no such key, no such path) and takes the full check
-                    try:
-                        content = message["content"]
-                        if (
-                            len(message) == 2
-                            and ((role := message["role"]) == "user" or role == "assistant" or role == "system")
-                            and type(content) is str
-                        ):
-                            turns.append(_new_turn(Turn, (role, content, INPUT_MESSAGE_PATHS[i], False, ABSENT)))
-                            continue
-                    except (KeyError, TypeError, IndexError):
-                        pass
-                    path = INPUT_MESSAGE_PATHS[i] if i < 256 else f"$.input.messages[{i}]"
-                    if type(message) is not dict:
-                        problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
+        if not common:
+            if not DPO_KEYS.issuperset(record):
+                self.unknown_keys(record, problems, DPO_KEYS)
+            messages = self._input(given, problems)
+        if messages is not None:
+            i = -1  # (a counter costs less than zip or enumerate)
+            for message in messages:
+                i += 1
+                # Fast path for the common shape, exactly {"role": "user" | "assistant" | "system", "content": str},
+                # among the first 256 messages; any other JSON value fails a test or raises here (not an
+                # object, no such key, no such path) and takes the full check
+                try:
+                    content = message["content"]
+                    if (
+                        len(message) == 2
+                        and ((role := message["role"]) == "user" or role == "assistant" or role == "system")
+                        and type(content) is str
+                    ):
+                        turns.append(_new_turn(Turn, (role, content, INPUT_MESSAGE_PATHS[i], False, ABSENT)))
                         continue
-                    turns.append(self._turn(message, path, problems))
-        if rejected is None:
+                except (KeyError, TypeError, IndexError):
+                    pass
+                path = INPUT_MESSAGE_PATHS[i] if i < 256 else f"$.input.messages[{i}]"
+                if type(message) is not dict:
+                    problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
+                    continue
+                turns.append(self._turn(message, path, problems))
+        if common:
+            turns.append(_new_turn(Turn, ("assistant", text, "$.preferred_output[0]", False, ABSENT)))
+            rejected = _new_turn(Turn, ("assistant", other_text, "$.non_preferred_output[0]", False, ABSENT))
+        else:
             preferred = self._output(record, *DPO_OUTPUTS[0], "preferred", problems)
             rejected = self._output(record, *DPO_OUTPUTS[1], "non-preferred", problems)
-        if preferred is not None:
-            turns.append(preferred)
+            if preferred is not None:
+                turns.append(preferred)
         return Example(self.name, self.kind, record, turns, "$.input.messages", rejected)
+
+    def _input(self, given: object, problems: list[Problem]) -> list | None:
+        """Check ``input`` but for each of its messages; return them (None when there are none to adapt)."""
+        if type(given) is not dict:
+            problems.append(Problem("S002", "`input` must be an object with `messages`", "$.input"))
+            return None
+        messages = given.get("messages", ABSENT)
+        if len(given) > (messages is not ABSENT):  # a key besides `messages`
+            self._input_keys(given, problems)
+        if type(messages) is not list or not messages:
+            why = "`input` has no `messages`" if messages is ABSENT else "`messages` must be a non-empty array"
+            problems.append(Problem("S002", why, "$.input.messages"))
+            return None
+        return messages
 
     def _input_keys(self, given: dict, problems: list[Problem]) -> None:
         """Check the keys of ``input`` besides its ``messages``."""
