@@ -100,11 +100,13 @@ class OpenAIChat(Format):
     keys = frozenset({"messages", "tools", "functions", "parallel_tool_calls", "weight"})
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
-        self.unknown_keys(record, problems, self.keys)
-        _list_of_objects(record, "tools", problems)
-        _list_of_objects(record, "functions", problems)
-        if "parallel_tool_calls" in record and type(record["parallel_tool_calls"]) is not bool:
-            problems.append(Problem("S002", "`parallel_tool_calls` must be true or false", "$.parallel_tool_calls"))
+        if len(record) != 1:  # most records hold `messages` alone: nothing else to check
+            self.unknown_keys(record, problems, self.keys)
+            _list_of_objects(record, "tools", problems)
+            _list_of_objects(record, "functions", problems)
+            if "parallel_tool_calls" in record and type(record["parallel_tool_calls"]) is not bool:
+                why = "`parallel_tool_calls` must be true or false"
+                problems.append(Problem("S002", why, "$.parallel_tool_calls"))
         messages = record["messages"]
         turns: list[Turn] = []
         if type(messages) is not list or not messages:
