@@ -76,9 +76,6 @@ class Summaries:
             for line, value in zip(lines, values, strict=True):
                 yield Location(path, line + offset), value
 
-    def __len__(self) -> int:
-        return sum(len(values) for _, _, _, values in self.parts)
-
 
 @dataclass
 class Task:
