@@ -173,7 +173,7 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
     resolved = resolve(settings)
     formats = profile_formats(resolved.profile)
     auto = not resolved.profile.formats
-    sources, errors = discover(args.paths, settings.exclude, settings.root)
+    sources, errors = discover(args.paths, settings.exclude, settings.root, settings.splits)
     lines = [
         f"config file: {settings.config_file or '(none)'}",
         f"profile: {resolved.profile.name} ({resolved.profile.title})",

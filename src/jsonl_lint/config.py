@@ -29,7 +29,7 @@ else:  # pragma: no cover
 CONFIG_FILE = "jsonl-lint.toml"
 PYPROJECT = "pyproject.toml"
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
-CORE_KEYS = (*LIST_KEYS, "per-file-ignores", "fail-on", "profile", "schema", "schema-mode")
+CORE_KEYS = (*LIST_KEYS, "per-file-ignores", "fail-on", "profile", "schema", "schema-mode", "splits")
 
 
 class ConfigError(Exception):
@@ -56,6 +56,8 @@ class Settings:
     config_file: str | None = None
     schema: str | None = None  # a JSON Schema file every record must follow (S002)
     schema_mode: str = "extend"  # "extend" the formats' own checks, or "replace" them
+    #: split name -> globs: which files are the training set ("train") and which held-out sets
+    splits: dict[str, list[str]] = field(default_factory=dict)
     #: folder that path globs (exclude, per-file-ignores) are relative to: the config file's, else the current one
     root: str = field(default_factory=os.getcwd)
 
@@ -76,6 +78,17 @@ class Settings:
                 ):
                     raise ConfigError(f'{where} must map globs to lists of codes, e.g. {{"data/raw/*" = ["D002"]}}')
                 self.per_file_ignores.update(value)
+            elif key == "splits":
+                if (
+                    not isinstance(value, dict)
+                    or not value
+                    or not all(isinstance(v, list) and v and all(isinstance(g, str) for g in v) for v in value.values())
+                ):
+                    raise ConfigError(
+                        f'{where} must map split names to lists of globs, e.g. {{train = ["data/*train*.jsonl"], '
+                        'validation = ["data/*val*.jsonl"]}'
+                    )
+                self.splits = {name: list(globs) for name, globs in value.items()}
             elif key == "fail-on":
                 try:
                     self.fail_on = Severity.parse(value if isinstance(value, str) else repr(value))
@@ -214,11 +227,13 @@ def resolve(settings: Settings) -> Resolved:
     options.update({k: v for k, v in {**profile.limits, **profile.options}.items() if k in options})
     options.update(settings.options)
     select = [*settings.select, *settings.extend_select]
-    rules = [
-        rule_class(options, profile.severity.get(code), profile)
-        for code, rule_class in registry().items()
-        if is_enabled(rule_class, select, settings.ignore)
-    ]
+    rules = []
+    for code, rule_class in registry().items():
+        if is_enabled(rule_class, select, settings.ignore):
+            try:
+                rules.append(rule_class(options, profile.severity.get(code), profile))
+            except ValueError as exc:  # an option value the rule cannot work with
+                raise ConfigError(f"{code} {rule_class.name}: {exc}") from None
     validator = None
     if settings.schema is not None:
         try:

@@ -15,25 +15,31 @@ import gzip
 import io
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from jsonl_lint.config import Resolved, Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic, Location, snippet
-from jsonl_lint.formats import FORMATS, Format, Problem, explain_unknown, unknown_keys_message
+from jsonl_lint.formats import FORMATS, Example, Format, Problem, explain_unknown, unknown_keys_message
 from jsonl_lint.locate import locate, member
 from jsonl_lint.reader import SNIFF_BYTES, Reader, Stats, file_findings, sniff
 from jsonl_lint.rule import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule, role_finding_path
 from jsonl_lint.schema import problems as schema_problems
 from jsonl_lint.sources import Source, discover
 from jsonl_lint.text import stable_hash
+
+if TYPE_CHECKING:
+    import numpy as np
 
 READ_BUFFER = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
@@ -44,6 +50,11 @@ MEMO_KEY_CHARS = 4_096  # role sequences longer than this (absurd roles) are not
 PARALLEL_BYTES = 8_000_000
 #: Lines of a large file are cut into ranges of about this many bytes, one task each.
 CHUNK_BYTES = 16_000_000
+
+#: Re-reads records: ``fetch(path, lines)`` yields ``(line, example)`` for the wanted lines of a file.
+Fetch = Callable[[str, Iterable[int]], Iterator[tuple[int, Example]]]
+#: ``progress(done, total)``: bytes read so far, of all.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -61,20 +72,75 @@ class Summaries:
     """What one dataset rule's ``map`` returned over a run, with where: its ``reduce`` input.
 
     Iterating yields ``(Location, summary)`` in input order, and may be done more than
-    once. Line numbers are kept in compact arrays (8 bytes each), per range of a file.
+    once. Line numbers are kept in compact arrays, per range of a file; so are the
+    summaries of a rule with a fixed ``width`` (bytes), which :meth:`array` returns as
+    one numpy array, a row per summary, with no Python object per example.
     """
 
-    def __init__(self) -> None:
-        self.parts: list[tuple[str, int, array, list]] = []  # (path, line offset, lines, summaries)
+    def __init__(self, width: int | None, fetch: Fetch) -> None:
+        self.width = width
+        self.parts: list[tuple[str, int, array, Any]] = []  # (path, line offset, lines, summaries)
+        self._fetch = fetch
+        self._starts: list[int] = []  # first row of each part
 
-    def add(self, path: str, offset: int, lines: array, values: list) -> None:
-        if values:
+    def add(self, path: str, offset: int, lines: array, values: list | bytearray) -> None:
+        if lines:
+            self._starts.append(len(self))
             self.parts.append((path, offset, lines, values))
 
+    def __len__(self) -> int:
+        return self._starts[-1] + len(self.parts[-1][2]) if self.parts else 0
+
     def __iter__(self) -> Iterator[tuple[Location, Any]]:
+        width = self.width
         for path, offset, lines, values in self.parts:
-            for line, value in zip(lines, values, strict=True):
-                yield Location(path, line + offset), value
+            if width is None:
+                for line, value in zip(lines, values, strict=True):
+                    yield Location(path, line + offset), value
+            else:
+                for i, line in enumerate(lines):
+                    yield Location(path, line + offset), bytes(values[i * width : (i + 1) * width])
+
+    def array(self, dtype: str = "<u8") -> np.ndarray:
+        """Every summary of a fixed-width rule, one row each, viewed as ``dtype`` (a 2-D array)."""
+        import numpy as np
+
+        assert self.width is not None, "only rules with a fixed summary width have an array"
+        data = b"".join(values for _, _, _, values in self.parts)
+        return np.frombuffer(data, dtype).reshape(len(self), -1)
+
+    def paths(self) -> np.ndarray:
+        """The index (into :attr:`files`) of each row's file."""
+        import numpy as np
+
+        counts = [len(lines) for _, _, lines, _ in self.parts]
+        index = {path: i for i, path in enumerate(self.files)}
+        return np.repeat(np.array([index[path] for path, *_ in self.parts], np.int32), counts)
+
+    @property
+    def files(self) -> list[str]:
+        """The files with rows, in input order."""
+        return list(dict.fromkeys(path for path, *_ in self.parts))
+
+    def location(self, row: int) -> Location:
+        part = bisect_right(self._starts, row) - 1
+        path, offset, lines, _ = self.parts[part]
+        return Location(path, lines[row - self._starts[part]] + offset)
+
+    def examples(self, rows: Iterable[int]) -> Iterator[tuple[int, Example]]:
+        """Read the records of ``rows`` again (in input order) and yield ``(row, example)``.
+
+        For the few records a reduce needs whole, such as candidate near-duplicates to
+        verify: each file is read once more, and only the wanted lines are parsed.
+        """
+        wanted: dict[str, dict[int, int]] = {}
+        for row in sorted(set(rows)):
+            location = self.location(row)
+            wanted.setdefault(location.path, {})[location.line] = row  # type: ignore[index]
+        for path in self.files:
+            if path in wanted:
+                for line, example in self._fetch(path, wanted[path]):
+                    yield wanted[path][line], example
 
 
 @dataclass
@@ -85,6 +151,7 @@ class Task:
     path: str
     start: int = 0
     end: int | None = None
+    file: str | None = None  # what to open, when not ``path`` (standard input kept in a temporary file)
 
     @property
     def head(self) -> bool:
@@ -106,14 +173,15 @@ class TaskResult:
 @contextmanager
 def _open(task: Task) -> Iterator[BinaryIO]:
     """A buffered binary stream of the task's lines; ``.gz`` files are decompressed as they are read."""
-    if task.path == "-":
+    name = task.file or task.path
+    if name == "-":
         yield sys.stdin.buffer
         return
-    with open(task.path, "rb", buffering=READ_BUFFER) as stream:
+    with open(name, "rb", buffering=READ_BUFFER) as stream:
         if task.end is not None:
             stream.seek(task.start)
             yield io.BufferedReader(io.BytesIO(stream.read(task.end - task.start)))  # type: ignore[arg-type]
-        elif task.path.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
+        elif name.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
             with io.BufferedReader(gzip.GzipFile(fileobj=stream), READ_BUFFER) as unzipped:  # type: ignore[arg-type]
                 yield unzipped  # type: ignore[misc]
         else:
@@ -122,19 +190,36 @@ def _open(task: Task) -> Iterator[BinaryIO]:
 
 def _tasks(index: int, source: Source) -> list[Task]:
     """One task per source, or one per range of lines for a large plain file (for workers)."""
-    if source.is_stdin or source.path.endswith(".gz") or source.size <= CHUNK_BYTES:
-        return [Task(index, source.path)]
+    file = source.file or source.path
+    whole = [Task(index, source.path, file=source.file)]
+    if file == "-" or file.endswith(".gz") or source.size <= CHUNK_BYTES:
+        return whole
     tasks, start = [], 0
-    with open(source.path, "rb") as stream:
+    with open(file, "rb") as stream:
         if sniff(stream.read(SNIFF_BYTES)) is not None:
-            return [Task(index, source.path)]  # not JSONL: one finding from the head, nothing to cut
+            return whole  # not JSONL: one finding from the head, nothing to cut
         while start < source.size:
             stream.seek(min(start + CHUNK_BYTES, source.size))
             stream.readline()  # ranges end on a line boundary
             end = min(stream.tell(), source.size)
-            tasks.append(Task(index, source.path, start, end))
+            tasks.append(Task(index, source.path, start, end, source.file))
             start = end
     return tasks
+
+
+@contextmanager
+def _spooled_stdin() -> Iterator[str]:
+    """Standard input copied to a temporary file (removed afterwards), so that it can be read twice."""
+    with tempfile.NamedTemporaryFile(prefix="jsonl-lint-", suffix=".jsonl", delete=False) as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool, READ_BUFFER)
+    try:
+        yield spool.name
+    finally:
+        os.unlink(spool.name)
+
+
+def _ignore(*_: Any) -> None:
+    """A reporter that drops everything (records read a second time were reported the first)."""
 
 
 class Linter:
@@ -146,45 +231,83 @@ class Linter:
         self.record_rules = [r for r in resolved.rules if isinstance(r, RecordRule)]
         self.dataset_rules = [r for r in resolved.rules if isinstance(r, DatasetRule)]
         self.formats = profile_formats(resolved.profile)
+        self.auto = not resolved.profile.formats  # `auto`: every format, detected per record
         self.accepted = [(f.title, f.signature) for f in self.formats]
         # Rules that apply to each format, decided once rather than per record.
         self.rules_for = {f.name: [r for r in self.record_rules if _applies(r, f.name, f.kind)] for f in self.formats}
 
     # -- the run ------------------------------------------------------------
 
-    def run(self, paths: list[str], settings: Settings, jobs: int | None = None) -> Result:
-        """Lint ``paths``; ``jobs`` worker processes (None: one per core for large inputs)."""
-        sources, errors = discover(paths, settings.exclude, settings.root)
+    def run(
+        self, paths: list[str], settings: Settings, jobs: int | None = None, progress: Progress | None = None
+    ) -> Result:
+        """Lint ``paths``; ``jobs`` worker processes (None: one per core for large inputs).
+
+        ``progress(done, total)`` is called with bytes read as tasks finish.
+        """
+        sources, errors = discover(paths, settings.exclude, settings.root, settings.splits)
         diagnostics: list[Diagnostic] = []
         tasks: list[Task] = []
         jobs = None if jobs is None else max(1, jobs)
-        for source in sources:
-            if not source.is_stdin:
-                try:
-                    source.size = os.stat(source.path).st_size
-                except OSError as exc:
-                    errors.append(f"{source.path}: {exc.strerror}")
-                    continue
-                diagnostics.extend(self._size_findings(source))
-        jobs = default_jobs(jobs, sources)
-        for index, source in enumerate(sources):
-            tasks.extend(_tasks(index, source) if jobs > 1 else [Task(index, source.path)])
-        summaries = {r.code: Summaries() for r in self.dataset_rules}
-        for index, parts in self._run_tasks(tasks, settings, jobs):
-            source = sources[index]
-            found, error = self._merge(source, parts, summaries)
-            diagnostics.extend(found)
-            if error:
-                errors.append(error)
-        ignored = {s.path: self.resolved.ignored_in(s.path) for s in sources}
-        for rule in self.dataset_rules:
-            for diagnostic in rule.reduce(summaries[rule.code], sources):
-                if diagnostic.code not in ignored.get(diagnostic.path, ()):
-                    diagnostics.append(diagnostic)
+        with ExitStack() as stack:
+            for source in sources:
+                if source.is_stdin and any(rule.rereads for rule in self.dataset_rules):
+                    source.file = stack.enter_context(_spooled_stdin())  # read again to verify candidates
+                if source.file is not None or not source.is_stdin:
+                    try:
+                        source.size = os.stat(source.file or source.path).st_size
+                    except OSError as exc:
+                        errors.append(f"{source.path}: {exc.strerror}")
+                        continue
+                    diagnostics.extend(self._size_findings(source))
+            jobs = default_jobs(jobs, sources)
+            cut = jobs > 1 or progress is not None
+            for index, source in enumerate(sources):
+                tasks.extend(_tasks(index, source) if cut else [Task(index, source.path, file=source.file)])
+            summaries = {r.code: Summaries(r.width, self._fetcher(sources)) for r in self.dataset_rules}
+            total, done = sum(s.size for s in sources), 0
+            for index, parts in self._run_tasks(tasks, settings, jobs):
+                source = sources[index]
+                found, error = self._merge(source, parts, summaries)
+                diagnostics.extend(found)
+                if error:
+                    errors.append(error)
+                if progress is not None:
+                    done += sum(part.stats.size for part in parts)
+                    progress(done, total)
+            ignored = {s.path: self.resolved.ignored_in(s.path) for s in sources}
+            for rule in self.dataset_rules:
+                for diagnostic in rule.reduce(summaries[rule.code], sources):
+                    if diagnostic.code not in ignored.get(diagnostic.path, ()):
+                        diagnostics.append(diagnostic)
+        shown = {s.path for s in sources if s.reported}
+        diagnostics = [d for d in diagnostics if d.path in shown]
         diagnostics.sort(key=Diagnostic.sort_key)
         codes = {d.code for d in diagnostics}
         reported = {code: rule for code, rule in self.rules.items() if code in codes}  # catalogue order
-        return Result(diagnostics, sources, errors, self.resolved, reported)
+        return Result(diagnostics, [s for s in sources if s.reported], errors, self.resolved, reported)
+
+    def _fetcher(self, sources: list[Source]) -> Fetch:
+        files = {s.path: (i, s.file) for i, s in enumerate(sources)}
+
+        def fetch(path: str, lines: Iterable[int]) -> Iterator[tuple[int, Example]]:
+            index, file = files[path]
+            wanted = set(lines)
+            last = max(wanted, default=0)
+            plans, detected = self._plans(self.resolved.ignored_in(path)), {}
+            try:
+                with _open(Task(index, path, file=file)) as stream:
+                    for line, _, record in Reader(stream, _ignore, check_duplicate_keys=False):
+                        if line in wanted:
+                            match = self._match(record, plans, detected)
+                            if match is not None:
+                                yield line, match[1]
+                        if line >= last:
+                            break
+            except (OSError, EOFError, zlib.error):
+                return  # the first read reported it
+
+        return fetch
 
     def _run_tasks(self, tasks: list[Task], settings: Settings, jobs: int) -> Iterator[tuple[int, list[TaskResult]]]:
         """Yield each source's task results, in order, from this process or a pool."""
@@ -271,7 +394,7 @@ class Linter:
 
     def run_task(self, task: Task) -> TaskResult:
         out: list[Diagnostic] = []
-        summaries = {r.code: (array("l"), []) for r in self.dataset_rules}
+        summaries = {r.code: (array("l"), [] if r.width is None else bytearray()) for r in self.dataset_rules}
         result = TaskResult(out, summaries, Stats(), {}, {})
         report = self._reporter(task.path, out)
         ignored = self.resolved.ignored_in(task.path)
@@ -288,47 +411,62 @@ class Linter:
             result.error = f"internal error: {type(exc).__name__}: {exc}"
         return result
 
-    def _lint_records(self, index, reader, report, ignored, summaries, result) -> None:
-        accepted, profile = self.accepted, self.resolved.profile.name
+    def _plans(self, ignored) -> list[tuple]:
+        """Per accepted format: (key sets that identify it, format, role rules, other record rules)."""
         # In `auto` a format must show its signature; a profile that names its formats needs only
-        # their required keys (Bedrock's optional `system`). (keys, format, role rules, other rules):
-        auto = not self.resolved.profile.formats
+        # their required keys (Bedrock's optional `system`).
         plans = []
         for fmt in self.formats:
             rules = [r for r in self.rules_for[fmt.name] if r.code not in ignored]
             roles = [r for r in rules if isinstance(r, RoleRule)]
-            plans.append((fmt.key_sets(auto), fmt, roles, [r for r in rules if not isinstance(r, RoleRule)]))
-        mappers = [(r.map, *summaries[r.code]) for r in self.dataset_rules if r.code not in ignored]
+            plans.append((fmt.key_sets(self.auto), fmt, roles, [r for r in rules if not isinstance(r, RoleRule)]))
+        return plans
+
+    def _match(self, record: dict, plans: list[tuple], detected: dict) -> tuple[tuple, Example, list] | None:
+        """The plan whose format the record is in, its example and the adapter's problems; None: no format."""
+        keys = tuple(record)
+        candidates = detected.get(keys)
+        if candidates is None:  # records of a file mostly share their keys: detect once per key set
+            candidates = [plan for plan in plans if any(needs.issubset(keys) for needs in plan[0])]
+            if len(detected) < MEMO_LIMIT:
+                detected[keys] = candidates
+        auto = self.auto
+        match = None
+        for plan in candidates:
+            problems: list[Problem] = []
+            adapted = plan[1].adapt(record, problems)
+            # `auto`: a record that breaks the first format it resembles may be valid in another.
+            if not auto or not problems or not any(p.code == "S002" for p in problems):
+                return plan, adapted, problems
+            match = match or (plan, adapted, problems)
+        return match
+
+    def _lint_records(self, index, reader, report, ignored, summaries, result) -> None:
+        accepted, profile = self.accepted, self.resolved.profile.name
+        plans = self._plans(ignored)
+        mappers = []
+        for rule in self.dataset_rules:
+            if rule.code not in ignored:
+                lines, values = summaries[rule.code]
+                mappers.append((rule.map, lines.append, values.append if rule.width is None else values.extend))
         memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
         detected: dict[tuple, list] = {}
         counts, first_lines = result.formats, result.first_lines
         profile_keys, title = self.resolved.profile.keys, self.resolved.profile.title
         validator = self.resolved.schema
         replace = validator is not None and self.resolved.schema_mode == "replace"
+        match = self._match
         for lineno, raw, record in reader:
             if validator is not None:
                 for problem in schema_problems(validator, record):
                     report(problem.code, lineno, None, problem.message, problem.json_path, raw)
-            keys = tuple(record)
-            candidates = detected.get(keys)
-            if candidates is None:  # records of a file mostly share their keys: detect once per key set
-                candidates = [plan for plan in plans if any(needs.issubset(keys) for needs in plan[0])]
-                if len(detected) < MEMO_LIMIT:
-                    detected[keys] = candidates
-            match = None
-            for plan in candidates:
-                problems: list[Problem] = []
-                adapted = plan[1].adapt(record, problems)
-                # `auto`: a record that breaks the first format it resembles may be valid in another.
-                if not auto or not problems or not any(p.code == "S002" for p in problems):
-                    match = (plan, adapted, problems)
-                    break
-                match = match or (plan, adapted, problems)
-            if match is None:
+            found_match = match(record, plans, detected)
+            if found_match is None:
                 if not replace:  # the user's schema is the format
                     report("S001", lineno, None, explain_unknown(record, profile, accepted), "$", raw)
                 continue
-            (_, fmt, role_rules, checks), example, problems = match
+            (_, fmt, role_rules, checks), example, problems = found_match
+            keys = record.keys()
             if profile_keys is not None and not profile_keys.issuperset(keys):
                 narrowed = [k for k in record if k not in profile_keys and k in fmt.keys]  # the others: adapter's
                 if narrowed:
@@ -360,11 +498,11 @@ class Linter:
             for rule in checks:
                 for finding in rule.check(example):
                     report(rule.code, lineno, None, finding.message, finding.json_path, raw)
-            for map_, lines, values in mappers:
+            for map_, add_line, add_value in mappers:
                 summary = map_(example)
                 if summary is not None:
-                    lines.append(lineno)
-                    values.append(summary)
+                    add_line(lineno)
+                    add_value(summary)
 
 
 # -- workers ---------------------------------------------------------------------

@@ -25,6 +25,7 @@ from jsonl_lint.profiles import DEFAULT as DEFAULT_PROFILE
 from jsonl_lint.profiles import load as load_profile
 
 if TYPE_CHECKING:
+    from jsonl_lint.engine import Summaries
     from jsonl_lint.profiles import Profile
     from jsonl_lint.sources import Source
 
@@ -149,15 +150,25 @@ def role_finding_path(found: RoleFinding, turns: list, conversation: str, fmt: F
 
 
 class DatasetRule(Rule):
+    #: bytes of every summary ``map`` returns, if fixed: the engine then keeps them packed in one
+    #: buffer (no Python object per example) and ``reduce`` reads them with ``items.array()``
+    width: ClassVar[int | None] = None
+    #: the rule reads some records again in ``reduce`` (``items.examples(rows)``): standard
+    #: input is then kept in a temporary file
+    rereads: ClassVar[bool] = False
+
     def map(self, example: Example) -> Any:
-        """Return a small picklable summary of ``example``, or None to skip it."""
+        """Return a small picklable summary of ``example`` (``width`` bytes if set), or None to skip it."""
         return None
 
-    def reduce(self, items: Iterable[tuple[Location, Any]], sources: list[Source]) -> Iterator[Diagnostic]:
-        """Turn ``(location, summary)`` pairs of the whole run into diagnostics.
+    def reduce(self, items: Summaries, sources: list[Source]) -> Iterator[Diagnostic]:
+        """Turn the summaries of the whole run into diagnostics.
 
-        ``items`` is in input order and may be iterated more than once; ``sources``
-        describes every linted file: path, split role, record count, formats.
+        ``items`` yields ``(location, summary)`` in input order and may be iterated
+        more than once; it also gives them as one array (``items.array()``, rules with
+        a ``width``), the location of a row (``items.location(row)``) and the records
+        of chosen rows read again (``items.examples(rows)``). ``sources`` describes
+        every linted file: path, split role, record count, formats.
         """
         raise NotImplementedError
 

@@ -91,3 +91,30 @@ def keys(example: Example) -> Keys:
     )
     example.keys = found
     return found
+
+
+TEXT_PARTS = ("all", "prompt", "answer")
+
+
+def text_of(example: Example, part: str, ignore_system: bool) -> str:
+    """The text of ``part`` of the example ("all", "prompt" or "answer"), turns joined by line breaks.
+
+    "all" is every turn (and the rejected answer of a preference pair), "prompt" the
+    turns before the final answer, "answer" the final answer; system turns are left
+    out when ``ignore_system``.
+    """
+    turns = example.turns
+    answer_roles = FORMATS[example.format].answer_roles
+    last = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].role in answer_roles), None)
+    if part == "answer":
+        return "" if last is None else turns[last].text
+    chosen = turns if part == "all" else turns[: last or 0]
+    texts = [t.text for t in chosen if not (ignore_system and t.role == "system")]
+    if part == "all" and example.rejected is not None:
+        texts.append(example.rejected.text)
+    return "\n".join(texts)
+
+
+def unsigned(key: int) -> int:
+    """A key as an unsigned 64-bit integer (:func:`combine` gives signed ones)."""
+    return key & 0xFFFFFFFFFFFFFFFF

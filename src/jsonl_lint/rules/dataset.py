@@ -1,11 +1,17 @@
-"""D rules: the dataset as a whole (counts and exact duplicates)."""
+"""D rules: the dataset as a whole (counts, exact and near-duplicates, conflicting answers)."""
 
 from __future__ import annotations
 
-from jsonl_lint.diagnostics import Location, Severity
+import struct
+from collections.abc import Iterator
+
+import numpy as np
+
+from jsonl_lint import minhash
+from jsonl_lint.diagnostics import Diagnostic, Location, Severity
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import DatasetRule, Option
-from jsonl_lint.text import Keys, combine, keys
+from jsonl_lint.text import TEXT_PARTS, Keys, combine, keys, text_of, unsigned
 
 
 class CountRule(DatasetRule):
@@ -71,35 +77,71 @@ def pools(sources) -> dict[str, str]:
     return {s.path: (s.split if s.held_out else "train") for s in sources}
 
 
+def pool_ids(items, sources) -> np.ndarray:
+    """Each row's pool as a small integer."""
+    pool_of = pools(sources)
+    names = sorted(set(pool_of.values()))
+    by_file = np.array([names.index(pool_of[path]) for path in items.files], np.int32)
+    return by_file[items.paths()]
+
+
+def held_out_rows(items, sources) -> np.ndarray:
+    """A mask of the rows that stand in a held-out split."""
+    held = {s.path for s in sources if s.held_out}
+    return np.array([path in held for path in items.files], bool)[items.paths()]
+
+
+def first_of_runs(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group equal rows (all ``columns`` equal); return ``(first, seen)`` per row.
+
+    ``first[i]`` is the earliest row equal to row ``i``, ``seen[i]`` how many equal rows
+    come before it (0 for the first).
+    """
+    count = len(columns[0])
+    rows = np.arange(count)
+    order = np.lexsort((rows, *reversed(columns)))  # by the columns, then by row: stable
+    new = np.ones(count, bool)
+    if count:
+        new[1:] = np.logical_or.reduce([c[order][1:] != c[order][:-1] for c in columns])
+    starts = np.flatnonzero(new)
+    run = np.cumsum(new) - 1
+    first, seen = np.empty(count, np.int64), np.empty(count, np.int64)
+    first[order] = order[starts][run]
+    seen[order] = np.arange(count) - starts[run]
+    return first, seen
+
+
 def where(original: Location, location: Location) -> str:
     """How a message names an earlier place: "line 3" in the same file, "train.jsonl:3" in another."""
     return f"line {original.line}" if original.path == location.path else f"{original.path}:{original.line}"
 
 
+def pack(*keys: int | None) -> bytes:
+    """Keys as unsigned 64-bit little-endian integers (None as 0: a key is 0 with odds of 2**-64)."""
+    return struct.pack(f"<{len(keys)}Q", *(0 if key is None else unsigned(key) for key in keys))
+
+
 class DuplicateExample(DatasetRule):
     code, name, severity = "D004", "duplicate-example", Severity.WARNING
     summary = "An exact duplicate of an earlier example"
+    width = 8
 
     def map(self, example):
         # A record without a single usable message is S002's finding, not a duplicate.
-        return keys(example) if example.turns else None
+        return pack(keys(example).example) if example.turns else None
 
     def reduce(self, items, sources):
-        pool_of = pools(sources)
-        first: dict[str, dict[int, Location]] = {}  # per pool: example key -> first location
-        repeats: dict[tuple[str, int], int] = {}  # only for keys seen more than once
-        for location, found in items:
-            pool = pool_of[location.path]
-            key = found.example
-            original = first.setdefault(pool, {}).setdefault(key, location)
-            if original is location:
-                continue
-            repeats[pool, key] = count = repeats.get((pool, key), 0) + 1
+        if not len(items):
+            return
+        key = items.array()[:, 0]
+        first, seen = first_of_runs(pool_ids(items, sources), key)
+        for row in np.flatnonzero(seen):
+            location, original = items.location(row), items.location(first[row])
             yield self.diagnostic(
                 location,
                 f"Duplicate of the example at {where(original, location)} (ignoring whitespace)",
                 related=(original,),
-                fingerprint=f"{self.code}:{key:016x}:{count}",
+                fingerprint=f"{self.code}:{key[row]:016x}:{seen[row]}",
             )
 
 
@@ -119,34 +161,209 @@ class ConflictingAnswers(DatasetRule):
     code, name, severity = "D006", "conflicting-answers", Severity.WARNING
     summary = "The same prompt with different answers"
     options = (IGNORE_SYSTEM,)
+    width = 16
 
     def map(self, example):
         found = keys(example)
-        return None if found.prompt is None else found  # shared with the other dataset rules
+        return None if found.prompt is None else pack(prompt_key(found, self.settings), found.answer)
 
     def reduce(self, items, sources):
-        pool_of = pools(sources)
-        first: dict[str, dict[int, tuple[Location, int]]] = {}  # per pool: prompt -> (first example, its answer)
-        other: dict[tuple[str, int], set[int]] = {}  # the further answers of prompts that have several
-        for location, found in items:
-            prompt, answer = prompt_key(found, self.settings), found.answer
-            pool = pool_of[location.path]
-            original, first_answer = first.setdefault(pool, {}).setdefault(prompt, (location, answer))
-            if answer == first_answer:
-                continue  # the first with this prompt, or a repeat of its answer (D004's if the same example)
-            seen = other.setdefault((pool, prompt), set())
-            if answer in seen:
-                continue
-            seen.add(answer)
+        if not len(items):
+            return
+        table = items.array()
+        prompt, answer = table[:, 0], table[:, 1]
+        pool = pool_ids(items, sources)
+        first, _ = first_of_runs(pool, prompt)  # the first example with each prompt
+        _, repeat = first_of_runs(pool, prompt, answer)  # each answer to a prompt counts once
+        # The first with its prompt, a repeat of the first answer, or an answer already reported: no finding.
+        for row in np.flatnonzero((answer != answer[first]) & (repeat == 0)):
+            location, original = items.location(row), items.location(first[row])
             yield self.diagnostic(
                 location,
                 f"Same prompt as the example at {where(original, location)}, with a different answer",
                 related=(original,),
-                fingerprint=f"{self.code}:{prompt:016x}:{answer:016x}",
+                fingerprint=f"{self.code}:{prompt[row]:016x}:{answer[row]:016x}",
+            )
+
+
+class NearDuplicateRule(DatasetRule):
+    """MinHash near-duplicates of the chosen text (D005 within a split, V002 across splits).
+
+    ``map`` packs (example key, prompt key, content key) and the example's LSH band
+    keys; ``reduce`` finds candidate pairs by band, verifies each with the exact
+    Jaccard similarity of the two examples' shingle sets (the few candidate records are
+    read again), and reports each near-duplicate once.
+    """
+
+    rereads = True
+    options = (
+        Option("threshold", float, 0.8, "Jaccard similarity of word n-grams at or above which examples are near-duplicates"),
+        Option("ngram", int, 5, "Words per shingle (n-gram)"),
+        Option("text", str, "all", "What to compare: all (every turn), prompt, or answer"),
+        IGNORE_SYSTEM,
+    )
+
+    def __init__(self, settings=None, severity=None, profile=None):
+        super().__init__(settings, severity, profile)
+        threshold, text, ngram = self.settings["threshold"], self.settings["text"], self.settings["ngram"]
+        if not 0 < threshold <= 1:
+            raise ValueError(f"`threshold` must be above 0 and at most 1, got {threshold!r}")
+        if text not in TEXT_PARTS:
+            raise ValueError(f"`text` must be one of {', '.join(TEXT_PARTS)}, got {text!r}")
+        if ngram < 1:
+            raise ValueError(f"`ngram` must be at least 1, got {ngram!r}")
+        self.bands, self.rows = minhash.banding(threshold)
+        self.width = 24 + 4 * self.bands
+        self.memo_key = (text, self.settings["ignore-system-prompt"], ngram, self.bands, self.rows)
+
+    def shingles(self, example) -> np.ndarray:
+        text, ignore_system, ngram, *_ = self.memo_key
+        return minhash.shingles(text_of(example, text, ignore_system), ngram)
+
+    def map(self, example):
+        if not example.turns:
+            return None
+        memo = example.memo
+        if memo is None:
+            memo = example.memo = {}
+        bands = memo.get(self.memo_key)
+        if bands is None:  # D005 and V002 with the same options share them
+            hashes = self.shingles(example)
+            bands = memo[self.memo_key] = (
+                minhash.band_keys(minhash.signature(hashes), self.bands, self.rows) if len(hashes) else b""
+            )
+        if not bands:
+            return None  # no words to compare
+        found = keys(example)
+        whole = found.content if self.settings["ignore-system-prompt"] else found.example
+        return pack(found.example, prompt_key(found, self.settings), whole) + bands
+
+    def table(self, items) -> tuple[np.ndarray, np.ndarray]:
+        """(keys: example, prompt, whole; band keys) of every row."""
+        data = items.array("u1")
+        return np.ascontiguousarray(data[:, :24]).view("<u8"), np.ascontiguousarray(data[:, 24:]).view("<u4")
+
+    def verified(self, items, pairs: np.ndarray) -> Iterator[tuple[int, int, float]]:
+        """``(earlier, later, similarity)`` for the candidate pairs at or above the threshold."""
+        threshold = self.settings["threshold"]
+        earlier: dict[int, list[int]] = {}
+        last_use: dict[int, int] = {}
+        for a, b in pairs.tolist():
+            earlier.setdefault(b, []).append(a)
+            last_use[a] = max(last_use.get(a, b), b)
+        kept: dict[int, np.ndarray] = {}
+        for row, example in items.examples(sorted({*earlier, *last_use})):
+            hashes = self.shingles(example)
+            for a in earlier.get(row, ()):
+                if a in kept:
+                    similarity = minhash.jaccard(kept[a], hashes)
+                    if similarity >= threshold:
+                        yield a, row, similarity
+                    if last_use[a] == row:
+                        del kept[a]
+            if row in last_use:
+                kept[row] = hashes
+
+    def message(self, similarity: float, original: Location, location: Location) -> str:
+        text = "" if self.settings["text"] == "all" else f"{self.settings['text']}s "
+        n = self.settings["ngram"]
+        return f"{similarity:.0%} similar {text}to the example at {where(original, location)} (Jaccard of word {n}-grams)"
+
+
+def candidate_pairs(bands: np.ndarray, pool: np.ndarray, rows: np.ndarray, side: np.ndarray | None = None) -> np.ndarray:
+    """Candidate pairs ``(earlier row, later row)``: rows of ``rows`` sharing a band key in a pool.
+
+    A bucket's rows are paired with its first row and with the row before them (a
+    bucket of k rows gives at most 2k pairs, not k^2); union-find and the other bands
+    connect the rest. With ``side`` (True for held-out rows), only training rows are
+    paired with held-out ones: a held-out row with the bucket's first and its last
+    training row before it.
+    """
+    found = []
+    for band in range(bands.shape[1]):
+        key = bands[rows, band]
+        group = pool[rows] if side is None else np.zeros(len(rows), np.int32)
+        order = np.lexsort((rows, side[rows] if side is not None else rows, key, group))
+        ordered = rows[order]
+        same = (key[order][1:] == key[order][:-1]) & (group[order][1:] == group[order][:-1])
+        new = np.concatenate(([True], ~same))
+        start = np.flatnonzero(new)[np.cumsum(new) - 1]
+        if side is None:
+            later = np.flatnonzero(~new)
+            found.append(np.stack([ordered[start[later]], ordered[later]], 1))
+            found.append(np.stack([ordered[later - 1], ordered[later]], 1))
+        else:
+            held = side[ordered]
+            # training rows sort before held-out rows in a bucket: pair each held-out row with
+            # the bucket's first row and the last one before the held-out rows, if training rows
+            last_train = np.maximum.accumulate(np.where(~held, np.arange(len(ordered)), -1))
+            take = np.flatnonzero(held & ~held[start] & (last_train >= 0))
+            found.append(np.stack([ordered[start[take]], ordered[take]], 1))
+            found.append(np.stack([ordered[last_train[take]], ordered[take]], 1))
+    if not found:
+        return np.empty((0, 2), np.int64)
+    pairs = np.concatenate(found)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    pairs.sort(axis=1)
+    return np.unique(pairs, axis=0)
+
+
+class NearDuplicate(NearDuplicateRule):
+    code, name, severity = "D005", "near-duplicate", Severity.WARNING
+    summary = "A near-duplicate of an earlier example"
+
+    def reduce(self, items, sources):
+        if not len(items):
+            return
+        keys_, bands = self.table(items)
+        pool = pool_ids(items, sources)
+        example, prompt, whole = keys_[:, 0], keys_[:, 1], keys_[:, 2]
+        _, repeat = first_of_runs(pool, example)
+        rows = np.flatnonzero(repeat == 0)  # exact repeats are D004's
+        pairs = candidate_pairs(bands, pool, rows)
+        # The same prompt with another answer is D006's finding.
+        conflicting = (prompt[pairs[:, 0]] == prompt[pairs[:, 1]]) & (prompt[pairs[:, 0]] != 0)
+        pairs = pairs[~(conflicting & (whole[pairs[:, 0]] != whole[pairs[:, 1]]))]
+        edges = list(self.verified(items, pairs))
+        yield from self.groups(items, edges, example)
+
+    def groups(self, items, edges, example) -> Iterator[Diagnostic]:
+        """One finding per member of each group of near-duplicates but its first."""
+        parent: dict[int, int] = {}
+
+        def root(row: int) -> int:
+            while parent.get(row, row) != row:
+                parent[row] = row = parent.get(parent[row], parent[row])
+            return row
+
+        best: dict[int, tuple[float, int]] = {}  # row -> (similarity, most similar earlier row)
+        fallback: dict[int, tuple[float, int]] = {}  # row -> most similar later row
+        for a, b, similarity in edges:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+            if similarity > best.get(b, (-1.0, 0))[0]:
+                best[b] = (similarity, a)
+            if similarity > fallback.get(a, (-1.0, 0))[0]:
+                fallback[a] = (similarity, b)
+        size: dict[int, int] = {}
+        for row in {*best, *fallback}:
+            size[root(row)] = size.get(root(row), 0) + 1
+        for row in sorted({*best, *fallback}):
+            if root(row) == row:
+                continue  # the group's first example
+            similarity, other = best.get(row) or fallback[row]
+            location, original = items.location(row), items.location(other)
+            group = size[root(row)]
+            yield self.diagnostic(
+                location,
+                self.message(similarity, original, location) + (f"; {group} examples alike" if group > 2 else ""),
+                related=(original,),
+                fingerprint=f"{self.code}:{example[row]:016x}:{example[other]:016x}",
             )
 
 
 @hookimpl
 def register_rules(register):
-    for rule in (TooFewExamples, FewExamples, TooManyExamples, DuplicateExample, ConflictingAnswers):
+    for rule in (TooFewExamples, FewExamples, TooManyExamples, DuplicateExample, NearDuplicate, ConflictingAnswers):
         register(rule)

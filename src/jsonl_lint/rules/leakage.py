@@ -3,46 +3,75 @@
 Reported on the held-out file, pointing at the training example. Training
 examples are those of files that are not a held-out split (see
 :func:`jsonl_lint.sources.split_role`). Leakage is found across formats: the
-keys come from the normalised view.
+keys come from the normalised view. A held-out example is reported by one V
+rule at most: the same example (V001) before the same prompt (V003) before a
+near-duplicate (V002).
 """
 
 from __future__ import annotations
 
-from jsonl_lint.diagnostics import Location, Severity
+import numpy as np
+
+from jsonl_lint.diagnostics import Severity
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import DatasetRule
-from jsonl_lint.rules.dataset import IGNORE_SYSTEM, prompt_key, where
+from jsonl_lint.rules.dataset import (
+    IGNORE_SYSTEM,
+    NearDuplicateRule,
+    candidate_pairs,
+    held_out_rows,
+    pack,
+    prompt_key,
+    where,
+)
 from jsonl_lint.text import keys
 
 
+def leaked(whole: np.ndarray, prompt: np.ndarray, held: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the first training row with the same whole example, and with the same prompt (-1: none).
+
+    Only held-out rows get a match; a prompt key of 0 is no prompt.
+    """
+    found = []
+    train = np.flatnonzero(~held)
+    for column in (whole, prompt):
+        match = np.full(len(column), -1, np.int64)
+        values, first = np.unique(column[train], return_index=True)  # first occurrence of each key
+        if len(values):
+            asked = column[held]
+            position = np.minimum(np.searchsorted(values, asked), len(values) - 1)
+            hit = values[position] == asked
+            match[np.flatnonzero(held)[hit]] = train[first[position[hit]]]
+        found.append(match)
+    whole_match, prompt_match = found
+    prompt_match[prompt == 0] = -1
+    return whole_match, prompt_match
+
+
 class LeakageRule(DatasetRule):
-    """Maps every example to (example key, prompt key); reduces held-out examples against training ones."""
+    """Maps every example to (whole example key, prompt key); reduces held-out examples against training ones."""
 
     options = (IGNORE_SYSTEM,)
+    width = 16
 
     def map(self, example):
-        return keys(example) if example.turns else None  # shared with the other dataset rules
+        if not example.turns:
+            return None
+        found = keys(example)
+        whole = found.content if self.settings["ignore-system-prompt"] else found.example
+        return pack(whole, prompt_key(found, self.settings))
 
     def reduce(self, items, sources):
-        held_out = {s.path for s in sources if s.held_out}
-        if not held_out:
+        if not len(items):
             return
-        whole = "content" if self.settings["ignore-system-prompt"] else "example"
-        examples: dict[int, Location] = {}
-        prompts: dict[int, Location] = {}
-        for location, found in items:
-            if location.path not in held_out:
-                examples.setdefault(getattr(found, whole), location)
-                prompt = prompt_key(found, self.settings)
-                if prompt is not None:
-                    prompts.setdefault(prompt, location)
-        for location, found in items:
-            if location.path in held_out:
-                yield from self.leaks(
-                    location, getattr(found, whole), prompt_key(found, self.settings), examples, prompts
-                )
+        held = held_out_rows(items, sources)
+        if not held.any():
+            return
+        table = items.array()
+        whole, prompt = leaked(table[:, 0], table[:, 1], held)
+        yield from self.leaks(items, table, whole, prompt)
 
-    def leaks(self, location, example, prompt, examples, prompts):
+    def leaks(self, items, table, whole, prompt):
         raise NotImplementedError
 
 
@@ -50,14 +79,14 @@ class SplitLeakage(LeakageRule):
     code, name, severity = "V001", "split-leakage", Severity.ERROR
     summary = "A validation or test example also stands in the training split"
 
-    def leaks(self, location, example, prompt, examples, prompts):
-        original = examples.get(example)
-        if original is not None:
+    def leaks(self, items, table, whole, prompt):
+        for row in np.flatnonzero(whole >= 0):
+            location, original = items.location(row), items.location(whole[row])
             yield self.diagnostic(
                 location,
                 f"Leaked: the same example is in the training split at {where(original, location)}",
                 related=(original,),
-                fingerprint=f"{self.code}:{example:016x}",
+                fingerprint=f"{self.code}:{table[row, 0]:016x}",
             )
 
 
@@ -65,19 +94,48 @@ class PromptLeakage(LeakageRule):
     code, name, severity = "V003", "prompt-leakage", Severity.WARNING
     summary = "A validation or test prompt is also a training prompt (answers differ)"
 
-    def leaks(self, location, example, prompt, examples, prompts):
-        # The same whole example is V001's finding.
-        original = None if prompt is None or example in examples else prompts.get(prompt)
-        if original is not None:
+    def leaks(self, items, table, whole, prompt):
+        for row in np.flatnonzero((prompt >= 0) & (whole < 0)):  # the same whole example is V001's
+            location, original = items.location(row), items.location(prompt[row])
             yield self.diagnostic(
                 location,
                 f"Leaked prompt: the training split asks the same at {where(original, location)}",
                 related=(original,),
-                fingerprint=f"{self.code}:{prompt:016x}",
+                fingerprint=f"{self.code}:{table[row, 1]:016x}",
+            )
+
+
+class NearLeakage(NearDuplicateRule):
+    code, name, severity = "V002", "split-near-leakage", Severity.WARNING
+    summary = "A validation or test example is a near-duplicate of a training example"
+
+    def reduce(self, items, sources):
+        if not len(items):
+            return
+        held = held_out_rows(items, sources)
+        if not held.any():
+            return
+        keys_, bands = self.table(items)
+        whole, prompt = leaked(keys_[:, 2], keys_[:, 1], held)
+        # Held-out examples V001 or V003 report are theirs; training rows all take part.
+        rows = np.flatnonzero(~held | ((whole < 0) & (prompt < 0)))
+        pairs = candidate_pairs(bands, np.zeros(len(held), np.int32), rows, side=held)
+        best: dict[int, tuple[float, int]] = {}
+        for a, b, similarity in self.verified(items, pairs):
+            train, row = (b, a) if held[a] else (a, b)  # the held-out file may come first
+            if similarity > best.get(row, (-1.0, 0))[0]:
+                best[row] = (similarity, train)
+        for row, (similarity, train) in sorted(best.items()):
+            location, original = items.location(row), items.location(train)
+            yield self.diagnostic(
+                location,
+                "Leaked: " + self.message(similarity, original, location) + " in the training split",
+                related=(original,),
+                fingerprint=f"{self.code}:{keys_[row, 0]:016x}:{keys_[train, 0]:016x}",
             )
 
 
 @hookimpl
 def register_rules(register):
-    for rule in (SplitLeakage, PromptLeakage):
+    for rule in (SplitLeakage, NearLeakage, PromptLeakage):
         register(rule)

@@ -1,0 +1,162 @@
+"""Near-duplicate machinery: word n-gram shingles, MinHash signatures, LSH band keys, exact Jaccard.
+
+Text is normalised before shingling: lowercased, ASCII punctuation and the
+common Unicode punctuation read as spaces, whitespace folded. Words are hashed
+with a polynomial hash over their UTF-8 bytes, n consecutive word hashes are
+combined into one 64-bit shingle hash; everything runs as a handful of numpy
+operations per text, and is the same in every process and on every machine.
+
+Signatures are datasketch's: the affine32 scheme of ``datasketch.MinHash``
+(its permutations for ``seed=1``, drawn as datasketch draws them, and its
+MurmurHash3 pre-mix), fed the upper 32 bits of each shingle hash, computed for
+all shingles at once. tests/test_minhash.py checks them against
+``MinHash.update_batch``. datasketch itself is not imported at run time: its
+package imports scipy.integrate, 0.46 s, more than a whole pre-commit run. Band keys hash ``rows`` consecutive
+signature values into 32 bits; banding is chosen for recall at the threshold
+(:func:`banding`), and every candidate pair is verified exactly
+(:func:`jaccard` of the shingle sets) before it is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+NUM_PERM = 128
+SEED = 1
+#: Probability that a pair exactly at the threshold shares a band; banding picks the
+#: most rows per band that still reaches it (fewer false candidates to verify).
+RECALL_AT_THRESHOLD = 0.985
+
+_U64 = np.uint64
+_SPACE = 32
+#: ASCII punctuation and whitespace, read as word separators.
+_SEPARATORS = bytes(range(0, 48)) + bytes(range(58, 65)) + bytes(range(91, 97)) + bytes(range(123, 128))
+_TABLE = bytes(_SPACE if byte in _SEPARATORS else byte for byte in range(256))
+#: Common non-ASCII punctuation and spaces (UTF-8), read as spaces as well: Latin-1's
+#: (no-break space, inverted marks, guillemets, middle dot), the General Punctuation
+#: block's spaces, dashes, quotes and ellipsis, and the CJK and full-width marks.
+_UNICODE_PUNCTUATION = re.compile(
+    rb"\xc2[\xa0\xa1\xab\xb7\xbb\xbf]|\xe2\x80[\x80-\xbf]|\xe2\x81[\x80-\xaf]|\xe3\x80[\x80-\x91]"
+    rb"|\xef\xbc[\x81-\x8f\x9a-\xa0\xbb-\xbf]"
+)
+_UNICODE_LEADS = (b"\xc2", b"\xe2", b"\xe3", b"\xef")
+_BASE = 0x100000001B3  # odd: invertible modulo 2**64
+_INVERSE = pow(_BASE, -1, 1 << 64)
+#: Random odd multipliers, one per position in an n-gram (fixed: hashes are stable).
+_POSITION = np.random.default_rng(20261125).integers(1, 1 << 63, 64, dtype=_U64) * _U64(2) + _U64(1)
+_BAND_MULTIPLIERS = np.random.default_rng(20261126).integers(1, 1 << 63, NUM_PERM, dtype=_U64) * _U64(2) + _U64(1)
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """``MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations``: odd ``a``, any ``b``."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+class _Powers:
+    """BASE**i and BASE**-i modulo 2**64, grown on demand."""
+
+    def __init__(self) -> None:
+        self.up = np.ones(0, _U64)
+        self.down = np.ones(0, _U64)
+
+    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.up) < n:
+            size = max(n, 2 * len(self.up), 4096)
+            self.up = _power_series(_BASE, size)
+            self.down = _power_series(_INVERSE, size)
+        return self.up, self.down
+
+
+def _power_series(base: int, size: int) -> np.ndarray:
+    out = np.empty(size, _U64)
+    value = 1
+    for i in range(size):
+        out[i] = value
+        value = value * base & 0xFFFFFFFFFFFFFFFF
+    return out
+
+
+_POWERS = _Powers()
+
+
+def normalise(text: str) -> bytes:
+    """Lowercased UTF-8 with every separator a single space byte (not yet folded)."""
+    data = text.lower().encode("utf-8", "replace")
+    if not data.isascii() and any(lead in data for lead in _UNICODE_LEADS):
+        data = _UNICODE_PUNCTUATION.sub(b" ", data)
+    return data.translate(_TABLE)
+
+
+def shingles(text: str, n: int = 5) -> np.ndarray:
+    """64-bit hashes of the word n-grams of ``text`` (sorted, unique); a text of fewer words is one shingle."""
+    data = normalise(text)
+    size = len(data)
+    if not size:
+        return np.empty(0, _U64)
+    chars = np.frombuffer(data, np.uint8)
+    word = np.zeros(size + 2, bool)
+    np.not_equal(chars, _SPACE, out=word[1:-1])
+    edges = np.flatnonzero(word[1:] != word[:-1])
+    if not len(edges):
+        return np.empty(0, _U64)
+    starts, ends = edges[0::2], edges[1::2]
+    up, down = _POWERS.get(size + 1)
+    prefix = np.empty(size + 1, _U64)
+    prefix[0] = 0
+    np.cumsum(chars.astype(_U64) * up[:size], out=prefix[1:])
+    words = (prefix[ends] - prefix[starts]) * down[starts]  # each word hashed from position 0
+    count = len(words)
+    width = min(n, count)
+    grams = words[: count - width + 1] * _POSITION[0]
+    for i in range(1, width):
+        grams += words[i : count - width + 1 + i] * _POSITION[i]
+    grams.sort()
+    return grams[np.concatenate(([True], grams[1:] != grams[:-1]))]
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, as datasketch applies it before its permutations."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+def signature(hashes: np.ndarray) -> np.ndarray:
+    """The MinHash signature (NUM_PERM uint32) of a non-empty set of 64-bit shingle hashes."""
+    a, b = _permutations()
+    values = _fmix32((hashes >> _U64(32)).astype(np.uint32))
+    return (values[:, None] * a + b).min(axis=0)
+
+
+def banding(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """(bands, rows): the most rows per band whose banding finds a pair at ``threshold`` often enough."""
+    best = (num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if 1 - (1 - threshold**rows) ** bands >= RECALL_AT_THRESHOLD:
+            best = (bands, rows)
+    return best
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> bytes:
+    """One 32-bit key per band (the band's index is implied by its position)."""
+    mixed = sig[: bands * rows].astype(_U64) * _BAND_MULTIPLIERS[: bands * rows]
+    keys = mixed.reshape(bands, rows).sum(axis=1, dtype=_U64)
+    return (keys >> _U64(32)).astype(np.uint32).tobytes()
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two sorted unique hash arrays."""
+    if not len(a) and not len(b):
+        return 1.0
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (len(a) + len(b) - common)
