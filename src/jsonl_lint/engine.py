@@ -20,8 +20,8 @@ import sys
 import tempfile
 import zlib
 from array import array
-from collections import Counter
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field

@@ -197,7 +197,7 @@ class NearDuplicateRule(DatasetRule):
 
     rereads = True
     options = (
-        Option("threshold", float, 0.8, "Jaccard similarity of word n-grams at or above which examples are near-duplicates"),
+        Option("threshold", float, 0.8, "Jaccard similarity of word n-grams from which examples are near-duplicates"),
         Option("ngram", int, 5, "Words per shingle (n-gram)"),
         Option("text", str, "all", "What to compare: all (every turn), prompt, or answer"),
         IGNORE_SYSTEM,
@@ -266,11 +266,11 @@ class NearDuplicateRule(DatasetRule):
 
     def message(self, similarity: float, original: Location, location: Location) -> str:
         text = "" if self.settings["text"] == "all" else f"{self.settings['text']}s "
-        n = self.settings["ngram"]
-        return f"{similarity:.0%} similar {text}to the example at {where(original, location)} (Jaccard of word {n}-grams)"
+        n, there = self.settings["ngram"], where(original, location)
+        return f"{similarity:.0%} similar {text}to the example at {there} (Jaccard of word {n}-grams)"
 
 
-def candidate_pairs(bands: np.ndarray, pool: np.ndarray, rows: np.ndarray, side: np.ndarray | None = None) -> np.ndarray:
+def candidate_pairs(bands: np.ndarray, pool: np.ndarray, rows: np.ndarray, side: np.ndarray | None = None):
     """Candidate pairs ``(earlier row, later row)``: rows of ``rows`` sharing a band key in a pool.
 
     A bucket's rows are paired with its first row and with the row before them (a
