@@ -41,7 +41,17 @@ def _record(rng: random.Random, i: int) -> bytes:
         return b'{"messages":[{"role":"user","content":"\xff"},{"role":"assistant","content":"x"}]}\n'
     if kind == 13:
         good["messages"][1]["content"] = "  "
+    if kind == 14:  # near-duplicates of one paragraph, within and across splits (D005, V002)
+        good["messages"][0]["content"] = f"{PARAGRAPH} Variant {rng.randint(0, 10**9)}."
+    if kind == 15:  # one prompt, several answers (D006, V003)
+        good["messages"] = [
+            {"role": "user", "content": "Which city?"},
+            {"role": "assistant", "content": f"City {rng.randint(0, 10**6)}"},
+        ]
     return orjson.dumps(good) + b"\n"
+
+
+PARAGRAPH = " ".join(f"word{n}" for n in range(60))
 
 
 @pytest.fixture
@@ -75,6 +85,11 @@ def test_jobs_and_chunks_give_identical_output(dataset, monkeypatch):
         "C006",
         "C008",
         "D004",
+        "D005",
+        "D006",
+        "V001",
+        "V002",
+        "V003",
     }
     monkeypatch.setattr(engine, "CHUNK_BYTES", 4_000)  # cut each file into many ranges
     parallel = lint([str(dataset)], Settings(), jobs=2)

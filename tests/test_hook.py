@@ -69,11 +69,28 @@ def _try_repo(repo, tmp_home, *files):
     )  # fmt: skip
 
 
-def test_hook_fails_on_bad_file_and_passes_on_good(data_repo, tmp_path_factory):
-    home = tmp_path_factory.mktemp("pre-commit-home")
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """One pre-commit home for the module: the hook's virtualenv is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def test_hook_fails_on_bad_file_and_passes_on_good(data_repo, home):
     bad = _try_repo(data_repo, home, "bad.jsonl")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "bad.jsonl:4:" in bad.stdout and "C002" in bad.stdout
     good = _try_repo(data_repo, home, "good.jsonl")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout
+
+
+def test_hook_reads_the_training_split_when_only_validation_is_staged(data_repo, home):
+    """pre-commit passes only the staged files; the split partner is read for leakage, not reported."""
+    train = b"".join(_chat(i) for i in range(120)) + _chat(7)  # its own D004 must not be shown
+    (data_repo / "train.jsonl").write_bytes(train)
+    (data_repo / "validation.jsonl").write_bytes(_chat(500) + _chat(3) + _chat(501))
+    _git(data_repo, "add", "train.jsonl", "validation.jsonl")
+    leaked = _try_repo(data_repo, home, "validation.jsonl")
+    assert leaked.returncode == 1, leaked.stdout + leaked.stderr
+    assert "validation.jsonl:2: V001" in leaked.stdout and "train.jsonl:4" in leaked.stdout
+    assert "D004" not in leaked.stdout and "train.jsonl:122" not in leaked.stdout
