@@ -65,10 +65,11 @@ def command_line(environ: Mapping[str, str], extra: list[str]) -> list[str]:
 
 
 def set_outputs(path: str, outputs: Mapping[str, str]) -> None:
-    """Append step outputs to ``$GITHUB_OUTPUT``; a value with a line break uses a heredoc delimiter."""
-    with open(path, "a", encoding="utf-8") as out:
+    """Append step outputs to ``$GITHUB_OUTPUT``; a value with line breaks (made ``\\n``) uses a delimiter."""
+    with open(path, "a", encoding="utf-8", newline="") as out:
         for name, value in outputs.items():
-            if "\n" in value or "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+            if "\n" in value:
                 delimiter = f"ghadelimiter_{uuid.uuid4()}"
                 out.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
             else:
