@@ -342,6 +342,7 @@ def test_a_missing_path_fails_the_step_and_is_summarised(workspace, runner_temp)
     run = run_action(workspace, runner_temp, paths="data missing.jsonl")
     assert run.code == 2
     assert "missing.jsonl" in run.stderr
+    assert any(line.startswith("::error title=jsonl-lint::missing.jsonl") for line in run.stdout.splitlines())
     assert "**Could not lint:**" in run.summary and "missing.jsonl" in run.summary
     assert run.outputs["exit-code"] == "2"
 
@@ -378,3 +379,30 @@ def test_outputs_with_a_line_break_use_a_delimiter(tmp_path):
     assert lines[0] == "a=1"
     assert lines[1].startswith("b<<ghadelimiter_") and lines[2:4] == ["x", "y"] and lines[4] == lines[1][3:]
     assert parse_outputs(path.read_text()) == {"a": "1", "b": "x\ny"}
+
+
+# -- README --------------------------------------------------------------
+
+
+def readme_workflows() -> list[dict]:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## GitHub Actions\n", 1)[1].split("\n## ", 1)[0]
+    return [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", section, re.S)]
+
+
+def test_readme_workflows_use_the_action_as_declared():
+    workflows = readme_workflows()
+    assert len(workflows) == 2
+    declared = set(load_action()["inputs"])
+    uploads = []
+    for workflow in workflows:
+        steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+        [lint] = [step for step in steps if step.get("uses", "").startswith("jsonl-lint/jsonl-lint@")]
+        assert set(lint.get("with", {})) <= declared
+        for step in steps:
+            if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"):
+                uploads.append((workflow, lint, step))
+    [(workflow, lint, upload)] = uploads
+    assert workflow["permissions"]["security-events"] == "write"
+    assert upload["with"]["sarif_file"] == lint["with"]["sarif-file"]
+    assert "!cancelled()" in upload["if"]  # runs after findings failed the lint step

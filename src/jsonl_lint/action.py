@@ -115,6 +115,8 @@ def run_action(argv: list[str], environ: Mapping[str, str] | None = None) -> int
     code = exit_code(result, settings.fail_on, args.exit_zero)
     if _flag(environ, "INPUT_ANNOTATIONS"):
         github.report(result, sys.stdout)
+        for error in result.errors:  # an input that could not be read: on the run's page too
+            sys.stdout.write(f"::error title=jsonl-lint::{github.escape_data(error)}\n")
     summary_line(result, sys.stdout, Style(False))
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and _flag(environ, "INPUT_SUMMARY"):
