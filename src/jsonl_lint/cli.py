@@ -25,7 +25,7 @@ from jsonl_lint.reporters.text import Style, statistics, summary
 from jsonl_lint.sources import discover
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rule", "rules", "profiles")
+COMMANDS = ("check", "rule", "rules", "profiles", "github-action")
 
 
 class UsageError(Exception):
@@ -195,6 +195,16 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
     out.write("\n".join(lines) + "\n")
 
 
+def lint_paths(args: argparse.Namespace, settings: Settings) -> Result:
+    """Lint the command line's paths; inputs that could not be read, or no input at all, are told on stderr."""
+    result = Linter(resolve(settings)).run(args.paths, settings, args.jobs)
+    for error in result.errors:
+        print(f"jsonl-lint: error: {error}", file=sys.stderr)
+    if not result.sources and not result.errors:
+        print(f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}", file=sys.stderr)
+    return result
+
+
 def run_check(argv: list[str]) -> int:
     args = check_parser().parse_args(argv)
     settings = load_settings(args)
@@ -203,14 +213,8 @@ def run_check(argv: list[str]) -> int:
         if args.show_settings:
             show_settings(settings, args, out)
             return EXIT_CLEAN
-        result = Linter(resolve(settings)).run(args.paths, settings, args.jobs)
+        result = lint_paths(args, settings)
         style = _style(args.color, out)
-        for error in result.errors:
-            print(f"jsonl-lint: error: {error}", file=sys.stderr)
-        if not result.sources and not result.errors:
-            print(
-                f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}", file=sys.stderr
-            )
         if args.statistics:
             if fmt in ("json", "json-lines"):
                 counts = [
@@ -320,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_rules(rest)
         if command == "profiles":
             return run_profiles(rest)
+        if command == "github-action":  # the step of action.yml; reads its inputs from INPUT_* variables
+            from jsonl_lint.action import run_action
+
+            return run_action(rest)
         return run_check(rest)
     except UsageError as exc:
         print(f"jsonl-lint: error: {exc}", file=sys.stderr)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from jsonl_lint.engine import Result
-from jsonl_lint.reporters import github, machine, sarif, text
+from jsonl_lint.reporters import github, machine, markdown, sarif, text
 
 Reporter = Callable[[Result, TextIO, "text.Style"], None]
 
@@ -17,4 +17,5 @@ REPORTERS: dict[str, Reporter] = {
     "json-lines": machine.json_lines,
     "sarif": sarif.report,
     "github": github.report,
+    "summary-md": markdown.summary,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
@@ -16,6 +17,8 @@ from jsonl_lint.engine import main_format
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 FINGERPRINT = "jsonlLint/v1"
+#: GitHub code scanning rejects a run with more results (and shows the 5,000 most severe).
+MAX_RESULTS = 25_000
 
 
 def _uri(path: str) -> str:
@@ -71,6 +74,32 @@ def _result(d: Diagnostic, index: int) -> dict:
     return result
 
 
+def capped(diagnostics: list[Diagnostic], limit: int) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(kept, left out): at most ``limit`` diagnostics, the most severe first, each list in report order."""
+    if len(diagnostics) <= limit:
+        return diagnostics, []
+    ranked = sorted(range(len(diagnostics)), key=lambda i: -diagnostics[i].severity)  # stable: report order
+    keep = set(ranked[:limit])
+    kept = [d for i, d in enumerate(diagnostics) if i in keep]
+    return kept, [d for i, d in enumerate(diagnostics) if i not in keep]
+
+
+def _omitted(left_out: list[Diagnostic], total: int) -> tuple[dict, dict]:
+    """The notification and the run property that account for the results left out."""
+    notification = {
+        "level": "warning",
+        "message": {
+            "text": f"{len(left_out):,} of {total:,} results left out: GitHub code scanning accepts at most "
+            f"{MAX_RESULTS:,} per run; the most severe were kept. `--output-format json` lists every finding."
+        },
+        "descriptor": {"id": "jsonl-lint/results-capped"},
+    }
+    by_rule = Counter(d.code for d in left_out)
+    by_severity = Counter(str(d.severity) for d in left_out)
+    prop = {"count": len(left_out), "limit": MAX_RESULTS, "byRule": dict(by_rule), "bySeverity": dict(by_severity)}
+    return notification, prop
+
+
 def report(result, out: TextIO, style=None) -> None:
     rules = list(result.rules.values())
     index = {rule.code: i for i, rule in enumerate(rules)}
@@ -78,6 +107,11 @@ def report(result, out: TextIO, style=None) -> None:
         {"level": "error", "message": {"text": error}, "descriptor": {"id": "jsonl-lint/input"}}
         for error in result.errors
     ]
+    kept, left_out = capped(result.diagnostics, MAX_RESULTS)
+    properties: dict = {}
+    if left_out:
+        notification, properties["omittedResults"] = _omitted(left_out, len(result.diagnostics))
+        notifications.append(notification)
     run = {
         "tool": {
             "driver": {
@@ -89,8 +123,9 @@ def report(result, out: TextIO, style=None) -> None:
         },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri() + "/"}},
         "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
-        "results": [_result(d, index[d.code]) for d in result.diagnostics],
+        "results": [_result(d, index[d.code]) for d in kept],
         "properties": {
+            **properties,
             "profile": result.resolved.profile.name,
             "files": [
                 {
