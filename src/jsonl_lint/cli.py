@@ -15,7 +15,7 @@ from typing import TextIO
 
 import orjson
 
-from jsonl_lint import __version__, docs, profiles
+from jsonl_lint import __version__, docs, profiles, progress
 from jsonl_lint.config import ConfigError, Settings, check_profile, closest, find_config, parse_inline, resolve
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.engine import Linter, Result, detect_formats, main_format, profile_formats
@@ -85,6 +85,7 @@ def check_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default: one per core for inputs over 8 MB, else 1)",
     )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (shown on a terminal for large inputs)")
     p.add_argument(
         "--config",
         action="append",
@@ -196,8 +197,16 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
 
 
 def lint_paths(args: argparse.Namespace, settings: Settings) -> Result:
-    """Lint the command line's paths; inputs that could not be read, or no input at all, are told on stderr."""
-    result = Linter(resolve(settings)).run(args.paths, settings, args.jobs)
+    """Lint the command line's paths; inputs that could not be read, or no input at all, are told on stderr.
+
+    On a terminal, a progress bar on stderr for inputs over a few MB (never with ``--no-progress``).
+    """
+    bar = progress.Bar(sys.stderr) if progress.wanted(getattr(args, "no_progress", False)) else None
+    try:
+        result = Linter(resolve(settings)).run(args.paths, settings, args.jobs, bar, progress.MIN_BYTES)
+    finally:
+        if bar is not None:
+            bar.close()
     for error in result.errors:
         print(f"jsonl-lint: error: {error}", file=sys.stderr)
     if not result.sources and not result.errors:

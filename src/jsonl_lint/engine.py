@@ -53,8 +53,8 @@ CHUNK_BYTES = 16_000_000
 
 #: Re-reads records: ``fetch(path, lines)`` yields ``(line, example)`` for the wanted lines of a file.
 Fetch = Callable[[str, Iterable[int]], Iterator[tuple[int, Example]]]
-#: ``progress(done, total)``: bytes read so far, of all.
-Progress = Callable[[int, int], None]
+#: ``progress(done, total, records)``: bytes read so far, of all, and records read.
+Progress = Callable[[int, int, int], None]
 
 
 @dataclass
@@ -239,11 +239,17 @@ class Linter:
     # -- the run ------------------------------------------------------------
 
     def run(
-        self, paths: list[str], settings: Settings, jobs: int | None = None, progress: Progress | None = None
+        self,
+        paths: list[str],
+        settings: Settings,
+        jobs: int | None = None,
+        progress: Progress | None = None,
+        progress_bytes: int = 0,
     ) -> Result:
         """Lint ``paths``; ``jobs`` worker processes (None: one per core for large inputs).
 
-        ``progress(done, total)`` is called with bytes read as tasks finish.
+        ``progress(done, total, records)`` is called with bytes and records read as tasks
+        finish, when the inputs hold at least ``progress_bytes``.
         """
         sources, errors = discover(paths, settings.exclude, settings.root, settings.splits)
         diagnostics: list[Diagnostic] = []
@@ -261,20 +267,19 @@ class Linter:
                         continue
                     diagnostics.extend(self._size_findings(source))
             jobs = default_jobs(jobs, sources)
-            cut = jobs > 1 or progress is not None
+            total = sum(s.size for s in sources)
+            if total < progress_bytes:
+                progress = None
+            cut = jobs > 1 or progress is not None  # ranges of a large file: the bar moves as they finish
             for index, source in enumerate(sources):
                 tasks.extend(_tasks(index, source) if cut else [Task(index, source.path, file=source.file)])
             summaries = {r.code: Summaries(r.width, self._fetcher(sources)) for r in self.dataset_rules}
-            total, done = sum(s.size for s in sources), 0
-            for index, parts in self._run_tasks(tasks, settings, jobs):
+            for index, parts in _group(tasks, self._run_tasks(tasks, settings, jobs), progress, total):
                 source = sources[index]
                 found, error = self._merge(source, parts, summaries)
                 diagnostics.extend(found)
                 if error:
                     errors.append(error)
-                if progress is not None:
-                    done += sum(part.stats.size for part in parts)
-                    progress(done, total)
             ignored = {s.path: self.resolved.ignored_in(s.path) for s in sources}
             for rule in self.dataset_rules:
                 for diagnostic in rule.reduce(summaries[rule.code], sources):
@@ -309,15 +314,14 @@ class Linter:
 
         return fetch
 
-    def _run_tasks(self, tasks: list[Task], settings: Settings, jobs: int) -> Iterator[tuple[int, list[TaskResult]]]:
-        """Yield each source's task results, in order, from this process or a pool."""
+    def _run_tasks(self, tasks: list[Task], settings: Settings, jobs: int) -> Iterator[TaskResult]:
+        """Yield the tasks' results, in order, from this process or a pool."""
         if jobs <= 1 or len(tasks) <= 1:
-            results: Iterator[TaskResult] = map(self.run_task, tasks)
-            yield from _group(tasks, results)
+            yield from map(self.run_task, tasks)
             return
         context = multiprocessing.get_context()
         with context.Pool(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-            yield from _group(tasks, pool.imap(_run_in_worker, tasks))
+            yield from pool.imap(_run_in_worker, tasks)
 
     def _merge(self, source: Source, parts: list[TaskResult], summaries: dict) -> tuple[list[Diagnostic], str | None]:
         """Join the results of one source's tasks: shift line numbers, add whole-file findings."""
@@ -529,11 +533,17 @@ def default_jobs(jobs: int | None, sources: list[Source]) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _group(tasks: list[Task], results: Iterator[TaskResult]) -> Iterator[tuple[int, list[TaskResult]]]:
-    """Regroup results (in task order) by source."""
+def _group(
+    tasks: list[Task], results: Iterator[TaskResult], progress: Progress | None = None, total: int = 0
+) -> Iterator[tuple[int, list[TaskResult]]]:
+    """Regroup results (in task order) by source, telling ``progress`` as each task's result arrives."""
     current: int | None = None
     parts: list[TaskResult] = []
+    done = records = 0
     for task, result in zip(tasks, results, strict=True):
+        if progress is not None:
+            done, records = done + result.stats.size, records + result.stats.records
+            progress(done, total, records)
         if task.index != current and parts:
             yield current, parts  # type: ignore[misc]
             parts = []

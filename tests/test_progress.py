@@ -1,0 +1,63 @@
+"""The progress bar: drawn on a terminal only, moved by every finished task, across workers."""
+
+from __future__ import annotations
+
+import io
+
+import orjson
+import pytest
+
+from jsonl_lint import Settings, engine, progress
+from jsonl_lint.config import resolve
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_bar_only_on_a_terminal_and_never_when_disabled():
+    assert progress.wanted(False, Terminal())
+    assert not progress.wanted(True, Terminal())
+    assert not progress.wanted(False, io.StringIO())
+
+
+def test_bar_draws_share_speed_and_time_left_then_erases_itself():
+    screen = Terminal()
+    bar = progress.Bar(screen, interval=0)
+    bar(5_000_000, 20_000_000, 1_000)
+    bar(20_000_000, 20_000_000, 4_000)
+    bar.close()
+    drawn = screen.getvalue()
+    assert " 25% 5.0 MB of 20.0 MB" in drawn and "100% 20.0 MB of 20.0 MB" in drawn
+    assert "examples/s" in drawn and "left" in drawn
+    assert drawn.endswith("\r\x1b[K")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_task_moves_the_bar(tmp_path, monkeypatch, jobs):
+    monkeypatch.setattr(engine, "CHUNK_BYTES", 2_000)
+    path = tmp_path / "train.jsonl"
+    record = {"messages": [{"role": "user", "content": "q" * 80}, {"role": "assistant", "content": "a"}]}
+    path.write_bytes(b"".join(orjson.dumps(record) + b"\n" for _ in range(300)))
+    calls = []
+    settings = Settings()
+    engine.Linter(resolve(settings)).run([str(path)], settings, jobs, lambda *a: calls.append(a), 0)
+    assert len(calls) > 10
+    assert [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)
+    assert calls[-1] == (path.stat().st_size, path.stat().st_size, 300)
+
+
+def test_small_inputs_get_no_bar(tmp_path):
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b'{"prompt": "p", "completion": "c"}\n')
+    calls = []
+    settings = Settings()
+    engine.Linter(resolve(settings)).run([str(path)], settings, 1, lambda *a: calls.append(a), progress.MIN_BYTES)
+    assert calls == []
+
+
+def test_no_bar_in_the_captured_output(cli, tmp_path):
+    (tmp_path / "train.jsonl").write_bytes(b'{"prompt": "p", "completion": "c"}\n')
+    run = cli("train.jsonl", "--no-progress", "--output-format", "json", cwd=tmp_path)
+    assert "\r" not in run.err and orjson.loads(run.out) is not None
