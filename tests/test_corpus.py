@@ -195,3 +195,19 @@ def test_conflicting_answers(corpus):
     conflicts = [d for d in reverse.diagnostics if d.code == "D006"]
     assert len({d.related[0].line for d in conflicts}) == 17
     assert codes(run(corpus, "unsloth-ana-sharegpt-pt/treino.jsonl", profile="auto"))["D006"] == 2
+
+
+def test_template_pair_is_found_as_near_duplicates(corpus):
+    """The same gigaword sentences under `TL;DR:` and `In a nutshell,`: 0 exact overlap, near-duplicates."""
+    result = run(corpus, "self-instruct/gigaword_TLDR.jsonl", "self-instruct/gigaword_in_a_nutshell.jsonl")
+    near = [d for d in result.diagnostics if d.code == "D005" and "nutshell" in d.path]
+    exact = [d for d in result.diagnostics if d.code == "D004" and "nutshell" in d.path]
+    assert len(near) >= 180 and len(near) + len(exact) == 200  # each line: its TLDR twin, or a repeat in the file
+    across = [d for d in near if "TLDR" in d.related[0].path]
+    assert len(across) >= 180 and all(d.related[0].line <= d.line for d in across)
+
+
+def test_turkish_dialogues_have_no_near_duplicates(corpus):
+    result = run(corpus, "turkish-daily-dialogues", profile="auto")
+    assert sum(s.records for s in result.sources) > 1000
+    assert [d for d in result.diagnostics if d.code in ("D005", "V002")] == []

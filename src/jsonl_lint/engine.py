@@ -50,6 +50,8 @@ MEMO_KEY_CHARS = 4_096  # role sequences longer than this (absurd roles) are not
 PARALLEL_BYTES = 8_000_000
 #: Lines of a large file are cut into ranges of about this many bytes, one task each.
 CHUNK_BYTES = 16_000_000
+#: Records from the head of each file that a dataset rule's ``prepare`` sees.
+PREPARE_SAMPLE = 200
 
 #: Re-reads records: ``fetch(path, lines)`` yields ``(line, example)`` for the wanted lines of a file.
 Fetch = Callable[[str, Iterable[int]], Iterator[tuple[int, Example]]]
@@ -152,6 +154,7 @@ class Task:
     start: int = 0
     end: int | None = None
     file: str | None = None  # what to open, when not ``path`` (standard input kept in a temporary file)
+    contexts: dict[str, Any] = field(default_factory=dict)  # rule code -> what its ``prepare`` found in the file
 
     @property
     def head(self) -> bool:
@@ -271,9 +274,13 @@ class Linter:
             if total < progress_bytes:
                 progress = None
             cut = jobs > 1 or progress is not None  # ranges of a large file: the bar moves as they finish
+            fetch = self._fetcher(sources)
+            contexts = self._prepare(sources, fetch)
             for index, source in enumerate(sources):
-                tasks.extend(_tasks(index, source) if cut else [Task(index, source.path, file=source.file)])
-            summaries = {r.code: Summaries(r.width, self._fetcher(sources)) for r in self.dataset_rules}
+                for task in _tasks(index, source) if cut else [Task(index, source.path, file=source.file)]:
+                    task.contexts = contexts.get(source.path, {})
+                    tasks.append(task)
+            summaries = {r.code: Summaries(r.width, fetch) for r in self.dataset_rules}
             for index, parts in _group(tasks, self._run_tasks(tasks, settings, jobs), progress, total):
                 source = sources[index]
                 found, error = self._merge(source, parts, summaries)
@@ -291,6 +298,27 @@ class Linter:
         codes = {d.code for d in diagnostics}
         reported = {code: rule for code, rule in self.rules.items() if code in codes}  # catalogue order
         return Result(diagnostics, [s for s in sources if s.reported], errors, self.resolved, reported)
+
+    def _prepare(self, sources: list[Source], fetch: Fetch) -> dict[str, dict[str, Any]]:
+        """Per file, per rule that prepares: what ``prepare`` makes of the file's first examples.
+
+        Each rule also keeps them all, by path, in ``rule.contexts`` (for its reduce).
+        """
+        preparing = [r for r in self.dataset_rules if type(r).prepare is not DatasetRule.prepare]
+        found: dict[str, dict[str, Any]] = {}
+        for rule in preparing:
+            rule.contexts = {}
+        if not preparing:
+            return found
+        for source in sources:
+            if source.is_stdin and source.file is None:
+                continue  # read once only: no sample
+            head = [example for _, example in fetch(source.path, range(1, PREPARE_SAMPLE + 1))]
+            for rule in preparing:
+                if rule.code not in self.resolved.ignored_in(source.path):
+                    rule.contexts[source.path] = context = rule.prepare(head)
+                    found.setdefault(source.path, {})[rule.code] = context
+        return found
 
     def _fetcher(self, sources: list[Source]) -> Fetch:
         files = {s.path: (i, s.file) for i, s in enumerate(sources)}
@@ -402,6 +430,8 @@ class Linter:
         result = TaskResult(out, summaries, Stats(), {}, {})
         report = self._reporter(task.path, out)
         ignored = self.resolved.ignored_in(task.path)
+        for rule in self.dataset_rules:
+            rule.context = task.contexts.get(rule.code)
         try:
             with _open(task) as stream:
                 reader = Reader(

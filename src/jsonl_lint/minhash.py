@@ -20,6 +20,7 @@ signature values into 32 bits; banding is chosen for recall at the threshold
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -29,6 +30,11 @@ SEED = 1
 #: Probability that a pair exactly at the threshold shares a band; banding picks the
 #: most rows per band that still reaches it (fewer false candidates to verify).
 RECALL_AT_THRESHOLD = 0.985
+#: A template is a run of (at most TEMPLATE_WORDS) words that TEMPLATE_SHARE of a file's
+#: texts start or end with, judged on at least TEMPLATE_SAMPLE texts.
+TEMPLATE_SHARE = 0.9
+TEMPLATE_SAMPLE = 20
+TEMPLATE_WORDS = 32
 
 _U64 = np.uint64
 _SPACE = 32
@@ -94,9 +100,51 @@ def normalise(text: str) -> bytes:
     return data.translate(_TABLE)
 
 
-def shingles(text: str, n: int = 5) -> np.ndarray:
-    """64-bit hashes of the word n-grams of ``text`` (sorted, unique); a text of fewer words is one shingle."""
+def affixes(texts: list[str], share: float = TEMPLATE_SHARE, minimum: int = TEMPLATE_SAMPLE) -> tuple[bytes, bytes]:
+    """The longest run of words that at least ``share`` of ``texts`` start with, and end with (normalised).
+
+    A template's fixed parts (``### Instruction:``, ``TL;DR:``): they make every pair of
+    a file's examples look alike, and hide that two files hold the same texts under two
+    templates. ``b""`` when there is none, or fewer than ``minimum`` texts to tell.
+    """
+    if len(texts) < minimum:
+        return b"", b""
+    split = [normalise(text).split() for text in texts]
+    found = []
+    for sequences in (split, [words[::-1] for words in split]):
+        best: tuple[bytes, ...] = ()
+        for size in range(1, TEMPLATE_WORDS + 1):
+            # a text must hold more than the template: the rest is what is compared
+            counts = Counter(tuple(words[:size]) for words in sequences if len(words) > size)
+            if not counts:
+                break
+            top, count = counts.most_common(1)[0]
+            if count < share * len(sequences):
+                break
+            best = top
+        found.append(best)
+    prefix, suffix = found
+    return b" ".join(prefix), b" ".join(suffix[::-1])
+
+
+def strip(text: str, prefix: bytes, suffix: bytes) -> bytes:
+    """``text`` normalised, without the template's prefix and suffix where it has them."""
     data = normalise(text)
+    if prefix or suffix:
+        data = b" ".join(data.split())
+        if prefix and data.startswith(prefix + b" "):
+            data = data[len(prefix) + 1 :]
+        if suffix and data.endswith(b" " + suffix):
+            data = data[: -len(suffix) - 1]
+    return data
+
+
+def shingles(text: str | bytes, n: int = 5) -> np.ndarray:
+    """64-bit hashes of the word n-grams of ``text`` (sorted, unique); a text of fewer words is one shingle.
+
+    ``text`` is a string, or bytes already normalised (:func:`normalise`, :func:`strip`).
+    """
+    data = normalise(text) if isinstance(text, str) else text
     size = len(data)
     if not size:
         return np.empty(0, _U64)

@@ -157,6 +157,21 @@ class DatasetRule(Rule):
     #: input is then kept in a temporary file
     rereads: ClassVar[bool] = False
 
+    #: what ``prepare`` returned for the file being mapped (None without ``prepare``)
+    context: Any = None
+    #: what ``prepare`` returned for each file, by path (for ``reduce``)
+    contexts: dict[str, Any] = {}
+
+    def prepare(self, head: list[Example]) -> Any:
+        """What the rule learns from a file's first examples (a template, say), before ``map``.
+
+        Called once per file, in the main process, with up to 200 examples from the
+        head of the file; the (small, picklable) result is ``self.context`` while that
+        file's examples are mapped, wherever they are, and ``self.contexts[path]`` in
+        ``reduce``. Rules that need nothing of the kind do not override it.
+        """
+        return None
+
     def map(self, example: Example) -> Any:
         """Return a small picklable summary of ``example`` (``width`` bytes if set), or None to skip it."""
         return None

@@ -96,8 +96,8 @@ def keys(example: Example) -> Keys:
 TEXT_PARTS = ("all", "prompt", "answer")
 
 
-def text_of(example: Example, part: str, ignore_system: bool) -> str:
-    """The text of ``part`` of the example ("all", "prompt" or "answer"), turns joined by line breaks.
+def part_turns(example: Example, part: str, ignore_system: bool) -> list[tuple[str, str]]:
+    """``(role, text)`` of the turns of ``part`` of the example: "all", "prompt" or "answer".
 
     "all" is every turn (and the rejected answer of a preference pair), "prompt" the
     turns before the final answer, "answer" the final answer; system turns are left
@@ -107,12 +107,12 @@ def text_of(example: Example, part: str, ignore_system: bool) -> str:
     answer_roles = FORMATS[example.format].answer_roles
     last = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].role in answer_roles), None)
     if part == "answer":
-        return "" if last is None else turns[last].text
+        return [] if last is None else [(turns[last].role or "", turns[last].text)]
     chosen = turns if part == "all" else turns[: last or 0]
-    texts = [t.text for t in chosen if not (ignore_system and t.role == "system")]
+    found = [(t.role or "", t.text) for t in chosen if not (ignore_system and t.role == "system")]
     if part == "all" and example.rejected is not None:
-        texts.append(example.rejected.text)
-    return "\n".join(texts)
+        found.append((example.rejected.role or "", example.rejected.text))
+    return found
 
 
 def unsigned(key: int) -> int:

@@ -11,7 +11,7 @@ from jsonl_lint import minhash
 from jsonl_lint.diagnostics import Diagnostic, Location, Severity
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import DatasetRule, Option
-from jsonl_lint.text import TEXT_PARTS, Keys, combine, keys, text_of, unsigned
+from jsonl_lint.text import TEXT_PARTS, Keys, combine, keys, part_turns, unsigned
 
 
 class CountRule(DatasetRule):
@@ -216,9 +216,26 @@ class NearDuplicateRule(DatasetRule):
         self.width = 24 + 4 * self.bands
         self.memo_key = (text, self.settings["ignore-system-prompt"], ngram, self.bands, self.rows)
 
-    def shingles(self, example) -> np.ndarray:
+    def prepare(self, head):
+        """The file's templates: per role, the words most of its turns start and end with."""
+        text, ignore_system, *_ = self.memo_key
+        by_role: dict[str, list[str]] = {}
+        for example in head:
+            for role, value in part_turns(example, text, ignore_system):
+                by_role.setdefault(role, []).append(value)
+        found = {role: minhash.affixes(texts) for role, texts in sorted(by_role.items())}
+        return tuple((role, *affixes) for role, affixes in found.items() if any(affixes)) or None
+
+    def shingles(self, example, templates: tuple | None) -> np.ndarray:
+        """The example's shingles, the file's templates left out."""
         text, ignore_system, ngram, *_ = self.memo_key
-        return minhash.shingles(text_of(example, text, ignore_system), ngram)
+        turns = part_turns(example, text, ignore_system)
+        if templates is None:
+            return minhash.shingles("\n".join(value for _, value in turns), ngram)
+        table = {role: (prefix, suffix) for role, prefix, suffix in templates}
+        none = (b"", b"")
+        data = b" ".join(minhash.strip(value, *table.get(role, none)) for role, value in turns)
+        return minhash.shingles(data, ngram)
 
     def map(self, example):
         if not example.turns:
@@ -226,10 +243,11 @@ class NearDuplicateRule(DatasetRule):
         memo = example.memo
         if memo is None:
             memo = example.memo = {}
-        bands = memo.get(self.memo_key)
+        key = (self.memo_key, self.context)
+        bands = memo.get(key)
         if bands is None:  # D005 and V002 with the same options share them
-            hashes = self.shingles(example)
-            bands = memo[self.memo_key] = (
+            hashes = self.shingles(example, self.context)
+            bands = memo[key] = (
                 minhash.band_keys(minhash.signature(hashes), self.bands, self.rows) if len(hashes) else b""
             )
         if not bands:
@@ -253,7 +271,7 @@ class NearDuplicateRule(DatasetRule):
             last_use[a] = max(last_use.get(a, b), b)
         kept: dict[int, np.ndarray] = {}
         for row, example in items.examples(sorted({*earlier, *last_use})):
-            hashes = self.shingles(example)
+            hashes = self.shingles(example, self.contexts.get(items.location(row).path))
             for a in earlier.get(row, ()):
                 if a in kept:
                     similarity = minhash.jaccard(kept[a], hashes)
