@@ -71,6 +71,11 @@ def pools(sources) -> dict[str, str]:
     return {s.path: (s.split if s.held_out else "train") for s in sources}
 
 
+def hex_key(key: int | None) -> str:
+    """A key as it stands in a fingerprint; "-" for an absent part (an empty answer)."""
+    return "-" if key is None else f"{key:016x}"
+
+
 def where(original: Location, location: Location) -> str:
     """How a message names an earlier place: "line 3" in the same file, "train.jsonl:3" in another."""
     return f"line {original.line}" if original.path == location.path else f"{original.path}:{original.line}"
@@ -79,6 +84,10 @@ def where(original: Location, location: Location) -> str:
 class DuplicateExample(DatasetRule):
     code, name, severity = "D004", "duplicate-example", Severity.WARNING
     summary = "An exact duplicate of an earlier example"
+    fixable = "unsafe"  # the record may differ in what the comparison ignores (metadata, whitespace)
+
+    def fix_line(self, content, found):
+        return None  # drop the repeat; the first occurrence stays
 
     def map(self, example):
         # A record without a single usable message is S002's finding, not a duplicate.
@@ -142,7 +151,7 @@ class ConflictingAnswers(DatasetRule):
                 location,
                 f"Same prompt as the example at {where(original, location)}, with a different answer",
                 related=(original,),
-                fingerprint=f"{self.code}:{prompt:016x}:{answer:016x}",
+                fingerprint=f"{self.code}:{prompt:016x}:{hex_key(first_answer)}:{hex_key(answer)}",
             )
 
 

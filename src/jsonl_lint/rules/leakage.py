@@ -29,13 +29,14 @@ class LeakageRule(DatasetRule):
             return
         whole = "content" if self.settings["ignore-system-prompt"] else "example"
         examples: dict[int, Location] = {}
-        prompts: dict[int, Location] = {}
+        prompts: dict[int, tuple[Location, int]] = {}  # prompt -> first training example with it, and its key
         for location, found in items:
             if location.path not in held_out:
-                examples.setdefault(getattr(found, whole), location)
+                example = getattr(found, whole)
+                examples.setdefault(example, location)
                 prompt = prompt_key(found, self.settings)
                 if prompt is not None:
-                    prompts.setdefault(prompt, location)
+                    prompts.setdefault(prompt, (location, example))
         for location, found in items:
             if location.path in held_out:
                 yield from self.leaks(
@@ -57,7 +58,7 @@ class SplitLeakage(LeakageRule):
                 location,
                 f"Leaked: the same example is in the training split at {where(original, location)}",
                 related=(original,),
-                fingerprint=f"{self.code}:{example:016x}",
+                fingerprint=f"{self.code}:{example:016x}",  # the two examples' content: one key
             )
 
 
@@ -67,13 +68,14 @@ class PromptLeakage(LeakageRule):
 
     def leaks(self, location, example, prompt, examples, prompts):
         # The same whole example is V001's finding.
-        original = None if prompt is None or example in examples else prompts.get(prompt)
-        if original is not None:
+        leak = None if prompt is None or example in examples else prompts.get(prompt)
+        if leak is not None:
+            original, training = leak
             yield self.diagnostic(
                 location,
                 f"Leaked prompt: the training split asks the same at {where(original, location)}",
                 related=(original,),
-                fingerprint=f"{self.code}:{prompt:016x}",
+                fingerprint=f"{self.code}:{prompt:016x}:{example:016x}:{training:016x}",  # both examples
             )
 
 
