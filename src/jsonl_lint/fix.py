@@ -40,7 +40,7 @@ from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.reader import BOM
 from jsonl_lint.rule import Rule
 
-SAFE, UNSAFE = "safe", "unsafe"
+UNSAFE = "unsafe"  # Rule.fixable: "safe" fixes run with --fix, these also need --unsafe-fixes
 #: Fixes of the file's bytes as a whole, applied here rather than by a rule's ``fix_line``.
 FILE_FIXES = frozenset({"F002", "F003", "F005"})
 READ_BUFFER = 1 << 20
