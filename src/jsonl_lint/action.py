@@ -31,7 +31,7 @@ from jsonl_lint.reporters.text import summary as summary_line
 
 FAIL_ON = ("error", "warning", "info", "never")
 #: Options that choose an output: the action writes its own.
-OUTPUT_OPTIONS = ("output_format", "output_file", "statistics", "show_settings")
+OUTPUT_OPTIONS = ("output_format", "output_file", "statistics", "show_settings", "fix", "diff", "write_baseline")
 
 
 def _flag(environ: Mapping[str, str], name: str) -> bool:

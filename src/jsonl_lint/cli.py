@@ -15,7 +15,9 @@ from typing import TextIO
 
 import orjson
 
-from jsonl_lint import __version__, docs, profiles, progress
+from jsonl_lint import __version__, docs, fix, profiles, progress
+from jsonl_lint.baseline import Baseline
+from jsonl_lint.baseline import write as write_baseline
 from jsonl_lint.config import ConfigError, Settings, check_profile, closest, find_config, parse_inline, resolve
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.engine import Linter, Result, detect_formats, main_format, profile_formats
@@ -94,6 +96,16 @@ def check_parser() -> argparse.ArgumentParser:
         help="a config file, or an inline `key = value` TOML override (repeatable)",
     )
     p.add_argument("--isolated", action="store_true", help="ignore config files found in parent folders")
+    p.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what is left")
+    p.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix or --diff: also the unsafe fixes (drop duplicates)"
+    )
+    p.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff, change nothing; exit 1 if any"
+    )
+    p.add_argument("--baseline", metavar="FILE", help="accept the findings recorded in FILE; report only new ones")
+    p.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE, then exit")
+    p.add_argument("--prune-baseline", action="store_true", help="drop baseline entries that no longer match")
     p.add_argument(
         "--color",
         choices=["auto", "always", "never"],
@@ -126,6 +138,12 @@ def load_settings(args: argparse.Namespace) -> Settings:
         settings.profile = check_profile(args.profile, "--profile")
     if args.fail_on is not None:
         settings.fail_on = Severity.parse(args.fail_on)
+    if args.baseline is not None:
+        settings.baseline = args.baseline
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes needs --fix or --diff")
+    if args.prune_baseline and settings.baseline is None:
+        raise UsageError("--prune-baseline needs --baseline FILE (or `baseline` in the config)")
     return settings
 
 
@@ -196,21 +214,32 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
     out.write("\n".join(lines) + "\n")
 
 
-def lint_paths(args: argparse.Namespace, settings: Settings) -> Result:
+def lint_paths(
+    args: argparse.Namespace,
+    settings: Settings,
+    linter: Linter | None = None,
+    baseline: bool = True,
+    quiet: bool = False,
+) -> Result:
     """Lint the command line's paths; inputs that could not be read, or no input at all, are told on stderr.
 
     On a terminal, a progress bar on stderr for inputs over a few MB (never with ``--no-progress``).
+    With ``baseline``, the findings of the configured baseline file are dropped (and stale entries
+    told or pruned). ``quiet``: a second run over the same inputs, which tells nothing again.
     """
     bar = progress.Bar(sys.stderr) if progress.wanted(getattr(args, "no_progress", False)) else None
     try:
-        result = Linter(resolve(settings)).run(args.paths, settings, args.jobs, bar, progress.MIN_BYTES)
+        result = (linter or Linter(resolve(settings))).run(args.paths, settings, args.jobs, bar, progress.MIN_BYTES)
     finally:
         if bar is not None:
             bar.close()
-    for error in result.errors:
-        print(f"jsonl-lint: error: {error}", file=sys.stderr)
+    if quiet:
+        return result
+    _errors(result.errors)
     if not result.sources and not result.errors:
         print(f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}", file=sys.stderr)
+    if baseline and settings.baseline is not None:
+        _note(args, *_apply_baseline(settings.baseline, result, getattr(args, "prune_baseline", False)))
     return result
 
 
@@ -222,7 +251,26 @@ def run_check(argv: list[str]) -> int:
         if args.show_settings:
             show_settings(settings, args, out)
             return EXIT_CLEAN
-        result = lint_paths(args, settings)
+        linter = Linter(resolve(settings))
+        result = lint_paths(args, settings, linter, baseline=False)
+        if args.fix or args.diff:
+            done = fix.apply(result, args.unsafe_fixes, out if args.diff else None)
+            _note(args, *done.notes(would=args.diff))
+            _errors(done.errors)
+            if args.diff:
+                return EXIT_ERROR if result.errors or done.errors else EXIT_FINDINGS if done.files else EXIT_CLEAN
+            if done.files:
+                # what is left, at its new lines
+                result = lint_paths(args, settings, linter, baseline=False, quiet=True)
+            result.errors += done.errors
+        if args.write_baseline:
+            if result.errors:
+                return EXIT_ERROR  # a file that could not be read would lose its entries
+            count = write_baseline(args.write_baseline, result.diagnostics)
+            _note(args, f"wrote {count} finding{'s' if count != 1 else ''} to {args.write_baseline}")
+            return EXIT_CLEAN
+        if settings.baseline is not None:
+            _note(args, *_apply_baseline(settings.baseline, result, args.prune_baseline))
         style = _style(args.color, out)
         if args.statistics:
             if fmt in ("json", "json-lines"):
@@ -238,6 +286,37 @@ def run_check(argv: list[str]) -> int:
         if fmt in ("concise", "full") and not args.quiet:
             summary(result, out, style)
     return exit_code(result, settings.fail_on, args.exit_zero)
+
+
+def _errors(errors: list[str]) -> None:
+    for error in errors:
+        print(f"jsonl-lint: error: {error}", file=sys.stderr)
+
+
+def _note(args: argparse.Namespace, *notes: str) -> None:
+    if not args.quiet:
+        for note in notes:
+            print(f"jsonl-lint: {note}", file=sys.stderr)
+
+
+def _apply_baseline(path: str, result: Result, prune: bool) -> list[str]:
+    """Drop the findings ``path`` accepts from ``result``; say what it did."""
+    baseline = Baseline.load(path)
+    matched = baseline.match(
+        result.diagnostics, [s.path for s in result.sources], {r.code for r in result.resolved.rules}
+    )
+    result.diagnostics = matched.kept
+    notes = [f"baseline {path}: {matched.hidden} finding{'s' if matched.hidden != 1 else ''} accepted"]
+    stale = len(matched.stale)
+    if prune and stale and not result.errors:
+        baseline.prune(matched.stale)
+        notes.append(f"baseline {path}: removed {stale} entr{'ies' if stale != 1 else 'y'} that no longer match")
+    elif stale:
+        notes.append(
+            f"baseline {path}: {stale} entr{'ies' if stale != 1 else 'y'} no longer match (fixed or changed); "
+            "--prune-baseline removes them"
+        )
+    return notes
 
 
 def _profile_info(profile: profiles.Profile) -> dict:

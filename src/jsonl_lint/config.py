@@ -29,7 +29,7 @@ else:  # pragma: no cover
 CONFIG_FILE = "jsonl-lint.toml"
 PYPROJECT = "pyproject.toml"
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
-CORE_KEYS = (*LIST_KEYS, "per-file-ignores", "fail-on", "profile", "schema", "schema-mode", "splits")
+CORE_KEYS = (*LIST_KEYS, "per-file-ignores", "fail-on", "profile", "schema", "schema-mode", "splits", "baseline")
 
 
 class ConfigError(Exception):
@@ -58,6 +58,7 @@ class Settings:
     schema_mode: str = "extend"  # "extend" the formats' own checks, or "replace" them
     #: split name -> globs: which files are the training set ("train") and which held-out sets
     splits: dict[str, list[str]] = field(default_factory=dict)
+    baseline: str | None = None  # a baseline file: its findings are accepted (jsonl_lint.baseline)
     #: folder that path globs (exclude, per-file-ignores) are relative to: the config file's, else the current one
     root: str = field(default_factory=os.getcwd)
 
@@ -100,6 +101,10 @@ class Settings:
                 if not isinstance(value, str):
                     raise ConfigError(f"{where} must be the path of a JSON Schema file")
                 self.schema = value if os.path.isabs(value) else os.path.join(self.root_of(origin), value)
+            elif key == "baseline":
+                if not isinstance(value, str):
+                    raise ConfigError(f"{where} must be the path of a baseline file")
+                self.baseline = value if os.path.isabs(value) else os.path.join(self.root_of(origin), value)
             elif key == "schema-mode":
                 if value not in schema_file.MODES:
                     raise ConfigError(f"{where} must be one of {', '.join(schema_file.MODES)}, not {value!r}")

@@ -45,8 +45,10 @@ class Diagnostic:
     F001 (invalid UTF-8), where it counts bytes because there are no characters.
     ``json_path`` (``$.messages[2].role``) lets the engine find the column of the
     offending element in the raw line. ``fingerprint`` identifies the finding
-    across commits (SARIF ``partialFingerprints``); the engine fills it from the
-    rule code and a hash of the record.
+    across commits (SARIF ``partialFingerprints``, baselines): the engine fills
+    it from the rule code, a hash of the record's bytes (without the line
+    ending) and the JSON path; a dataset rule from the content keys of the
+    records it compares. It never holds a line number.
     """
 
     path: str

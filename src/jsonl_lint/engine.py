@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 READ_BUFFER = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
+LINE_ENDING = b"\r\n"
 #: Distinct role sequences whose role-rule findings are remembered.
 MEMO_LIMIT = 10_000
 MEMO_KEY_CHARS = 4_096  # role sequences longer than this (absurd roles) are not remembered
@@ -419,7 +420,9 @@ class Linter:
                     offset = locate(text, json_path)
                     diagnostic.column = None if offset is None else offset + 1
                 diagnostic.snippet = snippet(text, diagnostic.column)
-                diagnostic.fingerprint = f"{code}:{stable_hash(raw):016x}:{json_path or ''}"
+                # The record's content, not where it stands: line endings (F003, --fix) do not count.
+                content = stable_hash(raw.rstrip(LINE_ENDING))
+                diagnostic.fingerprint = f"{code}:{content:016x}:{json_path or ''}"
             out.append(diagnostic)
 
         return report

@@ -73,6 +73,9 @@ class Rule:
     #: report identical findings (same message) in one file once, at the first
     #: line, with a count: a file wholly in another format is one finding, not 10,000
     collapse: ClassVar[bool] = False
+    #: "safe" (``--fix``) or "unsafe" (``--fix --unsafe-fixes``) when the rule can repair
+    #: what it finds, None when it cannot; the repair is :meth:`fix_line` (see jsonl_lint.fix)
+    fixable: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -88,6 +91,18 @@ class Rule:
 
     def __repr__(self) -> str:
         return f"<{self.code} {self.name}>"
+
+    def fix_line(self, content: bytes, found: list[Diagnostic]) -> bytes | None:
+        """Repair one line that this rule reported ``found`` on; None removes the line.
+
+        ``content`` is the line's bytes without its line ending (and without the
+        file's byte-order mark); the result must hold no line break. Called by
+        ``--fix`` for a rule whose ``fixable`` is set, once per line it reported,
+        from the findings of a run over the whole input (a fixable rule must not
+        ``collapse``). The byte-level file rules (F002, F003, F005) are repaired by
+        :mod:`jsonl_lint.fix` itself.
+        """
+        raise NotImplementedError
 
 
 class PipelineRule(Rule):

@@ -125,6 +125,10 @@ class DuplicateExample(DatasetRule):
     code, name, severity = "D004", "duplicate-example", Severity.WARNING
     summary = "An exact duplicate of an earlier example"
     width = 8
+    fixable = "unsafe"  # the record may differ in what the comparison ignores (metadata, whitespace)
+
+    def fix_line(self, content, found):
+        return None  # drop the repeat; the first occurrence stays
 
     def map(self, example):
         # A record without a single usable message is S002's finding, not a duplicate.
@@ -182,7 +186,7 @@ class ConflictingAnswers(DatasetRule):
                 location,
                 f"Same prompt as the example at {where(original, location)}, with a different answer",
                 related=(original,),
-                fingerprint=f"{self.code}:{prompt[row]:016x}:{answer[row]:016x}",
+                fingerprint=f"{self.code}:{prompt[row]:016x}:{answer[first[row]]:016x}:{answer[row]:016x}",
             )
 
 

@@ -13,21 +13,28 @@ class InvalidUtf8(PipelineRule):
 class ByteOrderMark(PipelineRule):
     code, name, severity = "F002", "byte-order-mark", Severity.ERROR
     summary = "The file starts with a UTF-8 byte-order mark"
+    fixable = "safe"  # removed, or added where the profile requires one (jsonl_lint.fix)
 
 
 class CrlfLineEnding(PipelineRule):
     code, name, severity = "F003", "crlf-line-ending", Severity.WARNING
     summary = "CRLF or mixed line endings"
+    fixable = "safe"  # every CRLF becomes LF (jsonl_lint.fix)
 
 
 class BlankLine(PipelineRule):
     code, name, severity = "F004", "blank-line", Severity.WARNING
     summary = "An empty or whitespace-only line"
+    fixable = "safe"
+
+    def fix_line(self, content, found):
+        return None  # drop it
 
 
 class MissingFinalNewline(PipelineRule):
     code, name, severity = "F005", "missing-final-newline", Severity.INFO
     summary = "The last line has no trailing newline"
+    fixable = "safe"  # one is added (jsonl_lint.fix)
 
 
 class NotJsonl(PipelineRule):

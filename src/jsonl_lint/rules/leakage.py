@@ -86,7 +86,7 @@ class SplitLeakage(LeakageRule):
                 location,
                 f"Leaked: the same example is in the training split at {where(original, location)}",
                 related=(original,),
-                fingerprint=f"{self.code}:{table[row, 0]:016x}",
+                fingerprint=f"{self.code}:{table[row, 0]:016x}",  # the two examples' content: one key
             )
 
 
@@ -101,7 +101,7 @@ class PromptLeakage(LeakageRule):
                 location,
                 f"Leaked prompt: the training split asks the same at {where(original, location)}",
                 related=(original,),
-                fingerprint=f"{self.code}:{table[row, 1]:016x}",
+                fingerprint=f"{self.code}:{table[row, 1]:016x}:{table[row, 0]:016x}:{table[prompt[row], 0]:016x}",
             )
 
 
