@@ -75,7 +75,7 @@ class Summaries:
     """What one dataset rule's ``map`` returned over a run, with where: its ``reduce`` input.
 
     Iterating yields ``(Location, summary)`` in input order, and may be done more than
-    once. Line numbers are kept in compact arrays, per range of a file; so are the
+    once. Line numbers are kept in compact arrays (4 bytes each), per range of a file; so are the
     summaries of a rule with a fixed ``width`` (bytes), which :meth:`array` returns as
     one numpy array, a row per summary, with no Python object per example.
     """
@@ -110,6 +110,12 @@ class Summaries:
 
         assert self.width is not None, "only rules with a fixed summary width have an array"
         data = b"".join(values for _, _, _, values in self.parts)
+        # The parts become views of the joined buffer: the summaries are not held twice.
+        view, start = memoryview(data), 0
+        for i, (path, offset, lines, values) in enumerate(self.parts):
+            end = start + len(values)
+            self.parts[i] = (path, offset, lines, view[start:end])
+            start = end
         return np.frombuffer(data, dtype).reshape(len(self), -1)
 
     def paths(self) -> np.ndarray:
@@ -429,7 +435,7 @@ class Linter:
 
     def run_task(self, task: Task) -> TaskResult:
         out: list[Diagnostic] = []
-        summaries = {r.code: (array("l"), [] if r.width is None else bytearray()) for r in self.dataset_rules}
+        summaries = {r.code: (array("I"), [] if r.width is None else bytearray()) for r in self.dataset_rules}
         result = TaskResult(out, summaries, Stats(), {}, {})
         report = self._reporter(task.path, out)
         ignored = self.resolved.ignored_in(task.path)
