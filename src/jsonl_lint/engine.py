@@ -32,7 +32,7 @@ from jsonl_lint.config import Resolved, Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic, Location, snippet
 from jsonl_lint.formats import FORMATS, Example, Format, Problem, explain_unknown, unknown_keys_message
 from jsonl_lint.locate import locate, member
-from jsonl_lint.reader import SNIFF_BYTES, Reader, Stats, file_findings, sniff
+from jsonl_lint.reader import SNIFF_BYTES, Reader, Stats, file_findings, parse_line, sniff
 from jsonl_lint.rule import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule, role_finding_path
 from jsonl_lint.schema import problems as schema_problems
 from jsonl_lint.sources import Source, discover
@@ -228,10 +228,6 @@ def _spooled_stdin() -> Iterator[str]:
         os.unlink(spool.name)
 
 
-def _ignore(*_: Any) -> None:
-    """A reporter that drops everything (records read a second time were reported the first)."""
-
-
 class Linter:
     """Runs one configuration over any number of sources."""
 
@@ -337,9 +333,10 @@ class Linter:
             plans, detected = self._plans(self.resolved.ignored_in(path)), {}
             try:
                 with _open(Task(index, path, file=file)) as stream:
-                    for line, _, record in Reader(stream, _ignore, check_duplicate_keys=False):
+                    for line, raw in enumerate(stream, 1):  # numbered as the Reader numbers them
                         if line in wanted:
-                            match = self._match(record, plans, detected)
+                            record = parse_line(raw, line == 1)
+                            match = self._match(record, plans, detected) if isinstance(record, dict) else None
                             if match is not None:
                                 yield line, match[1]
                         if line >= last:

@@ -283,3 +283,14 @@ class Reader:
 
 def _json_type(value: object) -> str:
     return {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(value), "null")
+
+
+def parse_line(raw: bytes, first: bool = False) -> object | None:
+    """A line's value as :class:`Reader` reads it (a BOM on the ``first`` line, a bad encoding
+    repaired), or None for a line that is not JSON; reports nothing (for reading records again)."""
+    if first and raw.startswith(BOM):
+        raw = raw[len(BOM) :]
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return Reader(None, lambda *_: None)._recover(0, raw, exc)  # type: ignore[arg-type]
