@@ -25,7 +25,7 @@ from jsonl_lint.reporters.text import Style, statistics, summary
 from jsonl_lint.sources import discover
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rule", "rules", "profiles")
+COMMANDS = ("check", "rule", "rules", "profiles", "stats")
 
 
 class UsageError(Exception):
@@ -45,7 +45,7 @@ def check_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="jsonl-lint",
         description="Lint JSONL fine-tuning datasets. "
-        "Other commands: `jsonl-lint rule CODE`, `jsonl-lint rules`, `jsonl-lint profiles`.",
+        "Other commands: `jsonl-lint rule CODE`, `jsonl-lint rules`, `jsonl-lint profiles`, `jsonl-lint stats PATHS`.",
     )
     p.add_argument(
         "paths", nargs="*", default=["."], help="files or folders to lint (folders: *.jsonl, *.ndjson); - for stdin"
@@ -320,6 +320,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_rules(rest)
         if command == "profiles":
             return run_profiles(rest)
+        if command == "stats":
+            from jsonl_lint import stats  # the dataset report
+
+            return stats.run(rest)
         return run_check(rest)
     except UsageError as exc:
         print(f"jsonl-lint: error: {exc}", file=sys.stderr)
