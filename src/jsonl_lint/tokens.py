@@ -150,10 +150,24 @@ class Tokenizer:
         return cost
 
     def example(self, example: Example, limit: int | None = None) -> Counted | None:
-        """The example's count; with ``limit``, None when its byte length proves it is within it."""
-        if limit is not None and self._measure(example, self.bound).total <= limit:
-            return None
+        """The example's count; with ``limit``, None when its length proves it is within it."""
+        if limit is not None and self.exact:
+            if self._quick_bound(example) <= limit or self._measure(example, self.bound).total <= limit:
+                return None
         return self._measure(example, self.count)
+
+    def _quick_bound(self, example: Example) -> int:
+        """At least the exact count, from character counts alone (a character is at most 4 UTF-8 bytes)."""
+        turns = example.turns
+        chars = 0
+        for turn in turns:
+            chars += len(turn.text) + len(turn.role or "")
+        if example.rejected is not None:
+            chars += len(example.rejected.text)
+        names = _names(example)
+        for name in names.values():
+            chars += len(name)
+        return 4 * chars + self.per_message * len(turns) + self.per_name * len(names) + self.primer
 
     def _measure(self, example: Example, measure) -> Counted:
         turns = example.turns
