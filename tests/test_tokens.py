@@ -149,12 +149,19 @@ def test_estimates_have_no_overhead():
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["system", "user", "assistant"]), st.text()), min_size=1, max_size=5))
-def test_the_bound_is_never_below_the_count(messages):
+@given(
+    st.lists(st.tuples(st.sampled_from(["system", "user", "assistant"]), st.text()), min_size=1, max_size=5),
+    st.one_of(st.none(), st.text()),
+)
+def test_the_bound_is_never_below_the_count(messages, name):
     tokenizer = Tokenizer("o200k_base")
-    adapted = example(chat(*messages))
+    record = chat(*messages)
+    if name is not None:
+        record["messages"][0]["name"] = name
+    adapted = example(record)
     exact = tokenizer.example(adapted).total
     assert tokenizer._measure(adapted, tokenizer.bound).total >= exact
+    assert tokenizer._quick_bound(adapted) >= exact
     within = tokenizer.example(adapted, limit=exact)
     assert within is None or within.total == exact  # None: the bytes prove it fits
     over = tokenizer.example(adapted, limit=exact - 1)
