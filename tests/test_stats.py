@@ -139,3 +139,12 @@ def test_distribution_is_ordered(values):
     d = distribution(values)
     assert d["min"] <= d["p10"] <= d["median"] <= d["p90"] <= d["max"]
     assert d["min"] <= d["mean"] <= d["max"]
+
+
+def test_same_report_with_worker_processes(cli, labelled, tmp_path):
+    """The collector runs in the workers as the rules do."""
+    write_jsonl(tmp_path / "more_train.jsonl", [chat(i, "negative") for i in range(30)])
+    one = json.loads(cli("stats", str(tmp_path), "--output-format", "json", "-j", "1").out)
+    two = json.loads(cli("stats", str(tmp_path), "--output-format", "json", "-j", "2").out)
+    assert [f["path"] for f in one["files"]] == [str(tmp_path / "more_train.jsonl"), str(labelled)]
+    assert one == two
