@@ -27,7 +27,7 @@ from jsonl_lint.config import Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic, Severity
 from jsonl_lint.engine import Linter, Result, main_format
 from jsonl_lint.rule import DatasetRule
-from jsonl_lint.rules.tokens import MODEL, TOKENIZER, quantile, tokenizer
+from jsonl_lint.rules.tokens import quantile, tokenizer
 from jsonl_lint.sources import Source
 from jsonl_lint.tokens import Tokenizer
 
@@ -50,7 +50,8 @@ class Row(NamedTuple):
     trained: int  # text tokens of the trained answer turns (weight not 0)
     system: bool
     user: bool
-    answer: str | None  # the final answer when it is short enough to be a label
+    answered: bool  # has a final answer
+    label: str | None  # that answer when it is short enough to be a class label
 
 
 class ExampleStats(DatasetRule):
@@ -58,7 +59,6 @@ class ExampleStats(DatasetRule):
 
     code, name, severity = "stats", "stats", Severity.INFO
     summary = "Numbers per example for the dataset report"
-    options = (MODEL, TOKENIZER)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,11 +70,11 @@ class ExampleStats(DatasetRule):
             return None
         counted = self.tokenizer.example(example)
         roles = {turn.role for turn in turns}
-        answer = None
-        if counted.answer is not None:  # type: ignore[union-attr]
-            text = example.answer.strip()
-            answer = text if len(text) <= LABEL_CHARS else None
-        return Row(len(turns), counted.total, counted.trained, "system" in roles, "user" in roles, answer)  # type: ignore[union-attr]
+        answered = counted.answer is not None  # type: ignore[union-attr]
+        label = example.answer.strip() if answered else None
+        if label is not None and len(label) > LABEL_CHARS:
+            label = None
+        return Row(len(turns), counted.total, counted.trained, "system" in roles, "user" in roles, answered, label)  # type: ignore[union-attr]
 
     def reduce(self, items, sources):
         return iter(())
@@ -209,7 +209,7 @@ def duplicates(c: FileContext) -> Section:
 
 def answers(c: FileContext) -> Section | None:
     """Classification-style data: few short answers, each repeated."""
-    labels = [r.answer for r in c.rows if r.tokens]
+    labels = [r.label for r in c.rows if r.answered]
     if not labels or None in labels:
         return None
     counts = Counter(labels)
