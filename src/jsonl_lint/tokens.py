@@ -123,6 +123,7 @@ class Tokenizer:
         self.chars_per_token = chars_per_token
         overhead = self.exact  # OpenAI's message framing; an estimate counts characters only
         self.per_message, self.per_name, self.primer = (PER_MESSAGE, PER_NAME, REPLY_PRIMER) if overhead else (0, 0, 0)
+        self._roles: dict[str, int] = {}
 
     def __repr__(self) -> str:
         return f"<Tokenizer {self.describe()}>"
@@ -144,10 +145,20 @@ class Tokenizer:
 
     def _framing(self, role: str | None, name: str | None, measure) -> int:
         """Tokens of a message outside its text: the framing, its role and its name."""
-        cost = self.per_message + measure(role or "")
+        role = role or ""
+        cost = self.per_message + (self._role(role) if measure == self.count else measure(role))
         if name:
             cost += measure(name) + self.per_name
         return cost
+
+    def _role(self, role: str) -> int:
+        """``count(role)``, remembered: data sets have a handful of roles."""
+        known = self._roles.get(role)
+        if known is None:
+            known = self.count(role)
+            if len(self._roles) < 64:
+                self._roles[role] = known
+        return known
 
     def example(self, example: Example, limit: int | None = None) -> Counted | None:
         """The example's count; with ``limit``, None when its length proves it is within it."""
