@@ -27,7 +27,7 @@ from jsonl_lint.reporters.text import Style, statistics, summary
 from jsonl_lint.sources import discover
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rule", "rules", "profiles", "github-action")
+COMMANDS = ("check", "rule", "rules", "profiles", "stats", "github-action")
 
 
 class UsageError(Exception):
@@ -47,7 +47,7 @@ def check_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="jsonl-lint",
         description="Lint JSONL fine-tuning datasets. "
-        "Other commands: `jsonl-lint rule CODE`, `jsonl-lint rules`, `jsonl-lint profiles`.",
+        "Other commands: `jsonl-lint rule CODE`, `jsonl-lint rules`, `jsonl-lint profiles`, `jsonl-lint stats PATHS`.",
     )
     p.add_argument(
         "paths", nargs="*", default=["."], help="files or folders to lint (folders: *.jsonl, *.ndjson); - for stdin"
@@ -138,11 +138,12 @@ def load_settings(args: argparse.Namespace) -> Settings:
         settings.profile = check_profile(args.profile, "--profile")
     if args.fail_on is not None:
         settings.fail_on = Severity.parse(args.fail_on)
-    if args.baseline is not None:
+    # Commands other than check (stats) have no baseline or fix options.
+    if getattr(args, "baseline", None) is not None:
         settings.baseline = args.baseline
-    if args.unsafe_fixes and not (args.fix or args.diff):
+    if getattr(args, "unsafe_fixes", False) and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
-    if args.prune_baseline and settings.baseline is None:
+    if getattr(args, "prune_baseline", False) and settings.baseline is None:
         raise UsageError("--prune-baseline needs --baseline FILE (or `baseline` in the config)")
     return settings
 
@@ -412,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_rules(rest)
         if command == "profiles":
             return run_profiles(rest)
+        if command == "stats":
+            from jsonl_lint import stats  # the dataset report
+
+            return stats.run(rest)
         if command == "github-action":  # the step of action.yml; reads its inputs from INPUT_* variables
             from jsonl_lint.action import run_action
 

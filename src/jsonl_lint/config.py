@@ -230,6 +230,11 @@ def resolve(settings: Settings) -> Resolved:
     profile = profiles.load(settings.profile)
     options = {name: opt.default for name, opt in rule_options().items()}
     options.update({k: v for k, v in {**profile.limits, **profile.options}.items() if k in options})
+    if settings.options.get("model") is not None:  # the model's tokenizer and limits, under the user's own
+        try:
+            options.update(profile.model_options(settings.options["model"]))
+        except ValueError as exc:
+            raise ConfigError(f"`model`: {exc}") from None
     options.update(settings.options)
     select = [*settings.select, *settings.extend_select]
     rules = []

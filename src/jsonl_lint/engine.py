@@ -69,6 +69,7 @@ class Result:
     errors: list[str]  # one-line errors: missing or unreadable paths, internal failures
     resolved: Resolved
     rules: dict[str, Rule] = field(default_factory=dict)  # every rule that reported, by code
+    summaries: dict[str, Summaries] = field(default_factory=dict)  # the collectors' map output, by code
 
 
 class Summaries:
@@ -231,11 +232,14 @@ def _spooled_stdin() -> Iterator[str]:
 class Linter:
     """Runs one configuration over any number of sources."""
 
-    def __init__(self, resolved: Resolved):
+    def __init__(self, resolved: Resolved, collectors: tuple[type[DatasetRule], ...] = ()):
         self.resolved = resolved
         self.rules = {rule.code: rule for rule in resolved.rules}
         self.record_rules = [r for r in resolved.rules if isinstance(r, RecordRule)]
         self.dataset_rules = [r for r in resolved.rules if isinstance(r, DatasetRule)]
+        # Collectors (the `stats` report): mapped like dataset rules, their summaries returned as they are.
+        self.collectors = collectors
+        self.dataset_rules += [c(resolved.options, None, resolved.profile) for c in collectors]
         self.formats = profile_formats(resolved.profile)
         self.auto = not resolved.profile.formats  # `auto`: every format, detected per record
         self.accepted = [(f.title, f.signature) for f in self.formats]
@@ -291,7 +295,10 @@ class Linter:
                 if error:
                     errors.append(error)
             ignored = {s.path: self.resolved.ignored_in(s.path) for s in sources}
+            collected = {c.code: summaries.pop(c.code) for c in self.collectors}
             for rule in self.dataset_rules:
+                if rule.code in collected:
+                    continue
                 for diagnostic in rule.reduce(summaries[rule.code], sources):
                     if diagnostic.code not in ignored.get(diagnostic.path, ()):
                         diagnostics.append(diagnostic)
@@ -300,7 +307,7 @@ class Linter:
         diagnostics.sort(key=Diagnostic.sort_key)
         codes = {d.code for d in diagnostics}
         reported = {code: rule for code, rule in self.rules.items() if code in codes}  # catalogue order
-        return Result(diagnostics, [s for s in sources if s.reported], errors, self.resolved, reported)
+        return Result(diagnostics, [s for s in sources if s.reported], errors, self.resolved, reported, collected)
 
     def _prepare(self, sources: list[Source], fetch: Fetch) -> dict[str, dict[str, Any]]:
         """Per file, per rule that prepares: what ``prepare`` makes of the file's first examples.
@@ -352,7 +359,7 @@ class Linter:
             yield from map(self.run_task, tasks)
             return
         context = multiprocessing.get_context()
-        with context.Pool(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+        with context.Pool(jobs, initializer=_init_worker, initargs=(settings, self.collectors)) as pool:
             yield from pool.imap(_run_in_worker, tasks)
 
     def _merge(self, source: Source, parts: list[TaskResult], summaries: dict) -> tuple[list[Diagnostic], str | None]:
@@ -550,9 +557,9 @@ class Linter:
 _WORKER: Linter | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, collectors: tuple[type[DatasetRule], ...] = ()) -> None:
     global _WORKER
-    _WORKER = Linter(resolve(settings))
+    _WORKER = Linter(resolve(settings), collectors)
 
 
 def _run_in_worker(task: Task) -> TaskResult:

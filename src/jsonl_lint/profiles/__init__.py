@@ -22,7 +22,7 @@ else:  # pragma: no cover
 DEFAULT = "openai"
 AUTO = "auto"
 BOM_POLICIES = ("forbidden", "required", "allowed")
-_KEYS = {"name", "title", "description", "formats", "structure", "limits", "options", "severity", "sources"}
+_KEYS = {"name", "title", "description", "formats", "structure", "limits", "options", "models", "severity", "sources"}
 _STRUCTURE = {"roles", "first-roles", "last-roles", "bom", "keys"}
 
 
@@ -45,6 +45,22 @@ class Profile:
     keys: frozenset[str] | None = None  # top-level keys the target accepts, narrowing the formats' own
     description: str = ""
     sources: dict[str, str] = field(default_factory=dict)
+    #: model name (or the start of one) -> the limits and options that model sets (`model = "..."`)
+    models: dict[str, dict] = field(default_factory=dict)
+
+    def model_options(self, model: str) -> dict:
+        """The limits and options of ``model``: the longest known name it starts with.
+
+        A dated or fine-tuned name finds its family: ``gpt-4.1-nano-2025-04-14`` and
+        ``ft:gpt-4o-mini-2024-07-18:org::id`` are ``gpt-4.1-nano`` and ``gpt-4o-mini``.
+        Raise ValueError for a model the profile does not know.
+        """
+        base = model.removeprefix("ft:").split(":", 1)[0]
+        known = [name for name in self.models if base == name or base.startswith(name + "-")]
+        if not known:
+            names = ", ".join(self.models) or "none"
+            raise ValueError(f"unknown model {model!r} for the {self.name} profile (known: {names})")
+        return dict(self.models[max(known, key=len)])
 
 
 def available() -> list[str]:
@@ -86,4 +102,5 @@ def load(name: str) -> Profile:
         bom=bom,
         keys=frozenset(_tuple(structure["keys"], "keys")) if "keys" in structure else None,
         sources=dict(data.get("sources", {})),
+        models={model: dict(table) for model, table in data.get("models", {}).items()},
     )

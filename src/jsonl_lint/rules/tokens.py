@@ -1,0 +1,270 @@
+"""T rules: tokens and length (the model's per-example limit, configured lengths, outliers)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from jsonl_lint.diagnostics import Location, Severity
+from jsonl_lint.formats import FORMATS
+from jsonl_lint.plugins import hookimpl
+from jsonl_lint.rule import DatasetRule, Finding, Option, RecordRule
+from jsonl_lint.tokens import TOKENIZERS, Tokenizer
+
+
+@dataclass(frozen=True)
+class Choice(Option):
+    """A string option with a fixed set of values."""
+
+    choices: tuple[str, ...] = ()
+
+    def coerce(self, value):
+        value = super().coerce(value)
+        if value not in self.choices:
+            raise ValueError(f"`{self.name}` must be one of {', '.join(self.choices)}, not {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Positive(Option):
+    def coerce(self, value):
+        value = super().coerce(value)
+        if not value > 0:
+            raise ValueError(f"`{self.name}` must be more than 0, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Lengths(Option):
+    """A table of lengths by role (``user``, ``assistant``, ...; ``example`` for the whole example)."""
+
+    def coerce(self, value):
+        value = super().coerce(value)
+        for key, length in value.items():
+            if type(length) is not int or length < 0:
+                raise ValueError(f"`{self.name}.{key}` must be a non-negative integer, got {length!r}")
+        return value
+
+
+MODEL = Option("model", str, None, "The model to fine-tune: picks its tokenizer and token limit from the profile")
+MAX_TOKENS = Option("max-tokens-per-example", int, None, "Most tokens an example may have (the profile's limit)")
+TOKENIZER = Choice(
+    "tokenizer",
+    str,
+    "o200k_base",
+    "How tokens are counted: o200k_base, cl100k_base, or estimate (characters / chars-per-token)",
+    TOKENIZERS,
+)
+CHARS_PER_TOKEN = Positive("chars-per-token", float, 4.0, 'Characters per token when `tokenizer = "estimate"`')
+UNIT = Choice(
+    "length-unit", str, "characters", "What T002, T003 and T004 measure: characters or tokens", ("characters", "tokens")
+)
+#: Key of a length table that measures the whole example rather than one role's messages.
+WHOLE = "example"
+
+
+def tokenizer(settings: dict) -> Tokenizer:
+    return Tokenizer(settings["tokenizer"], settings["chars-per-token"])
+
+
+class TokenRule(RecordRule):
+    """A rule that counts tokens with the configured tokenizer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tokenizer = tokenizer(self.settings)
+
+
+class OverTokenLimit(TokenRule):
+    code, name, severity = "T001", "over-token-limit", Severity.ERROR
+    summary = "The example has more tokens than the model's per-example limit"
+    options = (MODEL, MAX_TOKENS, TOKENIZER, CHARS_PER_TOKEN)
+
+    def check(self, example):
+        limit = self.settings["max-tokens-per-example"]
+        if limit is None or not example.turns:
+            return
+        counted = self.tokenizer.example(example, limit)  # None: the byte length proves it fits
+        if counted is None or counted.total <= limit:
+            return
+        tokenizer = self.tokenizer
+        model = self.settings["model"]
+        where = f" of {model}" if model else ""
+        if tokenizer.exact:
+            amount = f"{counted.total:,} tokens ({tokenizer.name}, counted as OpenAI does)"
+        else:
+            amount = f"About {counted.total:,} tokens ({tokenizer.describe()})"
+        head = f"{amount}, over the {limit:,}-token limit{where} (`max-tokens-per-example`)"
+        turns = example.turns
+        answer_roles = FORMATS[example.format].answer_roles
+        last = next((t for t in reversed(turns) if t.role in answer_roles), None)
+        if last is None or counted.answer is None:
+            yield Finding(f"{head}: the last {counted.total - limit:,} tokens are cut", example.turns_path)
+            return
+        answer = f"the final `{last.role}` answer"
+        if counted.before >= limit:
+            tail = f"{answer} starts at token {counted.before + 1:,}, past the cut: none of it is trained"
+        elif counted.before + counted.answer > limit:
+            tail = f"{answer} is cut after {limit - counted.before:,} of its {counted.answer:,} tokens"
+        else:
+            yield Finding(
+                f"{head}: {answer} fits; the {counted.total - limit:,} tokens after it are cut", example.turns_path
+            )
+            return
+        yield Finding(f"{head}: {tail}", last.path)
+
+
+class LengthRule(TokenRule):
+    """T002 and T003: a per-role length compared with a configured bound."""
+
+    table: str  # the option holding the bounds
+    word: str  # "minimum" or "maximum"
+
+    def breaks(self, length: int, bound: int) -> bool:
+        raise NotImplementedError
+
+    def measure(self, text: str) -> int:
+        return len(text) if self.settings["length-unit"] == "characters" else self.tokenizer.count(text)
+
+    def check(self, example):
+        bounds = self.settings[self.table]
+        if not bounds or not example.turns:
+            return
+        unit = self.settings["length-unit"]
+        about = "" if unit == "characters" or self.tokenizer.exact else "about "
+        fmt = FORMATS[example.format]
+        turns = example.turns if example.rejected is None else [*example.turns, example.rejected]
+        for turn in turns:
+            bound = bounds.get(turn.role or "")
+            if bound is None:
+                continue
+            length = self.measure(turn.text)
+            if self.breaks(length, bound):
+                message = f"`{turn.role}` message is {about}{length:,} {unit} long; the {self.word} is {bound:,}"
+                yield Finding(f"{message} (`{self.table}`)", fmt.field_path(turn.path, "content"))
+        bound = bounds.get(WHOLE)
+        if bound is not None:
+            if unit == "characters":
+                length = sum(len(turn.text) for turn in example.turns)
+            else:
+                length = self.tokenizer.example(example).total  # type: ignore[union-attr]
+            if self.breaks(length, bound):
+                message = f"Example is {about}{length:,} {unit} long; the {self.word} is {bound:,} (`{self.table}`)"
+                yield Finding(message, example.turns_path)
+
+
+class TooShort(LengthRule):
+    code, name, severity = "T002", "too-short", Severity.WARNING
+    summary = "A message (or the example) shorter than the configured minimum"
+    table, word = "min-length", "minimum"
+    options = (
+        Lengths(
+            "min-length",
+            dict,
+            {},
+            "Fewest characters (or tokens) per role, e.g. {assistant = 20}; `example`: the whole",
+        ),
+        UNIT,
+        TOKENIZER,
+        CHARS_PER_TOKEN,
+    )
+
+    def breaks(self, length, bound):
+        return length < bound
+
+
+class TooLong(LengthRule):
+    code, name, severity = "T003", "too-long", Severity.WARNING
+    summary = "A message (or the example) longer than the configured maximum"
+    table, word = "max-length", "maximum"
+    options = (
+        Lengths(
+            "max-length", dict, {}, "Most characters (or tokens) per role, e.g. {user = 4000}; `example`: the whole"
+        ),
+        UNIT,
+        TOKENIZER,
+        CHARS_PER_TOKEN,
+    )
+
+    def breaks(self, length, bound):
+        return length > bound
+
+
+#: Fewest examples in a file for its length distribution to say what an outlier is.
+MIN_SAMPLE = 20
+
+
+def quantile(ordered: list, q: float) -> float:
+    """Linear interpolation between the closest ranks (numpy's default), of a sorted list."""
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+class LengthOutlier(DatasetRule):
+    code, name, severity = "T004", "length-outlier", Severity.INFO
+    summary = "An example far outside the file's length distribution"
+    options = (
+        Positive(
+            "outlier-threshold", float, 3.5, "Robust z-score (of the log length) beyond which a length is an outlier"
+        ),
+        UNIT,
+        TOKENIZER,
+        CHARS_PER_TOKEN,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tokenizer = tokenizer(self.settings)
+
+    def map(self, example):
+        if not example.turns:
+            return None
+        if self.settings["length-unit"] == "characters":
+            return sum(len(turn.text) for turn in example.turns)
+        return self.tokenizer.example(example).total  # type: ignore[union-attr]
+
+    def reduce(self, items, sources):
+        by_file: dict[str, list[tuple[Location, int]]] = {}
+        for location, length in items:
+            by_file.setdefault(location.path, []).append((location, length))
+        threshold, unit = self.settings["outlier-threshold"], self.settings["length-unit"]
+        for path, found in by_file.items():
+            for location, length, low, high in outliers(found, threshold):
+                side = "above" if length > high else "below"
+                yield self.diagnostic(
+                    location,
+                    f"Example is {length:,} {unit} long, far {side} the rest of this file "
+                    f"(half of its examples are {low:,.0f} to {high:,.0f} {unit} long)",
+                    fingerprint=f"{self.code}:{path}:{location.line}:{length}",
+                )
+
+
+def outliers(found: list[tuple[Location, int]], threshold: float):
+    """``(location, length, first quartile, third quartile)`` of each length outside the far fences.
+
+    Tukey's fences on ``log(1 + length)``: below Q1 - k x IQR or above Q3 + k x IQR (k is
+    ``threshold``; 3 is Tukey's "far out"). Lengths are skewed, so logs; quartiles ignore the
+    outliers themselves, and hold for lopsided distributions where the median absolute
+    deviation flags a whole tail.
+    """
+    if len(found) < MIN_SAMPLE:
+        return
+    logs = sorted(math.log1p(length) for _, length in found)
+    q1, q3 = quantile(logs, 0.25), quantile(logs, 0.75)
+    spread = q3 - q1
+    if spread == 0:
+        return
+    low, high = q1 - threshold * spread, q3 + threshold * spread
+    lengths = sorted(length for _, length in found)
+    middle = (quantile(lengths, 0.25), quantile(lengths, 0.75))
+    for location, length in found:
+        if not low <= math.log1p(length) <= high:
+            yield location, length, *middle
+
+
+@hookimpl
+def register_rules(register):
+    for rule in (OverTokenLimit, TooShort, TooLong, LengthOutlier):
+        register(rule)
