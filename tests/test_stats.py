@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import write_jsonl
@@ -46,6 +47,8 @@ def test_json_report(cli, labelled):
     assert file["limit"] == {"limit": 65536, "examples_over": 0}
     assert file["roles"] == {"missing_system": 8, "missing_user": 0}  # the examples with i % 5 == 0
     assert file["duplicates"] == 1
+    assert file["near_duplicates"] == file["findings"].get("D005", 0)
+    assert "leakage" not in file  # a training file
     assert file["answers"] == pytest.approx({"positive": 25 / 41, "negative": 14 / 41, "neutral": 2 / 41})
     assert any("'neutral' is 4.9%" in note for note in file["notes"])
     assert file["billing"]["epochs"] == 3
@@ -148,3 +151,14 @@ def test_same_report_with_worker_processes(cli, labelled, tmp_path):
     two = json.loads(cli("stats", str(tmp_path), "--output-format", "json", "-j", "2").out)
     assert [f["path"] for f in one["files"]] == [str(tmp_path / "more_train.jsonl"), str(labelled)]
     assert one == two
+
+
+def test_held_out_files_report_their_leakage(cli, tmp_path):
+    story = " ".join(f"word{n}" for n in range(100))
+    write_jsonl(tmp_path / "train.jsonl", [chat(i, "positive") for i in range(20)] + [chat(0, story)])
+    validation = [chat(3, "positive"), chat(50, story + " again"), chat(9, "other")]  # exact, near, same prompt
+    write_jsonl(tmp_path / "validation.jsonl", validation)
+    data = json.loads(cli("stats", str(tmp_path), "--output-format", "json").out)
+    files = {Path(f["path"]).name: f for f in data["files"]}
+    assert files["validation.jsonl"]["leakage"] == {"V001": 1, "V002": 1, "V003": 1}
+    assert "leakage" not in files["train.jsonl"]

@@ -207,6 +207,26 @@ def duplicates(c: FileContext) -> Section:
     return Section("duplicates", [("exact duplicates", f"{len(found):,} (D004, whitespace ignored)")], len(found))
 
 
+def near_duplicates(c: FileContext) -> Section:
+    found = c.findings("D005")
+    if found is None:
+        return Section("near_duplicates", [("near-duplicates", "not checked (D005 is off)")], None)
+    text = f"{len(found):,} (D005: word n-gram Jaccard at or above the threshold, templates aside)"
+    return Section("near_duplicates", [("near-duplicates", text)], len(found))
+
+
+def leakage(c: FileContext) -> Section | None:
+    """A held-out file's examples that stand in the training split (V001 to V003)."""
+    if not c.source.held_out:
+        return None
+    counts = {code: c.findings(code) for code in ("V001", "V002", "V003")}
+    data = {code: None if found is None else len(found) for code, found in counts.items()}
+    text = ", ".join(f"{'off' if n is None else f'{n:,}'} {label}" for n, label in zip(
+        data.values(), ("exact (V001)", "near (V002)", "same prompt (V003)"), strict=True
+    ))  # fmt: skip
+    return Section("leakage", [("leaked from training", text)], data)
+
+
 def answers(c: FileContext) -> Section | None:
     """Classification-style data: few short answers, each repeated."""
     labels = [r.label for r in c.rows if r.answered]
@@ -241,9 +261,17 @@ def billing(c: FileContext) -> Section | None:
     )
 
 
-#: The report's sections, in order. Language shares (L002) and near-duplicates (D005) go here
-#: as functions reading those rules' findings: ``c.findings("D005")``.
-SECTIONS: list[Callable[[FileContext], Section | None]] = [sizes, limit, roles, duplicates, answers, billing]
+#: The report's sections, in order; a section may read a rule's findings: ``c.findings("D005")``.
+SECTIONS: list[Callable[[FileContext], Section | None]] = [
+    sizes,
+    limit,
+    roles,
+    duplicates,
+    near_duplicates,
+    leakage,
+    answers,
+    billing,
+]
 
 
 # -- the report ------------------------------------------------------------------
