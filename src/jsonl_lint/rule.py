@@ -72,6 +72,11 @@ class Rule:
     #: report identical findings (same message) in one file once, at the first
     #: line, with a count: a file wholly in another format is one finding, not 10,000
     collapse: ClassVar[bool] = False
+    #: a plugin rule's documentation page: a Markdown file (pathlib.Path or importlib.resources file) in
+    #: its package, shown by `jsonl-lint rule CODE`; built-in rules' pages are rules/CODE.md
+    docs: ClassVar[Any] = None
+    #: the page's address on the web, for links in SARIF output (built-in rules: their page on GitHub)
+    help_uri: ClassVar[str | None] = None
 
     def __init__(
         self,
