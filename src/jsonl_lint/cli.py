@@ -20,7 +20,7 @@ from jsonl_lint import __version__, docs, profiles
 from jsonl_lint.config import ConfigError, Settings, check_profile, closest, find_config, parse_inline, resolve
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.engine import Linter, Result, detect_formats, main_format, profile_formats
-from jsonl_lint.plugins import PluginError, loaded, registry
+from jsonl_lint.plugins import PluginError, loaded, registry, use_local
 from jsonl_lint.reporters import REPORTERS
 from jsonl_lint.reporters.text import Style, statistics, summary
 from jsonl_lint.sources import discover
@@ -333,6 +333,8 @@ def _config_plugins() -> None:
     found = find_config(os.getcwd())
     if found is not None:
         Settings().load_file(found)
+    else:
+        use_local([], [])
 
 
 def main(argv: list[str] | None = None) -> int:

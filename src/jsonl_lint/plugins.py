@@ -124,9 +124,17 @@ _local = Local()
 
 
 def use_local(modules: list[str], paths: list[str]) -> None:
-    """Make the registry include these local plugin modules (the config's ``plugins`` and ``plugin-paths``)."""
+    """Make the registry include these local plugin modules (the config's ``plugins`` and ``plugin-paths``).
+
+    Raise :class:`PluginError` if a plugin cannot be loaded, and keep the previous local plugins.
+    """
     global _local
-    _local = Local(tuple(modules), tuple(paths))
+    previous, _local = _local, Local(tuple(modules), tuple(paths))
+    try:
+        loaded()
+    except PluginError:
+        _local = previous
+        raise
 
 
 def autoload() -> bool:
@@ -206,15 +214,15 @@ class _Rules:
             raise PluginError(f"{where}: rule name {getattr(rule, 'name', None)!r} must be kebab-case")
         if self.by_key.get(rule.code, (None,))[0] is rule:  # the same class registered twice: no harm
             return
+        for key in (rule.code, rule.name):
+            if key in self.by_key:
+                raise PluginError(f"{where}: {key} is already registered by {self.by_key[key][1]}")
         prefix = rule.code.rstrip("0123456789")
         owner = self.prefixes.setdefault(prefix, plugin)
         if owner is not plugin and not (owner is BUILTIN and plugin.source == "built-in"):
             family = "a built-in rule family" if owner is BUILTIN else "a prefix"
             raise PluginError(f"{where}: code {rule.code} uses {family} ({prefix}) owned by {owner}; pick another")
-        for key in (rule.code, rule.name):
-            if key in self.by_key:
-                raise PluginError(f"{where}: {key} is already registered by {self.by_key[key][1]}")
-            self.by_key[key] = (rule, plugin)
+        self.by_key[rule.code] = self.by_key[rule.name] = (rule, plugin)
         for option in rule.options:
             other = self.options.setdefault(option.name, (option, rule))
             if other[0] != option:
