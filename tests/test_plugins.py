@@ -465,3 +465,11 @@ def test_lint_lines_takes_text_bytes_and_records():
         ("data/valid.jsonl", 2, "J001"),
         ("data/valid.jsonl", 4, "F005"),
     ]
+
+
+def test_show_settings_shows_plugins_and_rule_tables(local_plugin, cli, tmp_path):
+    name = local_plugin(LOCAL_RULE)
+    _config(tmp_path, f'plugins = ["{name}"]\nplugin-paths = ["tools/lint"]\n[D001]\nmin-examples = 5\n')
+    out = cli("--show-settings", cwd=tmp_path).out.splitlines()
+    assert f"plugins: ['{name}'] (plugin-paths: ['{tmp_path / 'tools/lint'}'])" in out
+    assert "  D001.min-examples = 5" in out and "  Y001 no-hello (warning)" in out

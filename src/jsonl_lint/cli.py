@@ -186,8 +186,14 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
         f"ignore: {settings.ignore}",
         f"per-file-ignores: {settings.per_file_ignores}",
         f"exclude: {settings.exclude}",
+        f"plugins: {settings.plugins} (plugin-paths: {settings.plugin_paths})",
         "options:",
         *(f"  {name} = {value!r}" for name, value in sorted(resolved.options.items())),
+        *(
+            f"  {code}.{key} = {value!r}"
+            for code, per_rule in settings.rule_options.items()
+            for key, value in per_rule.items()
+        ),
         f"enabled rules ({len(resolved.rules)}):",
         *(f"  {rule.code} {rule.name} ({rule.severity})" for rule in resolved.rules),
         f"files ({len(sources)}):",

@@ -196,6 +196,9 @@ def _discover(local: Local, with_entry_points: bool) -> tuple[pluggy.PluginManag
 # -- registration -----------------------------------------------------------------
 
 
+BUILTIN = Plugin("jsonl_lint", "jsonl_lint", "built-in")
+
+
 class _Rules:
     """Checks each registered rule: a valid code and name, a prefix and options the plugin may use."""
 
@@ -231,9 +234,6 @@ class _Rules:
                     f"{other[1].code} ({self.by_key[other[1].code][1]}); rename it"
                 )
         plugin.codes.append(rule.code)
-
-
-BUILTIN = Plugin("jsonl_lint", "jsonl_lint", "built-in")
 
 
 def _call(impl, plugin: Plugin, register) -> None:
