@@ -48,13 +48,13 @@ def test_splits_config_overrides_names(tmp_path):
 def test_leakage_found_when_only_the_validation_file_is_named(cli, tmp_path):
     write_jsonl(tmp_path / "train.jsonl", [unique(i) for i in range(20)] + [chat(STORY + " one"), chat(STORY + " one")])
     write_jsonl(tmp_path / "validation.jsonl", [unique(100), chat(STORY + " two"), unique(3)])
-    run = cli("validation.jsonl", "--output-format", "json", cwd=tmp_path)
+    run = cli("validation.jsonl", "--select", "D,V", "--output-format", "json", cwd=tmp_path)
     found = {(d["path"], d["line"], d["code"]) for d in json.loads(run.out)}
     # V002 (near) and V001 (exact) on the named file; the training file's own D004 is not shown
     assert found == {("validation.jsonl", 2, "V002"), ("validation.jsonl", 3, "V001")}
     assert run.code == 1
-    alone = cli("train.jsonl", "--output-format", "json", cwd=tmp_path)
-    assert {(d["path"], d["code"]) for d in json.loads(alone.out) if d["code"] != "D002"} == {("train.jsonl", "D004")}
+    alone = cli("train.jsonl", "--select", "D004,V", "--output-format", "json", cwd=tmp_path)
+    assert {(d["path"], d["code"]) for d in json.loads(alone.out)} == {("train.jsonl", "D004")}
 
 
 def test_splits_config_names_the_held_out_set(cli, tmp_path):

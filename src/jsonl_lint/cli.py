@@ -1,4 +1,4 @@
-"""Command line: ``jsonl-lint [check] PATHS``, ``jsonl-lint rule CODE``, ``jsonl-lint rules``.
+"""Command line: ``jsonl-lint [check] PATHS``, ``jsonl-lint rule CODE``, ``jsonl-lint rules``, ``plugins``.
 
 Exit codes: 0 no findings at or above ``--fail-on``; 1 findings; 2 usage,
 configuration or internal error.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
@@ -21,13 +22,13 @@ from jsonl_lint.baseline import write as write_baseline
 from jsonl_lint.config import ConfigError, Settings, check_profile, closest, find_config, parse_inline, resolve
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.engine import Linter, Result, detect_formats, main_format, profile_formats
-from jsonl_lint.plugins import PluginError, registry
+from jsonl_lint.plugins import PluginError, loaded, registry, use_local
 from jsonl_lint.reporters import REPORTERS
 from jsonl_lint.reporters.text import Style, statistics, summary
 from jsonl_lint.sources import discover
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rule", "rules", "profiles", "stats", "github-action")
+COMMANDS = ("check", "rule", "rules", "profiles", "plugins", "stats", "github-action")
 
 
 class UsageError(Exception):
@@ -47,7 +48,8 @@ def check_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog="jsonl-lint",
         description="Lint JSONL fine-tuning datasets. "
-        "Other commands: `jsonl-lint rule CODE`, `jsonl-lint rules`, `jsonl-lint profiles`, `jsonl-lint stats PATHS`.",
+        "Other commands: `jsonl-lint rule CODE`, `jsonl-lint rules`, `jsonl-lint profiles`, `jsonl-lint plugins`, "
+        "`jsonl-lint stats PATHS`.",
     )
     p.add_argument(
         "paths", nargs="*", default=["."], help="files or folders to lint (folders: *.jsonl, *.ndjson); - for stdin"
@@ -112,6 +114,7 @@ def check_parser() -> argparse.ArgumentParser:
         default="auto",
         help="colour the output (default: on a terminal)",
     )
+    p.add_argument("--debug", action="store_true", help="show tracebacks of plugin and internal errors")
     p.add_argument("--version", action="version", version=f"jsonl-lint {__version__}")
     return p
 
@@ -204,8 +207,14 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
         f"ignore: {settings.ignore}",
         f"per-file-ignores: {settings.per_file_ignores}",
         f"exclude: {settings.exclude}",
+        f"plugins: {settings.plugins} (plugin-paths: {settings.plugin_paths})",
         "options:",
         *(f"  {name} = {value!r}" for name, value in sorted(resolved.options.items())),
+        *(
+            f"  {code}.{key} = {value!r}"
+            for code, per_rule in settings.rule_options.items()
+            for key, value in per_rule.items()
+        ),
         f"enabled rules ({len(resolved.rules)}):",
         *(f"  {rule.code} {rule.name} ({rule.severity})" for rule in resolved.rules),
         f"files ({len(sources)}):",
@@ -362,6 +371,7 @@ def rule_parser(command: str) -> argparse.ArgumentParser:
     if command == "rule":
         p.add_argument("code", help="rule code or name, e.g. C002 or missing-assistant")
     p.add_argument("--output-format", choices=["text", "json"], default="text")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of plugin and internal errors")
     return p
 
 
@@ -397,16 +407,46 @@ def run_rule(argv: list[str]) -> int:
         sys.stdout.write(orjson.dumps(info, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
         sys.stdout.write(
-            docs.page(rule.code) or f"# {rule.code} {rule.name}\n\n{rule.summary}\n\n{docs.help_uri(rule)}\n"
+            docs.page(rule.code) or f"# {rule.code} {rule.name}\n\n{rule.summary}\n\n{docs.help_uri(rule) or ''}\n"
         )
     return EXIT_CLEAN
+
+
+def run_plugins(argv: list[str]) -> int:
+    args = rule_parser("plugins").parse_args(argv)
+    found = loaded().plugins
+    if args.output_format == "json":
+        sys.stdout.write(orjson.dumps([p.as_dict() for p in found], option=orjson.OPT_INDENT_2).decode() + "\n")
+        return EXIT_CLEAN
+    if not found:
+        sys.stdout.write("No plugins: none installed (entry points `jsonl_lint`), none in the config (`plugins`)\n")
+    for plugin in found:
+        where = f"{plugin.distribution} {plugin.version}" if plugin.distribution else f"local, {plugin.path}"
+        sys.stdout.write(f"{plugin.name} ({where}): {', '.join(plugin.codes) or 'no rules'}\n")
+        if plugin.profiles:
+            sys.stdout.write(f"  profiles: {', '.join(plugin.profiles)}\n")
+    return EXIT_CLEAN
+
+
+def _config_plugins() -> None:
+    """Load the local plugins the config file names, so that `rules` and `plugins` list them too."""
+    found = find_config(os.getcwd())
+    if found is not None:
+        Settings().load_file(found)
+    else:
+        use_local([], [])
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     command = argv[0] if argv and argv[0] in COMMANDS else "check"
     rest = argv[1:] if argv and argv[0] in COMMANDS else argv
+    debug = "--debug" in rest or bool(os.environ.get("JSONL_LINT_DEBUG"))
     try:
+        if command != "check":
+            _config_plugins()
+        if command == "plugins":
+            return run_plugins(rest)
         if command == "rule":
             return run_rule(rest)
         if command == "rules":
@@ -427,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Run `jsonl-lint --help` for usage.", file=sys.stderr)
         return EXIT_ERROR
     except (ConfigError, PluginError) as exc:
+        if debug and exc.__cause__ is not None:
+            traceback.print_exception(exc.__cause__)
         print(f"jsonl-lint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -436,11 +478,8 @@ def main(argv: list[str] | None = None) -> int:
         # `jsonl-lint data/ | head`: the reader went away; stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_CLEAN
-    except Exception as exc:  # never a traceback; JSONL_LINT_DEBUG=1 shows it
-        if os.environ.get("JSONL_LINT_DEBUG"):
-            raise
-        print(
-            f"jsonl-lint: internal error: {type(exc).__name__}: {exc} (set JSONL_LINT_DEBUG=1 for a traceback)",
-            file=sys.stderr,
-        )
+    except Exception as exc:  # never a traceback; --debug (or JSONL_LINT_DEBUG=1) shows it
+        if debug:
+            traceback.print_exception(exc)
+        print(f"jsonl-lint: internal error: {type(exc).__name__}: {exc} (--debug shows a traceback)", file=sys.stderr)
         return EXIT_ERROR

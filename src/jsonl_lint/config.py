@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsonl_lint import profiles
+from jsonl_lint import plugins, profiles
 from jsonl_lint import schema as schema_file
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.plugins import registry
@@ -29,7 +29,18 @@ else:  # pragma: no cover
 CONFIG_FILE = "jsonl-lint.toml"
 PYPROJECT = "pyproject.toml"
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
-CORE_KEYS = (*LIST_KEYS, "per-file-ignores", "fail-on", "profile", "schema", "schema-mode", "splits", "baseline")
+PLUGIN_KEYS = ("plugins", "plugin-paths")
+CORE_KEYS = (
+    *LIST_KEYS,
+    *PLUGIN_KEYS,
+    "per-file-ignores",
+    "fail-on",
+    "profile",
+    "schema",
+    "schema-mode",
+    "splits",
+    "baseline",
+)
 
 
 class ConfigError(Exception):
@@ -53,6 +64,10 @@ class Settings:
     fail_on: Severity = Severity.WARNING
     profile: str = profiles.DEFAULT
     options: dict[str, Any] = field(default_factory=dict)
+    #: options set for one rule only: ``[tool.jsonl-lint.H001]`` (by code or name), by code
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    plugins: list[str] = field(default_factory=list)  # local plugin modules
+    plugin_paths: list[str] = field(default_factory=list)  # folders searched for them first
     config_file: str | None = None
     schema: str | None = None  # a JSON Schema file every record must follow (S002)
     schema_mode: str = "extend"  # "extend" the formats' own checks, or "replace" them
@@ -66,9 +81,13 @@ class Settings:
 
     def apply(self, table: dict[str, Any], origin: str) -> None:
         """Merge one config table (file contents or an inline override) into these settings."""
+        self._apply_plugins(table, origin)  # first: the other keys may be plugin rules' options
         options = rule_options()
+        rules = {key: rule for rule in registry().values() for key in (rule.code, rule.name)}
         for key, value in table.items():
             where = f"{origin}: `{key}`"
+            if key in PLUGIN_KEYS:
+                continue
             if key in LIST_KEYS:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise ConfigError(f"{where} must be a list of strings")
@@ -114,8 +133,32 @@ class Settings:
                     self.options[key] = options[key].coerce(value)
                 except ValueError as exc:
                     raise ConfigError(f"{origin}: {exc}") from None
+            elif key in rules and isinstance(value, dict):
+                self._apply_rule_options(rules[key], value, where)
             else:
-                raise ConfigError(f"{origin}: unknown key `{key}`{closest(key, [*CORE_KEYS, *options])}")
+                raise ConfigError(f"{origin}: unknown key `{key}`{closest(key, [*CORE_KEYS, *options, *rules])}")
+
+    def _apply_plugins(self, table: dict[str, Any], origin: str) -> None:
+        for key in PLUGIN_KEYS:
+            value = table.get(key)
+            if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+                raise ConfigError(f"{origin}: `{key}` must be a list of strings")
+        if "plugins" in table:
+            self.plugins = list(table["plugins"])
+        if "plugin-paths" in table:
+            self.plugin_paths = [os.path.join(self.root_of(origin), path) for path in table["plugin-paths"]]
+        plugins.use_local(self.plugins, self.plugin_paths)
+
+    def _apply_rule_options(self, rule: type[Rule], table: dict[str, Any], where: str) -> None:
+        known = {opt.name: opt for opt in rule.options}
+        for name, value in table.items():
+            if name not in known:
+                choices = ", ".join(known) or "none"
+                raise ConfigError(f"{where}: {rule.code} has no option `{name}`{closest(name, [*known])} ({choices})")
+            try:
+                self.rule_options.setdefault(rule.code, {})[name] = known[name].coerce(value)
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
 
     def root_of(self, origin: str) -> str:
         """Folder that relative paths in ``origin`` (a config file, or the command line) are relative to."""
@@ -226,6 +269,7 @@ class Resolved:
 
 
 def resolve(settings: Settings) -> Resolved:
+    plugins.use_local(settings.plugins, settings.plugin_paths)  # a worker process resolves settings afresh
     settings.check_selectors()
     profile = profiles.load(settings.profile)
     options = {name: opt.default for name, opt in rule_options().items()}
@@ -240,8 +284,9 @@ def resolve(settings: Settings) -> Resolved:
     rules = []
     for code, rule_class in registry().items():
         if is_enabled(rule_class, select, settings.ignore):
+            own = {**options, **settings.rule_options.get(code, {})}
             try:
-                rules.append(rule_class(options, profile.severity.get(code), profile))
+                rules.append(rule_class(own, profile.severity.get(code), profile))
             except ValueError as exc:  # an option value the rule cannot work with
                 raise ConfigError(f"{code} {rule_class.name}: {exc}") from None
     validator = None

@@ -1,4 +1,9 @@
-"""Rule documentation pages (``rules/CODE.md``), shipped inside the wheel."""
+"""Rule documentation pages: ``rules/CODE.md`` shipped inside the wheel, or a plugin rule's own page.
+
+A plugin rule ships its page in its package and points to it with the ``docs``
+attribute (a ``pathlib.Path`` or ``importlib.resources`` file); ``help_uri``,
+if set, is the page's address on the web (SARIF output links to it).
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,15 @@ def _folder() -> Path:
 
 
 def page(code: str) -> str | None:
-    """The Markdown page of a built-in rule, or None."""
+    """The Markdown page of a rule (built-in, or a plugin rule with ``docs``), or None."""
     path = _folder() / f"{code}.md"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    from jsonl_lint.plugins import registry  # the plugins import the rules, which may import this module
+
+    rule = registry().get(code)
+    own = getattr(rule, "docs", None)
+    return own.read_text(encoding="utf-8") if own is not None and own.is_file() else None
 
 
 def codes() -> list[str]:
@@ -34,6 +45,8 @@ def description(code: str) -> str | None:
     return " ".join(match.group(1).split()) if match else None
 
 
-def help_uri(rule) -> str:
-    """Where a rule's documentation lives: a plugin's own ``help_uri`` or our page."""
-    return getattr(rule, "help_uri", None) or f"{DOCS_URL}/{rule.code}.md"
+def help_uri(rule) -> str | None:
+    """Where a rule's documentation lives on the web: a plugin's own ``help_uri``, our page, or None."""
+    if getattr(rule, "help_uri", None):
+        return rule.help_uri
+    return f"{DOCS_URL}/{rule.code}.md" if (_folder() / f"{rule.code}.md").is_file() else None

@@ -76,6 +76,11 @@ class Rule:
     #: "safe" (``--fix``) or "unsafe" (``--fix --unsafe-fixes``) when the rule can repair
     #: what it finds, None when it cannot; the repair is :meth:`fix_line` (see jsonl_lint.fix)
     fixable: ClassVar[str | None] = None
+    #: a plugin rule's documentation page: a Markdown file (pathlib.Path or importlib.resources file) in
+    #: its package, shown by `jsonl-lint rule CODE`; built-in rules' pages are rules/CODE.md
+    docs: ClassVar[Any] = None
+    #: the page's address on the web, for links in SARIF output (built-in rules: their page on GitHub)
+    help_uri: ClassVar[str | None] = None
 
     def __init__(
         self,

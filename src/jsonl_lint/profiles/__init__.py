@@ -63,8 +63,21 @@ class Profile:
         return dict(self.models[max(known, key=len)])
 
 
-def available() -> list[str]:
+@functools.cache
+def shipped() -> list[str]:
+    """Names of the profiles shipped with jsonl-lint."""
     return sorted(p.name[: -len(".toml")] for p in resources.files(__name__).iterdir() if p.name.endswith(".toml"))
+
+
+def _plugin_profiles() -> dict:
+    from jsonl_lint.plugins import loaded  # plugins (through the rules) imports this module
+
+    return loaded().profiles
+
+
+def available() -> list[str]:
+    """Names of every profile: shipped, and registered by plugins (``register_profiles``)."""
+    return sorted([*shipped(), *_plugin_profiles()])
 
 
 def _tuple(value, where: str) -> tuple[str, ...] | None:
@@ -75,15 +88,32 @@ def _tuple(value, where: str) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-@functools.cache
+def _severity(level, name: str) -> Severity:
+    try:
+        return Severity.parse(level)
+    except ValueError as exc:
+        raise ProfileError(f"profile {name}: {exc}") from None
+
+
 def load(name: str) -> Profile:
     """Load a profile by name; raise KeyError for an unknown one."""
-    if name not in available():
-        raise KeyError(name)
-    data = tomllib.loads(resources.files(__name__).joinpath(f"{name}.toml").read_text("utf-8"))
+    if name in shipped():
+        return parse(name, resources.files(__name__).joinpath(f"{name}.toml"))
+    return parse(name, _plugin_profiles()[name])
+
+
+@functools.cache
+def parse(name: str, path) -> Profile:
+    """Read and check the profile file ``path`` (a path or importlib.resources Traversable)."""
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"profile {name} ({path}): cannot read: {exc}") from None
     unknown = set(data) - _KEYS or set(data.get("structure", {})) - _STRUCTURE
     if unknown:
         raise ProfileError(f"profile {name}: unknown keys {sorted(unknown)}")
+    if data.get("name") != name or not isinstance(data.get("title"), str) or not isinstance(data.get("formats"), list):
+        raise ProfileError(f"profile {name}: needs `name = {name!r}`, a `title` and a list of `formats`")
     structure = data.get("structure", {})
     bom = structure.get("bom", "forbidden")
     if bom not in BOM_POLICIES:
@@ -95,7 +125,7 @@ def load(name: str) -> Profile:
         formats=tuple(data["formats"]),
         limits=dict(data.get("limits", {})),
         options=dict(data.get("options", {})),
-        severity={code: Severity.parse(level) for code, level in data.get("severity", {}).items()},
+        severity={code: _severity(level, name) for code, level in data.get("severity", {}).items()},
         roles=_tuple(structure.get("roles"), "roles"),
         first_roles=_tuple(structure.get("first-roles"), "first-roles"),
         last_roles=_tuple(structure.get("last-roles"), "last-roles"),

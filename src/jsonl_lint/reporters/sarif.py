@@ -45,13 +45,14 @@ def _location(path: str, line: int | None, column: int | None = None) -> dict:
 
 def _rule(rule) -> dict:
     full = docs.description(rule.code) or rule.summary
+    uri = docs.help_uri(rule)  # None for a plugin rule that names no page on the web
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full},
-        "helpUri": docs.help_uri(rule),
-        "help": {"text": f"{rule.summary}. See {docs.help_uri(rule)}"},
+        **({"helpUri": uri} if uri else {}),
+        "help": {"text": f"{rule.summary}. See {uri}" if uri else full},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {"tags": [rule.name]},
     }
