@@ -68,6 +68,9 @@ def check_parser() -> argparse.ArgumentParser:
     p.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES", help="rules to disable")
     p.add_argument("--profile", help=f"target profile (known: {', '.join(profiles.available())})")
     p.add_argument(
+        "--language", type=_codes, metavar="CODES", help="languages the data should be in, e.g. pt,en (L001)"
+    )
+    p.add_argument(
         "--fail-on",
         choices=["error", "warning", "info"],
         help="lowest severity that makes the exit code 1 (default: warning)",
@@ -125,6 +128,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
         settings.profile = check_profile(args.profile, "--profile")
     if args.fail_on is not None:
         settings.fail_on = Severity.parse(args.fail_on)
+    if args.language is not None:
+        settings.apply({"languages": args.language}, "--language")
     return settings
 
 

@@ -36,6 +36,7 @@ BUILTIN_MODULES = (
     "jsonl_lint.rules.tools",
     "jsonl_lint.rules.dataset",
     "jsonl_lint.rules.leakage",
+    "jsonl_lint.rules.language",
 )
 #: Rule families reserved for built-in rules, in catalogue order (RULES.md); plugins use other prefixes.
 FAMILY_ORDER = "FJSCDVLTP"
