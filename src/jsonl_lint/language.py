@@ -93,8 +93,8 @@ STOP_WORDS = {
         was waren heeft hebben had wordt worden ik jij je hij zij ze wij we jullie mijn jouw haar ons onze
         hier daar ook zeer heel goed alle alles als hoe waar omdat dan nog maar altijd nooit kan kunnen maken
         niets iets elke welke wie wat na nu vandaag bedankt hallo ja nee er geen wel al zo""",
-    "tr": """bir ve bu için ile de da çok ne mi mı mu mü ben sen o biz siz onlar var yok gibi daha ama olarak
-        değil kadar en ya şey şu her ki nasıl neden çünkü sonra önce şimdi bugün evet hayır tamam lütfen
+    "tr": """bir ve bu için ile çok ne mi mı mu mü ben sen biz siz onlar var yok gibi daha ama olarak
+        değil kadar ya şey şu her ki nasıl neden çünkü sonra önce şimdi bugün evet hayır tamam lütfen
         teşekkür teşekkürler merhaba iyi güzel bana sana onu bunu bunun benim senin olan olur oldu olduğu
         ise hem veya ancak diye artık zaten biraz hiç sadece bile iki üç miyim misin miyiz misiniz mısın
         mısınız musun musunuz değilim burada şimdi""",
@@ -102,7 +102,8 @@ STOP_WORDS = {
 #: Words only Catalan or Galician use among close neighbours: evidence against a quick Spanish or Portuguese verdict.
 GUARD_WORDS = {
     "ca": """amb això aquest aquesta aquests aquestes però també perquè doncs nosaltres vosaltres seva seves
-        molt més els és són pel pels fins tot gràcies ningú""",
+        molt més els és són pel pels fins tot gràcies ningú em et ens hi ho quant quan abans després ara avui
+        vull puc pots fer sense allà mateix altre""",
     "gl": """non unha unhas moi tamén co coa cos coas iso isto cando xa polo pola polos polas máis aínda cousa
         moito moita vostede dun dunha nun nunha súa hai""",
 }
@@ -113,17 +114,23 @@ CODES = (*FAST, *GUARD_WORDS)
 DISTINCT_LETTERS = {"tr": "ığ"}
 _LETTERS = [(CODES.index(lang), [c.encode() for c in letters]) for lang, letters in DISTINCT_LETTERS.items()]
 
-#: Characters of each part that the first pass and langdetect read (enough to tell a language).
-SAMPLE = 600
+#: Characters of each part that the first pass and langdetect read (enough to tell a language), and the
+#: words of the last question and answer below which the example's other turns are read as well.
+SAMPLE = 400
+ENOUGH_WORDS = 40
 MIN_WORDS = 4
+MIN_WORDS_CAREFUL = 6  # langdetect guesses wildly on fewer words
 MIN_LETTERS = 20
 #: The first pass decides when the leading language has this weight of stop words, this many times the
 #: runner-up's, and stop words make this share of the words (a text in a language without a list has few).
 MIN_SCORE = 3.0
 RATIO = 2.5
 COVERAGE = 0.2
-#: Stop-word weight at which a lean contradicts langdetect.
-LEAN_SCORE = 2.0
+#: Stop-word weight at which a lean contradicts langdetect, and the share of distinct words below which
+#: a text is too repetitive to judge.
+LEAN_SCORE = 1.0
+LEAN_COVERAGE = 0.15
+DIVERSITY = 0.3
 DEFAULT_CONFIDENCE = 0.9
 
 
@@ -142,7 +149,7 @@ def _lexicon() -> tuple[dict[bytes, int], list[tuple[tuple[int, float], ...]]]:
 LEXICON, GROUP_WEIGHTS = _lexicon()
 #: ASCII bytes that are not letters become spaces; so do the apostrophe (``c'est``) and the quotes below.
 _SEPARATORS = bytes(b if bytes([b]).isalpha() or b >= 0x80 else 0x20 for b in range(256))
-_PUNCTUATION = [p.encode() for p in "¿¡«»“”‘’…–—"]
+_PUNCTUATION = re.compile("|".join(re.escape(p) for p in "¿¡«»“”‘’…–—").encode())
 #: Characters that code has plenty of and prose few of.
 _CODE_SYMBOLS = b"{}[]()<>;=_\\$"
 
@@ -150,6 +157,7 @@ _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _URL = re.compile(r"\b(?:https?|ftp)://\S*|\bwww\.\S*", re.I)
 _EMAIL = re.compile(r"\S+@\S+")
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kana and Han ideographs
 _UNSAFE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates, which no detector should see
 
 
@@ -207,13 +215,12 @@ def evidence(text: str) -> Evidence:
     text = clean(text)
     raw = text.lower().encode()
     if not raw.isascii():
-        for mark in _PUNCTUATION:
-            if mark in raw:
-                raw = raw.replace(mark, b" ")
-    words = raw.translate(_SEPARATORS).split()
+        raw = _PUNCTUATION.sub(b" ", raw)
+    spaced = raw.translate(_SEPARATORS)
+    words = spaced.split()
     if not words:
         return NOTHING
-    letters = sum(map(len, words))
+    letters = len(spaced) - spaced.count(b" ")
     if (len(raw) - len(raw.translate(None, _CODE_SYMBOLS))) * 6 > letters:
         return NOTHING  # code, markup or numbers, not prose
     counts = Counter(map(LEXICON.get, words))
@@ -256,24 +263,38 @@ def leaning(found: Evidence) -> str | None:
 def judge(found: Evidence, confidence: float = DEFAULT_CONFIDENCE) -> Detection | None:
     """The language of a text from its evidence: stop words if they decide, else langdetect; None if unsure.
 
-    langdetect's verdict does not count when the stop words clearly lean to another of their
-    languages: on short texts it takes Portuguese for Spanish, French or Catalan now and then.
+    langdetect's verdict does not count when the stop words lean to another language and give
+    its own little support: on short texts it takes Portuguese for French, Italian or Catalan
+    now and then (``O que é machine learning?``). Nor does it judge repetitive text.
     """
-    if found.words < MIN_WORDS or found.letters < MIN_LETTERS:
+    if found.letters < MIN_LETTERS:
         return None
     fast = stop_word_language(found)
-    if fast is not None:
+    if fast is not None and found.words >= MIN_WORDS:
         return Detection(fast, 1.0, "stop words")
-    if sum(map(str.isalpha, found.text)) < MIN_LETTERS:
-        return None  # emoji, symbols or non-Latin punctuation, not words
-    careful = _langdetect(found.text, confidence)
-    if careful is not None:
-        top, best, second = _ranked(found)
-        lean = CODES[top]
-        if lean != careful.lang and lean in FAST and best >= LEAN_SCORE and best >= 2 * second:
-            if found.hits >= COVERAGE / 2 * found.words:
-                return None
+    text = found.text
+    words = found.words
+    if words < MIN_WORDS_CAREFUL and not text.isascii():
+        words += len(_UNSPACED.findall(text)) // 2  # Chinese and Japanese put no spaces between words
+    if words < MIN_WORDS_CAREFUL or sum(map(str.isalpha, text)) < MIN_LETTERS:
+        return None  # too short, or emoji, symbols and non-Latin punctuation rather than words
+    tokens = text.lower().split()
+    if len(set(tokens)) < DIVERSITY * len(tokens):
+        return None  # the same few words over and over
+    careful = _langdetect(text, confidence)
+    if careful is not None and careful.lang != leaning(found) and _leans_elsewhere(found, careful.lang):
+        return None
     return careful
+
+
+def _leans_elsewhere(found: Evidence, lang: str) -> bool:
+    """Whether the stop words speak against ``lang``: they lean to another language and give ``lang``
+    less than half its weight; for a language without a list, they must lean harder."""
+    _, best, _ = _ranked(found)
+    coverage = found.hits / found.words
+    if lang in CODES:
+        return best >= LEAN_SCORE and coverage >= LEAN_COVERAGE and found.scores[CODES.index(lang)] < best / 2
+    return best >= 2 * LEAN_SCORE and coverage >= 2 * LEAN_COVERAGE
 
 
 def detect(text: str, confidence: float = DEFAULT_CONFIDENCE) -> Detection | None:
@@ -357,7 +378,7 @@ def parts(example: Example) -> Parts:
     found_answer = NOTHING if answer is None else evidence(turns[answer].text)
     found_question = NOTHING if question is None else evidence(turns[question].text)
     rest: list[str] = []
-    room = SAMPLE
+    room = SAMPLE if found_question.words + found_answer.words < ENOUGH_WORDS else 0
     for i, turn in enumerate(turns):
         if room <= 0:
             break
