@@ -28,28 +28,27 @@ from timing import best_of
 from jsonl_lint import Settings, lint
 from jsonl_lint import language as detection
 
-VOCABULARY = {
+PHRASES = {
     "pt": {
-        "subjects": "o modelo|a equipe|o cliente|a professora|o sistema|a empresa|o aluno|a médica|o governo".split("|"),
-        "verbs": "precisa de|analisa|encontrou|quer melhorar|explica|não conhece|vai revisar|sempre usa".split("|"),
+        "subjects": "o modelo|a equipe|o cliente|a professora|o sistema|a empresa|o aluno|a médica|o governo",
+        "verbs": "precisa de|analisa|encontrou|quer melhorar|explica|não conhece|vai revisar|sempre usa",
         "objects": "os dados de treino|uma resposta clara|o relatório mensal|as regras do contrato|um exemplo"
-        "|a conta de luz|o pedido da semana|os resultados da pesquisa".split("|"),
+        "|a conta de luz|o pedido da semana|os resultados da pesquisa",
         "tails": "com muito cuidado|antes da reunião|porque o prazo é curto|para o próximo mês|sem pressa"
-        "|em poucos minutos|como combinamos ontem|e isso ajuda todo mundo".split("|"),
-        "questions": "Você pode me ajudar?|O que eu faço agora?|Isso está certo?|Qual é a melhor opção?".split("|"),
+        "|em poucos minutos|como combinamos ontem|e isso ajuda todo mundo",
+        "questions": "Você pode me ajudar?|O que eu faço agora?|Isso está certo?|Qual é a melhor opção?",
     },
     "en": {
-        "subjects": "the model|the team|the customer|the teacher|the system|the company|a student|the doctor".split(
-            "|"
-        ),
-        "verbs": "needs|checks|found|wants to improve|explains|does not know|will review|always uses".split("|"),
+        "subjects": "the model|the team|the customer|the teacher|the system|the company|a student|the doctor",
+        "verbs": "needs|checks|found|wants to improve|explains|does not know|will review|always uses",
         "objects": "the training data|a clear answer|the monthly report|the rules of the contract|an example"
-        "|the power bill|this week's order|the survey results".split("|"),
+        "|the power bill|this week's order|the survey results",
         "tails": "with great care|before the meeting|because the deadline is close|for next month|without hurry"
-        "|in a few minutes|as we agreed yesterday|and that helps everyone".split("|"),
-        "questions": "Can you help me?|What should I do now?|Is that right?|Which option is the best?".split("|"),
+        "|in a few minutes|as we agreed yesterday|and that helps everyone",
+        "questions": "Can you help me?|What should I do now?|Is that right?|Which option is the best?",
     },
 }
+VOCABULARY = {lang: {part: text.split("|") for part, text in parts.items()} for lang, parts in PHRASES.items()}
 SYSTEM = {"pt": "Você é um assistente prestativo.", "en": "You are a helpful assistant."}
 
 

@@ -15,7 +15,6 @@ from jsonl_lint.language import DEFAULT_CONFIDENCE, NAMES, parts, switch, verdic
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import DatasetRule, Finding, Option, RecordRule
 
-
 BY_NAME = {name.lower(): code for code, name in NAMES.items() if "(" not in name}
 
 
