@@ -64,14 +64,16 @@ STOP_WORDS = {
         muitos muitas mais menos quando como onde porque então ainda só sempre nunca bem pode podem fazer
         tudo nada algo alguém cada qual quais quem depois antes agora hoje obrigado obrigada olá tá pra né
         coisa assim mesmo outro outra outros outras todos todas todo toda nem lhe me te mim comigo num numa
-        dum duma sua seja será pois tão seria tenho""",
+        dum duma sua seja será pois tão seria tenho disse queria quero quer acho sei vamos estou fica gente
+        aí dá tô bom boa""",
     "es": """el la los las un una unos unas de del al a en con sin por para sobre entre hasta y pero
         que se no sí es son está están estaba fue fueron ser estar tener tiene tienen había hay va voy yo tú
         usted ustedes él ella ellos ellas nosotros mi mis tu tus su sus nuestro nuestra eso esto ese esa este
         esta aquel aquí allí ya también muy mucho mucha muchos muchas más menos cuando como donde porque
         entonces todavía solo sólo siempre nunca bien puede pueden hacer todo nada algo alguien cada cual
         quien después antes ahora hoy gracias hola lo le les me te mí conmigo otro otra otros otras todos
-        todas toda ni qué cómo dónde cuándo pues tan sea será tengo""",
+        todas toda ni qué cómo dónde cuándo pues tan sea será tengo dijo quería quiero quiere creo sé vamos
+        estoy bueno buena""",
     "fr": """le la les un une des du de au aux à en dans sur pour par avec sans sous et ou mais que qui ne pas
         plus est sont était être avoir a ont fait je tu il elle nous vous ils elles mon ma mes ton ta tes son
         sa ses notre votre leur leurs ce cette ces cet ça cela ceci ici là aussi très bien tout tous toute
