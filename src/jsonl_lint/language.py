@@ -244,8 +244,8 @@ def evidence(text: str) -> Evidence:
 def _ranked(found: Evidence) -> tuple[int, float, float]:
     """(index of the leading language, its score, the runner-up's score)."""
     scores = found.scores
-    top = max(range(len(scores)), key=scores.__getitem__)
-    return top, scores[top], max(s for i, s in enumerate(scores) if i != top)
+    best, second = sorted(scores, reverse=True)[:2]
+    return scores.index(best), best, second
 
 
 def stop_word_language(found: Evidence) -> str | None:

@@ -87,7 +87,10 @@ class LanguageMix(DatasetRule):
     def reduce(self, items, sources):
         per_file: dict[str, Counter] = {}
         for location, lang in items:
-            per_file.setdefault(location.path, Counter())[lang] += 1
+            counts = per_file.get(location.path)
+            if counts is None:
+                counts = per_file[location.path] = Counter()
+            counts[lang] += 1
         for path, counts in per_file.items():
             unsure = counts.pop("", 0)
             judged = sum(counts.values())
