@@ -17,7 +17,8 @@ words give away at a fraction of that cost, so each text goes through two steps:
 2. **langdetect**, on the same cleaned sample, decides the rest: seeded, with a
    new detector per text, so the answer depends on the text alone (the same
    from run to run and whatever the number of worker processes). It counts
-   only at or above the configured confidence (its probability).
+   only at or above the configured confidence (its probability), and not when
+   the stop words lean clearly to another language (:func:`judge`).
 
 Texts too short to judge (fewer than :data:`MIN_WORDS` words or
 :data:`MIN_LETTERS` letters once code, URLs and e-mail addresses are gone),
