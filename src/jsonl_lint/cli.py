@@ -72,6 +72,9 @@ def check_parser() -> argparse.ArgumentParser:
     p.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES", help="rules to disable")
     p.add_argument("--profile", help=f"target profile (known: {', '.join(profiles.available())})")
     p.add_argument(
+        "--language", type=_codes, metavar="CODES", help="languages the data should be in, e.g. pt,en (L001)"
+    )
+    p.add_argument(
         "--fail-on",
         choices=["error", "warning", "info"],
         help="lowest severity that makes the exit code 1 (default: warning)",
@@ -141,6 +144,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
         settings.profile = check_profile(args.profile, "--profile")
     if args.fail_on is not None:
         settings.fail_on = Severity.parse(args.fail_on)
+    if getattr(args, "language", None) is not None:
+        settings.apply({"languages": args.language}, "--language")
     # Commands other than check (stats) have no baseline or fix options.
     if getattr(args, "baseline", None) is not None:
         settings.baseline = args.baseline

@@ -57,6 +57,7 @@ BUILTIN_MODULES = (
     "jsonl_lint.rules.tools",
     "jsonl_lint.rules.dataset",
     "jsonl_lint.rules.leakage",
+    "jsonl_lint.rules.language",
     "jsonl_lint.rules.tokens",
 )
 #: Rule families reserved for built-in rules, in catalogue order (RULES.md); plugins use other prefixes.
