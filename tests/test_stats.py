@@ -47,6 +47,7 @@ def test_json_report(cli, labelled):
     assert file["limit"] == {"limit": 65536, "examples_over": 0}
     assert file["roles"] == {"missing_system": 8, "missing_user": 0}  # the examples with i % 5 == 0
     assert file["duplicates"] == 1
+    assert set(file["languages"]) <= {"en"}  # "Review 3: good good": English when judged at all
     assert file["near_duplicates"] == file["findings"].get("D005", 0)
     assert "leakage" not in file  # a training file
     assert file["answers"] == pytest.approx({"positive": 25 / 41, "negative": 14 / 41, "neutral": 2 / 41})

@@ -26,6 +26,7 @@ import orjson
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic, Severity
 from jsonl_lint.engine import Linter, Result, main_format
+from jsonl_lint.language import NAMES, verdict
 from jsonl_lint.rule import DatasetRule
 from jsonl_lint.rules.tokens import quantile, tokenizer
 from jsonl_lint.sources import Source
@@ -52,6 +53,7 @@ class Row(NamedTuple):
     user: bool
     answered: bool  # has a final answer
     label: str | None  # that answer when it is short enough to be a class label
+    language: str  # as L001/L002 judge it; "" when too short or unsure
 
 
 class ExampleStats(DatasetRule):
@@ -74,7 +76,11 @@ class ExampleStats(DatasetRule):
         label = example.answer.strip() if answered else None
         if label is not None and len(label) > LABEL_CHARS:
             label = None
-        return Row(len(turns), counted.total, counted.trained, "system" in roles, "user" in roles, answered, label)  # type: ignore[union-attr]
+        found = verdict(example, "example", self.settings["language-confidence"])
+        language = "" if found is None else found.lang
+        return Row(
+            len(turns), counted.total, counted.trained, "system" in roles, "user" in roles, answered, label, language
+        )  # type: ignore[union-attr]
 
     def reduce(self, items, sources):
         return iter(())
@@ -227,6 +233,20 @@ def leakage(c: FileContext) -> Section | None:
     return Section("leakage", [("leaked from training", text)], data)
 
 
+def languages(c: FileContext) -> Section | None:
+    """Share of each language among the examples judged (L001/L002's detector)."""
+    counts = Counter(r.language for r in c.rows)
+    unsure = counts.pop("", 0)
+    judged = sum(counts.values())
+    if not judged:
+        return None
+    shares = {lang: n / judged for lang, n in counts.most_common()}
+    text = ", ".join(f"{NAMES.get(lang, lang)} {share:.1%}" for lang, share in list(shares.items())[:6])
+    if unsure:
+        text += f" ({unsure:,} too short or unsure)"
+    return Section("languages", [("languages", text)], shares)
+
+
 def answers(c: FileContext) -> Section | None:
     """Classification-style data: few short answers, each repeated."""
     labels = [r.label for r in c.rows if r.answered]
@@ -266,6 +286,7 @@ SECTIONS: list[Callable[[FileContext], Section | None]] = [
     sizes,
     limit,
     roles,
+    languages,
     duplicates,
     near_duplicates,
     leakage,
