@@ -30,7 +30,9 @@ def _jaccard(a: str, b: str, n: int = 5) -> float:
 
 def test_signatures_are_datasketchs():
     datasketch = pytest.importorskip("datasketch")
-    hashes = minhash.shingles("The quick brown fox jumps over the lazy dog, again and again, " * 5)
+    text = " ".join(f"word{i}" for i in range(1_300))  # more shingles than one block of the computation
+    hashes = minhash.shingles(text)
+    assert len(hashes) > minhash.BLOCK * 2
     reference = datasketch.MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED, hashfunc=int)
     reference.update_batch([int(h) >> 32 for h in hashes])
     assert np.array_equal(reference.hashvalues, minhash.signature(hashes))
