@@ -31,11 +31,13 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 BUILTIN_MODULES = (
     "jsonl_lint.rules.file",
     "jsonl_lint.rules.syntax",
+    "jsonl_lint.rules.hygiene",
     "jsonl_lint.rules.schema",
     "jsonl_lint.rules.conversation",
     "jsonl_lint.rules.tools",
     "jsonl_lint.rules.dataset",
     "jsonl_lint.rules.leakage",
+    "jsonl_lint.rules.privacy",
 )
 #: Rule families reserved for built-in rules, in catalogue order (RULES.md); plugins use other prefixes.
 FAMILY_ORDER = "FJSCDVLTP"

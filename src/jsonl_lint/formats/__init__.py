@@ -45,7 +45,7 @@ class Problem(NamedTuple):
 class Example:
     """The normalised view of one record."""
 
-    __slots__ = ("format", "kind", "record", "turns", "turns_path", "rejected", "keys", "_prompt", "_answer")
+    __slots__ = ("format", "kind", "record", "turns", "turns_path", "rejected", "keys", "scans", "_prompt", "_answer")
 
     def __init__(
         self,
@@ -66,6 +66,7 @@ class Example:
         self.turns_path = turns_path  # JSON path of the conversation, e.g. "$.messages"
         self.rejected = rejected  # preference pairs: the rejected answer
         self.keys = None  # jsonl_lint.text.keys() keeps them here: dataset rules share them
+        self.scans = None  # jsonl_lint.scanner.scan() keeps its hits here: the P, J004 and J005 rules share them
         self._prompt: str | None = None
         self._answer: str | None = None
 
