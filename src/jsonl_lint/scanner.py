@@ -136,7 +136,20 @@ def _decode(run: str, codec: str) -> str | None:
         fixed = data.decode("utf-8")
     except UnicodeError:
         return None
+    if len(fixed) == 1 and not _alone(ord(fixed)):
+        return None
     return fixed if all(_plausible(c) for c in fixed) else None
+
+
+def _alone(code: int) -> bool:
+    """A character that mis-decoded text may hold on its own, amid Latin text.
+
+    Latin and Greek letters, punctuation and symbols (U+2000-U+2BFF), ligatures, the
+    byte-order mark, emoji. A single Cyrillic, Arabic or CJK character between Latin
+    letters is an accented capital and a symbol by chance; text really written in
+    those scripts, mis-decoded, gives a run of several.
+    """
+    return code < 0x400 or 0x2000 <= code < 0x2C00 or 0xFB00 <= code < 0xFB50 or code == 0xFEFF or code >= 0x10000
 
 
 def _doubtful(text: str, start: int, end: int) -> bool:
@@ -190,15 +203,24 @@ _CODEC_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1", "mac": "Mac Roma
 
 def mojibake(text: str, start: int = 0) -> list[Hit]:
     """Each mis-decoded word: the word as written, labelled ``repaired word|codec name``."""
+    runs = list(_runs(text, start))
     found: list[Hit] = []
-    for begin, end, codec, _fixed in _runs(text, start):
-        if found and begin < found[-1].end:
-            continue  # the same word
-        left, right = begin, end
+    i = 0
+    while i < len(runs):
+        begin, end, codec, _fixed = runs[i]
+        left = begin
         while left > 0 and _in_word(text[left - 1]) and begin - left < 30:
             left -= 1
-        while right < len(text) and _in_word(text[right]) and right - end < 30:
-            right += 1
+        right = end
+        i += 1
+        while True:  # the word, with every stretch it holds (a non-breaking space can be one)
+            while right < len(text) and _in_word(text[right]) and right - end < 30:
+                right += 1
+            if i < len(runs) and runs[i][0] <= right:
+                right = end = max(right, runs[i][1])
+                i += 1
+            else:
+                break
         word = text[left:right]
         fixed = repair(word)
         if fixed == word or _runs_any(fixed):
@@ -225,8 +247,9 @@ _EMAIL_DOMAIN = re.compile(
     r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])"
 )
 _EMAIL_LOCAL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\Z")
-#: Reserved for documentation and tests (RFC 2606, RFC 6761): never anybody's address.
-_RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
+#: Reserved for documentation and tests (RFC 2606, RFC 6761), and the placeholders documentation
+#: uses instead: never anybody's address.
+_RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "test.com", "domain.com", "yourdomain.com")
 _RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
 #: "Top-level domains" that are file extensions: ``logo@2x.png`` is a file name.
 _FILE_EXTENSIONS = frozenset(
@@ -331,7 +354,12 @@ _SECRET_KINDS = {
 _AWS_PAIR = re.compile(
     r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[0-9])(?=[A-Za-z0-9/+]*[a-z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])"
 )
-_VISIBLE = {"anthropic": 14, "openai": 12, "aws": 8, "github": 8, "google": 8, "slack": 9, "jwt": 10, "awssecret": 4}
+#: Published sample credentials (AWS documentation): placeholders, like example.com addresses.
+SAMPLE_SECRETS = frozenset({"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"})
+#: The public part of a secret: what identifies its kind, not the key.
+_PREFIX = re.compile(
+    r"sk-ant-[a-z]+[0-9]*-|sk-(?:proj-|svcacct-|admin-)?|github_pat_|gh[pousr]_|AKIA|ASIA|AIza|xox[a-z]-"
+)
 
 
 def _jwt_header(token: str) -> bool:
@@ -345,11 +373,15 @@ def _jwt_header(token: str) -> bool:
 
 
 def mask(value: str, kind: str) -> str:
-    """What a message may show of a secret: its public prefix and a few characters, never the rest."""
+    """What a message may show of a secret: its public prefix and four characters (at most a third)."""
     if kind == "pem":
         return "-----" + value.split("-----", 2)[1] + "----- …(masked)"
-    visible = min(_VISIBLE[kind], len(value) // 3)
-    return f"{value[:visible]}…(masked)"
+    if kind == "jwt":
+        visible = 10  # the start of the header, which says `{"alg":`
+    else:
+        prefix = _PREFIX.match(value)
+        visible = (prefix.end() if prefix else 0) + 4
+    return f"{value[: min(visible, len(value) // 3)]}…(masked)"
 
 
 def secrets(text: str, start: int = 0) -> list[Hit]:
@@ -371,7 +403,7 @@ def secrets(text: str, start: int = 0) -> list[Hit]:
                 found.append(Hit(pair.start(), pair.end(), pair.group(), _SECRET_KINDS["awssecret"]))
     found.sort()
     unique = [h for i, h in enumerate(found) if not i or h.start >= found[i - 1].end]
-    return unique
+    return [h for h in unique if h.value not in SAMPLE_SECRETS]
 
 
 def secret_kind(label: str) -> str:
@@ -436,8 +468,10 @@ def special_tokens(text: str) -> list[Hit]:
     if text.count("<s>") > sum(hit.value == "<s>" for hit in found):  # HTML strike-through: <s>...</s>
         found = [hit for hit in found if hit.value != "</s>"]
     stripped = text.lstrip()
-    if stripped.startswith("<s>") and not any(
-        hit.value == "<s>" and hit.start == len(text) - len(stripped) for hit in found
+    if (
+        stripped.startswith("<s>")
+        and "</s>" not in text
+        and not any(hit.value == "<s>" and hit.start == len(text) - len(stripped) for hit in found)
     ):
         at = len(text) - len(stripped)
         found.append(Hit(at, at + 3, "<s>"))
