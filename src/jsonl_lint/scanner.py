@@ -171,7 +171,7 @@ def _runs(text: str, start: int = 0):
         m = _GATE_MOJIBAKE.search(text, pos)
         if m is None:
             return
-        i = m.start()
+        i = m.start() - (m.lastgroup == "J005")  # that branch stands on the second character
         for codec, pattern in (("cp1252", _CP_RUN), ("mac", _MAC_RUN)):
             run = pattern.match(text, i)
             if run is None:
@@ -182,7 +182,7 @@ def _runs(text: str, start: int = 0):
                 pos = run.end()
                 break
         else:
-            pos = i + 1
+            pos = m.end()
 
 
 def repair(text: str) -> str:
@@ -421,12 +421,12 @@ def redact_line(line: str) -> str:
     is found as well; the line keeps its length and shape, so columns stay right.
     """
 
-    if "P003" not in _gate(line):
+    if _SECRET_GATE.search(line) is None:
         return line
 
     def blank(m: re.Match) -> str:
         token = m.group()
-        if "P003" not in _gate(token):
+        if _SECRET_GATE.search(token) is None:
             return token
         try:
             value = orjson.loads(token)
@@ -527,20 +527,27 @@ def transcript(text: str) -> list[Hit]:
 #: One pass for the candidates of four rules. The first character is a small class, so the
 #: engine skips every other character; each branch then checks, by lookbehind, which
 #: character it stands on. The group that matched names the rule.
-_GATE = re.compile(
-    f"[{CONTROL_CLASS}0-9+(\\-_KSzJ{_MOJIBAKE_LEADS}](?:"
-    r"(?<=[0-9+(])(?P<P002>[0-9 ().-]{9,}[0-9])"  # 11 characters at least: not a date
-    r"|(?<=-)(?:(?<=\bsk-)|(?<=\bxox[baprs]-)|----BEGIN)(?P<P003a>)"
+_SECRET_BRANCHES = (  # the prefixes of the secrets, each entered by its rarest character
+    r"(?<=-)(?:(?<=\bsk-)|(?<=\bxox[baprs]-)|----BEGIN)(?P<P003a>)"
     r"|(?<=K)(?:(?<=\bAK)IA|(?<=SecretAccessK)ey)(?P<P003b>)"
     r"|(?<=S)(?<=\bAS)IA(?P<P003c>)"
     r"|(?<=z)(?<=\bAIz)a(?P<P003d>)"
     r"|(?<=_)(?:(?<=\bgh[pousr]_)|(?<=\bgithub_)pat_|(?<=(?i:secret)_)(?i:access))(?P<P003e>)"
     r"|(?<=J)(?<=\beyJ)(?P<P003f>)"
+)
+_SECRET_GATE = re.compile(f"[\\-_KSzJ](?:{_SECRET_BRANCHES})")
+#: Mis-decoded UTF-8, entered at the continuation character (rarer than the accented letter
+#: before it, which ordinary text is full of) or at a Mac Roman lead character.
+_MOJIBAKE_BRANCHES = f"(?<=[\u00c2-\u00f4][{_CP_CONT}])(?P<J005>)|(?<=[{_MAC_LEADS}])(?P<J005m>[{_MAC_CONT}])"
+_GATE = re.compile(
+    f"[{CONTROL_CLASS}0-9+(\\-_KSzJ{_CP_CONT}{_MAC_LEADS}](?:"
+    r"(?<=[0-9+(])(?P<P002>[0-9 ().-]{9,}[0-9])"  # 11 characters at least: not a date
+    f"|(?<=[\\-_KSzJ])(?:{_SECRET_BRANCHES})"
+    f"|{_MOJIBAKE_BRANCHES}"
     f"|(?<=[{CONTROL_CLASS}])(?P<J004>)"
-    f"|(?<=[\u00c2-\u00f4])(?P<J005>[{_CP_CONT}])|(?<=[{_MAC_LEADS}])(?P<J005m>[{_MAC_CONT}])"
     ")"
 )
-_GATE_MOJIBAKE = re.compile(f"[{_MOJIBAKE_LEADS}](?:(?<=[\u00c2-\u00f4])[{_CP_CONT}]|(?<=[{_MAC_LEADS}])[{_MAC_CONT}])")
+_GATE_MOJIBAKE = re.compile(f"[{_CP_CONT}{_MAC_LEADS}](?:{_MOJIBAKE_BRANCHES})")
 _FINDERS = (("P002", phones), ("P003", secrets), ("J004", controls), ("J005", mojibake))
 _GATED = frozenset(code for code, _ in _FINDERS)
 ALL_CODES = frozenset({"P001", "P002", "P003", "P004", "P005", "J004", "J005"})
@@ -550,9 +557,10 @@ def _gate(text: str) -> dict[str, int]:
     """First offset of a candidate per rule code (``P002``, ``P003``, ``J004``, ``J005``)."""
     first: dict[str, int] = {}
     for m in _GATE.finditer(text):
-        code = m.lastgroup[:4]  # type: ignore[index]
+        group = m.lastgroup
+        code = group[:4]  # type: ignore[index]
         if code not in first:
-            first[code] = m.start()
+            first[code] = m.start() - (group == "J005")  # that branch stands on the second character
             if len(first) == 4:
                 break
     return first
