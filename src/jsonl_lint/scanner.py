@@ -2,15 +2,17 @@
 
 Every record pays these checks, so each text is read as few times as possible:
 
+* the texts of an example are joined and looked at once; each string is scanned
+  on its own only when something turned up (a few examples in a hundred);
 * single characters that every candidate needs (``@`` for an e-mail, ``<`` or
-  ``[`` for a special token, a line break for a transcript) are looked for with
-  ``in``, which runs at memory speed;
+  ``[`` for a special token, ``:`` for a transcript) are looked for with ``in``,
+  which runs at memory speed;
 * phone numbers, secrets, control characters and mojibake share one regular
-  expression, :data:`GATE`, whose first character is a small class (digits,
-  ``+ ( - _ K S z J``, control and zero-width characters, the lead characters
-  of mis-decoded UTF-8), so the regex engine skips every other character
-  without trying a match;
-* the precise patterns run only on the texts (and from the places) where the
+  expression, ``_GATE``, whose first character is a small class (digits,
+  ``+ ( - _ K S z J``, control and zero-width characters, the continuation
+  characters of mis-decoded UTF-8), so the regex engine skips every other
+  character without trying a match;
+* the precise patterns run only on the strings (and from the places) where the
   gate found a candidate.
 
 The results of an example are computed once and kept on it
@@ -116,7 +118,6 @@ _MAC_CONT = _chars(_MAC[b] for b in range(0x80, 0xC0))
 _MAC_LEAD2 = _chars(_MAC[b] for b in range(0xC2, 0xC7))
 _MAC_RUN = re.compile(f"(?:[{_MAC_LEAD2}][{_MAC_CONT}]|{_MAC[0xE2]}[{_MAC_CONT}]{{2}}|{_MAC[0xF0]}[{_MAC_CONT}]{{3}})+")
 _MAC_LEADS = f"{_MAC_LEAD2}{_MAC[0xE2]}{_MAC[0xF0]}"
-_MOJIBAKE_LEADS = f"\u00c2-\u00f4{_MAC_LEADS}"
 #: What may follow a word: after an accented capital, one of these is ordinary typography
 #: (``IRMÔ``), not a mis-decoded letter, unless the word goes on.
 _FOLLOWERS = frozenset("\u00a0’”‘“›»…–—•°ªº²³¹™®·´")
@@ -337,7 +338,7 @@ _SECRET = re.compile(
     r"(?![A-Za-z0-9/+]))"
     r")"
     r"|(?P<pem>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-    r"(?:[ \t]*(?:\r?\n|\\n))+(?:[A-Za-z-]+: [^\n]*\n)*[A-Za-z0-9+/=\s\\]{64,})"
+    r"[ \t]*(?:\r?\n|\\n)(?:[A-Za-z-]+: [^\n]*\n)*\s*[A-Za-z0-9+/]{40}[A-Za-z0-9+/=\s\\]{24,})"
 )
 _SECRET_KINDS = {
     "anthropic": "Anthropic API key",
