@@ -8,7 +8,7 @@ import orjson
 
 
 def best_of(runs: int, fn, clock=time.perf_counter) -> float:
-    """The shortest of ``runs`` wall times of ``fn()`` (or ``clock``'s, e.g. ``time.process_time``), in seconds."""
+    """The shortest of ``runs`` times of ``fn()``, in seconds: wall time, or ``clock`` (``time.process_time``)."""
     times = []
     for _ in range(runs):
         start = clock()

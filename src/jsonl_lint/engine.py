@@ -245,6 +245,8 @@ class Linter:
         self.accepted = [(f.title, f.signature) for f in self.formats]
         # Rules that apply to each format, decided once rather than per record.
         self.rules_for = {f.name: [r for r in self.record_rules if _applies(r, f.name, f.kind)] for f in self.formats}
+        # Rules that mask what they find (secrets) in every snippet, whichever rule the snippet is for.
+        self.redactors = [r.redact for r in resolved.rules if type(r).redact is not Rule.redact]
 
     # -- the run ------------------------------------------------------------
 
@@ -407,7 +409,7 @@ class Linter:
 
     def _reporter(self, path: str, out: list[Diagnostic]):
         """A ``report(code, line, column, message, json_path, raw)`` that appends to ``out``."""
-        rules = self.rules
+        rules, redactors = self.rules, self.redactors
         ignored = self.resolved.ignored_in(path)
 
         def report(
@@ -426,6 +428,8 @@ class Linter:
             )
             if raw is not None:
                 text = raw.decode("utf-8", "replace")
+                for redact in redactors:
+                    text = redact(text)
                 if column is None and json_path is not None:
                     offset = locate(text, json_path)
                     diagnostic.column = None if offset is None else offset + 1

@@ -52,6 +52,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 BUILTIN_MODULES = (
     "jsonl_lint.rules.file",
     "jsonl_lint.rules.syntax",
+    "jsonl_lint.rules.hygiene",
     "jsonl_lint.rules.schema",
     "jsonl_lint.rules.conversation",
     "jsonl_lint.rules.tools",
@@ -59,6 +60,7 @@ BUILTIN_MODULES = (
     "jsonl_lint.rules.leakage",
     "jsonl_lint.rules.language",
     "jsonl_lint.rules.tokens",
+    "jsonl_lint.rules.privacy",
 )
 #: Rule families reserved for built-in rules, in catalogue order (RULES.md); plugins use other prefixes.
 FAMILY_ORDER = "FJSCDVLTP"

@@ -48,6 +48,8 @@ class Option:
             return float(value)
         if type(value) is not self.type:
             raise ValueError(f"`{self.name}` must be {self.type.__name__}, got {value!r}")
+        if self.type is list and not all(type(item) is str for item in value):
+            raise ValueError(f"`{self.name}` must be a list of strings, got {value!r}")
         if self.type in (int, float) and value < 0:
             raise ValueError(f"`{self.name}` must not be negative, got {value!r}")
         return value
@@ -108,6 +110,11 @@ class Rule:
         :mod:`jsonl_lint.fix` itself.
         """
         raise NotImplementedError
+
+    def redact(self, line: str) -> str:
+        """The line as snippets show it (``--output-format full``): a rule that finds secrets masks them in the
+        snippets of every finding on the line."""
+        return line
 
 
 class PipelineRule(Rule):

@@ -45,7 +45,19 @@ class Problem(NamedTuple):
 class Example:
     """The normalised view of one record."""
 
-    __slots__ = ("format", "kind", "record", "turns", "turns_path", "rejected", "keys", "memo", "_prompt", "_answer")
+    __slots__ = (
+        "format",
+        "kind",
+        "record",
+        "turns",
+        "turns_path",
+        "rejected",
+        "keys",
+        "scans",
+        "memo",
+        "_prompt",
+        "_answer",
+    )
 
     def __init__(
         self,
@@ -67,6 +79,7 @@ class Example:
         self.rejected = rejected  # preference pairs: the rejected answer
         self.keys = None  # jsonl_lint.text.keys() keeps them here: dataset rules share them
         self.memo: dict | None = None  # other values several rules derive from the example (band keys)
+        self.scans = None  # jsonl_lint.scanner.scan() keeps its hits here: the P, J004 and J005 rules share them
         self._prompt: str | None = None
         self._answer: str | None = None
 

@@ -80,7 +80,10 @@ def full(result, out: TextIO, style: Style) -> None:
         out.write(headline(d, style) + "\n")
         shown = d.snippet
         if shown is None and (d.path, d.line) in fetched:
-            shown = snippet(fetched[d.path, d.line], d.column)
+            line = fetched[d.path, d.line]
+            for rule in result.resolved.rules:  # secrets stay masked (P003)
+                line = rule.redact(line)
+            shown = snippet(line, d.column)
         if shown is not None:
             gutter = " " * len(str(d.line))
             window, caret = shown

@@ -1,0 +1,42 @@
+"""J004, J005: characters in the strings that no one meant to write (control characters, mojibake).
+
+J rules about the characters of strings, found on the normalised view, so they
+apply to every format; the scan is shared with the P rules.
+"""
+
+from __future__ import annotations
+
+from jsonl_lint.diagnostics import Severity
+from jsonl_lint.plugins import hookimpl
+from jsonl_lint.rules.privacy import ContentRule, more, where
+
+
+class ControlCharacter(ContentRule):
+    code, name, severity = "J004", "control-character", Severity.WARNING
+    summary = "Control, zero-width or U+FFFD replacement characters inside a string"
+
+    def message(self, turn, hits):
+        first = hits[0]
+        if first.value == "\ufffd":
+            kind = "Replacement character"
+        elif first.value >= "\u200b":
+            kind = "Zero-width character"
+        else:
+            kind = "Control character"
+        return f"{kind} {first.label} at character {first.start + 1}{where(turn)}{more(hits)}"
+
+
+class Mojibake(ContentRule):
+    code, name, severity = "J005", "mojibake", Severity.WARNING
+    summary = "Text decoded with the wrong codec (`NÃ­vel` for `Nível`)"
+
+    def message(self, turn, hits):
+        first = hits[0]
+        fixed, codec = first.label.rsplit("|", 1)
+        return f"Mojibake `{first.value}`, probably `{fixed}` (UTF-8 read as {codec}){where(turn)}{more(hits)}"
+
+
+@hookimpl
+def register_rules(register):
+    for rule in (ControlCharacter, Mojibake):
+        register(rule)
