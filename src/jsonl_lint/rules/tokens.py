@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from jsonl_lint.diagnostics import Location, Severity
+import numpy as np
+
+from jsonl_lint.diagnostics import Severity
 from jsonl_lint.formats import FORMATS
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import DatasetRule, Finding, Option, RecordRule
+from jsonl_lint.rules.dataset import pack
+from jsonl_lint.text import keys
 from jsonl_lint.tokens import TOKENIZERS, Tokenizer
 
 
@@ -218,50 +221,56 @@ class LengthOutlier(DatasetRule):
         super().__init__(*args, **kwargs)
         self.tokenizer = tokenizer(self.settings)
 
+    width = 16  # the example's key, its length
+
     def map(self, example):
         if not example.turns:
             return None
         if self.settings["length-unit"] == "characters":
-            return sum(len(turn.text) for turn in example.turns)
-        return self.tokenizer.example(example).total  # type: ignore[union-attr]
+            length = sum(len(turn.text) for turn in example.turns)
+        else:
+            length = self.tokenizer.example(example).total  # type: ignore[union-attr]
+        return pack(keys(example).example, length)
 
     def reduce(self, items, sources):
-        by_file: dict[str, list[tuple[Location, int]]] = {}
-        for location, length in items:
-            by_file.setdefault(location.path, []).append((location, length))
+        if not len(items):
+            return
+        table = items.array()
+        files = items.paths()
         threshold, unit = self.settings["outlier-threshold"], self.settings["length-unit"]
-        for path, found in by_file.items():
-            for location, length, low, high in outliers(found, threshold):
+        for index, path in enumerate(items.files):
+            rows = np.flatnonzero(files == index)
+            lengths = table[rows, 1]
+            found, low, high = outliers(lengths, threshold)
+            for row, length in zip(rows[found].tolist(), lengths[found].tolist(), strict=True):
                 side = "above" if length > high else "below"
                 yield self.diagnostic(
-                    location,
+                    items.location(row),
                     f"Example is {length:,} {unit} long, far {side} the rest of this file "
                     f"(half of its examples are {low:,.0f} to {high:,.0f} {unit} long)",
-                    fingerprint=f"{self.code}:{path}:{location.line}:{length}",
+                    fingerprint=f"{self.code}:{path}:{table[row, 0]:016x}",
                 )
 
 
-def outliers(found: list[tuple[Location, int]], threshold: float):
-    """``(location, length, first quartile, third quartile)`` of each length outside the far fences.
+def outliers(lengths: np.ndarray, threshold: float) -> tuple[np.ndarray, float, float]:
+    """The indices of the lengths outside the far fences, and the first and third quartile lengths.
 
     Tukey's fences on ``log(1 + length)``: below Q1 - k x IQR or above Q3 + k x IQR (k is
     ``threshold``; 3 is Tukey's "far out"). Lengths are skewed, so logs; quartiles ignore the
     outliers themselves, and hold for lopsided distributions where the median absolute
     deviation flags a whole tail.
     """
-    if len(found) < MIN_SAMPLE:
-        return
-    logs = sorted(math.log1p(length) for _, length in found)
-    q1, q3 = quantile(logs, 0.25), quantile(logs, 0.75)
+    none = np.empty(0, np.int64)
+    if len(lengths) < MIN_SAMPLE:
+        return none, 0.0, 0.0
+    logs = np.log1p(lengths.astype(np.float64))
+    q1, q3 = np.quantile(logs, [0.25, 0.75])
     spread = q3 - q1
     if spread == 0:
-        return
-    low, high = q1 - threshold * spread, q3 + threshold * spread
-    lengths = sorted(length for _, length in found)
-    middle = (quantile(lengths, 0.25), quantile(lengths, 0.75))
-    for location, length in found:
-        if not low <= math.log1p(length) <= high:
-            yield location, length, *middle
+        return none, 0.0, 0.0
+    outside = np.flatnonzero((logs < q1 - threshold * spread) | (logs > q3 + threshold * spread))
+    low, high = np.quantile(lengths, [0.25, 0.75])
+    return outside, float(low), float(high)
 
 
 @hookimpl
