@@ -385,3 +385,18 @@ def test_compressed_files_are_not_rewritten(cli, tmp_path):
     assert run.code == 1
     assert path.read_bytes() == original
     assert "a.jsonl.gz: not fixed" in run.err
+
+
+def test_mojibake_is_repaired_safely_and_control_tokens_stripped_only_when_unsafe(cli, tmp_path):
+    path = tmp_path / "train.jsonl"
+    record = {
+        "messages": [{"role": "user", "content": "O NÃ­vel do rio"}, {"role": "assistant", "content": "Ok<|im_end|>"}]
+    }
+    path.write_bytes(orjson.dumps(record) + b"\n")
+    safe = cli("train.jsonl", "--select", "J005,P004", "--fix", cwd=tmp_path)
+    assert safe.code == 1 and "P004" in safe.out and "J005" not in safe.out
+    assert orjson.loads(path.read_bytes())["messages"][0]["content"] == "O Nível do rio"
+    unsafe = cli("train.jsonl", "--select", "J005,P004", "--fix", "--unsafe-fixes", cwd=tmp_path)
+    assert unsafe.code == 0
+    assert orjson.loads(path.read_bytes())["messages"][1]["content"] == "Ok"
+    assert cli("train.jsonl", "--select", "J005,P004", "--diff", "--unsafe-fixes", cwd=tmp_path).code == 0

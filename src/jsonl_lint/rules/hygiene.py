@@ -9,6 +9,7 @@ from __future__ import annotations
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rules.privacy import ContentRule, more, where
+from jsonl_lint.scanner import mojibake
 
 
 class ControlCharacter(ContentRule):
@@ -29,6 +30,13 @@ class ControlCharacter(ContentRule):
 class Mojibake(ContentRule):
     code, name, severity = "J005", "mojibake", Severity.WARNING
     summary = "Text decoded with the wrong codec (`NÃ­vel` for `Nível`)"
+
+    fixable = "safe"  # only the words whose repair holds (no new mojibake) are changed
+
+    def repaired(self, text):
+        for hit in reversed(mojibake(text)):
+            text = text[: hit.start] + hit.label.rsplit("|", 1)[0] + text[hit.end :]
+        return text
 
     def message(self, turn, hits):
         first = hits[0]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
+import orjson
+
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.formats import Example, Turn
 from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rule import Finding, Option, RecordRule
-from jsonl_lint.scanner import Hit, mask, phone_key, redact_line, scan, secret_kind
+from jsonl_lint.scanner import Hit, mask, phone_key, redact_line, scan, secret_kind, special_tokens
 
 
 def where(turn) -> str:
@@ -52,6 +54,31 @@ class ContentRule(RecordRule):
 
     def message(self, turn: Turn, hits: list[Hit]) -> str:
         raise NotImplementedError
+
+    def repaired(self, text: str) -> str:
+        """A string with what the rule found repaired (rules that can fix: J005, P004)."""
+        raise NotImplementedError
+
+    def fix_line(self, content: bytes, found) -> bytes:
+        """The record with every string repaired by :meth:`repaired`, written again compactly (same
+        keys in the same order, same values otherwise); the line as it was if it is not a JSON object."""
+        try:
+            record = orjson.loads(content)
+        except orjson.JSONDecodeError:
+            return content
+        fixed = _strings(record, self.repaired)
+        return content if fixed == record else orjson.dumps(fixed)
+
+
+def _strings(value, repair):
+    """``value`` with ``repair`` applied to every string in it (not to object keys)."""
+    if isinstance(value, str):
+        return repair(value)
+    if isinstance(value, dict):
+        return {key: _strings(item, repair) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_strings(item, repair) for item in value]
+    return value
 
 
 class EmailAddress(ContentRule):
@@ -115,6 +142,16 @@ class SpecialToken(ContentRule):
     summary = "Tokenizer control tokens written as text"
     # Completion-only text is where you write a model's chat template yourself.
     kinds = frozenset({"chat", "completion", "preference"})
+
+    fixable = "unsafe"  # the tokens may have been meant (a dataset that teaches a template)
+
+    def repaired(self, text):
+        stripped = False
+        while hits := special_tokens(text):  # until none is left (removing one may join another)
+            stripped = True
+            for hit in reversed(hits):
+                text = text[: hit.start] + text[hit.end :]
+        return text.strip() if stripped else text
 
     def message(self, turn, hits):
         tokens = list(dict.fromkeys(hit.value for hit in hits))
