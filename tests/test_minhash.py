@@ -98,5 +98,6 @@ def test_templates_are_the_words_most_texts_start_and_end_with():
     texts = [f"### Instruction: item {i} is here. TL;DR:" for i in range(19)] + ["No template at all"]
     assert minhash.affixes(texts) == (b"instruction item", b"is here tl dr")
     assert minhash.affixes(texts[:10]) == (b"", b"")  # too few to tell
-    assert minhash.strip("### Instruction: item 7 is here. TL;DR:", b"instruction item", b"is here tl dr") == b"7"
-    assert minhash.strip("Other text", b"instruction", b"") == minhash.normalise("Other text")
+    assert minhash.strip("### Instruction: item 7 is here. TL;DR:", (b"instruction item",), (b"is here tl dr",)) == b"7"
+    assert minhash.strip("Other text", (b"instruction",), ()) == minhash.normalise("Other text")
+    assert minhash.strip("A b c d e", (b"a", b"a b"), (b"e", b"d e")) == b"c"  # the longest that matches

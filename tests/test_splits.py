@@ -101,3 +101,18 @@ def test_shared_system_prompt_does_not_make_examples_alike(cli, tmp_path):
     assert cli("data.jsonl", "--select", "D005", cwd=tmp_path).code == 0
     run = cli("data.jsonl", "--select", "D005", "--config", "ignore-system-prompt = false", cwd=tmp_path)
     assert run.code == 1 and run.out.count("D005") == 2
+
+
+def test_a_rule_reports_what_it_leaves_to_another_when_that_one_is_off(cli, tmp_path):
+    records = [chat(STORY), chat(STORY), chat(STORY, "Another answer entirely.")]
+    write_jsonl(tmp_path / "data.jsonl", records)
+    both = cli("data.jsonl", "--select", "D004,D005,D006", "--output-format", "json", cwd=tmp_path)
+    assert [(d["line"], d["code"]) for d in json.loads(both.out)] == [(2, "D004"), (3, "D006")]
+    alone = cli("data.jsonl", "--select", "D005", "--output-format", "json", cwd=tmp_path)
+    assert [(d["line"], d["code"]) for d in json.loads(alone.out)] == [(2, "D005"), (3, "D005")]
+    write_jsonl(tmp_path / "train.jsonl", [unique(i) for i in range(20)])
+    write_jsonl(tmp_path / "validation.jsonl", [unique(1)])
+    leak = cli("validation.jsonl", "--select", "V002,V003", "--output-format", "json", cwd=tmp_path)
+    assert [d["code"] for d in json.loads(leak.out)] == ["V003"]  # V001 is off: the same prompt, and near
+    near = cli("validation.jsonl", "--select", "V002", "--output-format", "json", cwd=tmp_path)
+    assert [d["code"] for d in json.loads(near.out)] == ["V002"]

@@ -289,6 +289,9 @@ def resolve(settings: Settings) -> Resolved:
                 rules.append(rule_class(own, profile.severity.get(code), profile))
             except ValueError as exc:  # an option value the rule cannot work with
                 raise ConfigError(f"{code} {rule_class.name}: {exc}") from None
+    enabled = frozenset(rule.code for rule in rules)
+    for rule in rules:
+        rule.enabled = enabled
     validator = None
     if settings.schema is not None:
         try:

@@ -328,8 +328,12 @@ class Linter:
             head = [example for _, example in fetch(source.path, range(1, PREPARE_SAMPLE + 1))]
             for rule in preparing:
                 if rule.code not in self.resolved.ignored_in(source.path):
-                    rule.contexts[source.path] = context = rule.prepare(head)
-                    found.setdefault(source.path, {})[rule.code] = context
+                    rule.contexts[source.path] = rule.prepare(head)
+        for rule in preparing:
+            own = rule.contexts
+            rule.contexts = {path: rule.context_of(path, own) for path in own}
+            for path, context in rule.contexts.items():
+                found.setdefault(path, {})[rule.code] = context
         return found
 
     def _fetcher(self, sources: list[Source]) -> Fetch:

@@ -129,14 +129,16 @@ def affixes(texts: list[str], share: float = TEMPLATE_SHARE, minimum: int = TEMP
     return b" ".join(prefix), b" ".join(suffix[::-1])
 
 
-def strip(text: str, prefix: bytes, suffix: bytes) -> bytes:
-    """``text`` normalised, without the template's prefix and suffix where it has them."""
+def strip(text: str, prefixes: tuple[bytes, ...], suffixes: tuple[bytes, ...]) -> bytes:
+    """``text`` normalised, without the longest of the templates' prefixes and suffixes it has."""
     data = normalise(text)
-    if prefix or suffix:
+    if prefixes or suffixes:
         data = b" ".join(data.split())
-        if prefix and data.startswith(prefix + b" "):
+        prefix = max((p for p in prefixes if data.startswith(p + b" ")), key=len, default=b"")
+        if prefix:
             data = data[len(prefix) + 1 :]
-        if suffix and data.endswith(b" " + suffix):
+        suffix = max((s for s in suffixes if data.endswith(b" " + s)), key=len, default=b"")
+        if suffix:
             data = data[: -len(suffix) - 1]
     return data
 

@@ -84,6 +84,10 @@ class Rule:
     #: the page's address on the web, for links in SARIF output (built-in rules: their page on GitHub)
     help_uri: ClassVar[str | None] = None
 
+    #: codes of every rule enabled in the run: a rule that leaves a case to another (a near-duplicate
+    #: that is an exact one, D004's) reports it itself when that one is off
+    enabled: frozenset[str] = frozenset()
+
     def __init__(
         self,
         settings: dict[str, Any] | None = None,
@@ -193,11 +197,17 @@ class DatasetRule(Rule):
         """What the rule learns from a file's first examples (a template, say), before ``map``.
 
         Called once per file, in the main process, with up to 200 examples from the
-        head of the file; the (small, picklable) result is ``self.context`` while that
-        file's examples are mapped, wherever they are, and ``self.contexts[path]`` in
-        ``reduce``. Rules that need nothing of the kind do not override it.
+        head of the file; what :meth:`context_of` makes of the results (the file's own, by
+        default) is ``self.context`` while that file's examples are mapped, wherever they are,
+        and ``self.contexts[path]`` in ``reduce``. Rules that need nothing of the kind do not
+        override it. Results must be small and picklable.
         """
         return None
+
+    def context_of(self, path: str, contexts: dict[str, Any]) -> Any:
+        """The context file ``path``'s examples are mapped with, given what ``prepare`` found in
+        every file: by default the file's own."""
+        return contexts.get(path)
 
     def map(self, example: Example) -> Any:
         """Return a small picklable summary of ``example`` (``width`` bytes if set), or None to skip it."""

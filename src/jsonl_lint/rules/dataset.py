@@ -230,14 +230,26 @@ class NearDuplicateRule(DatasetRule):
         found = {role: minhash.affixes(texts) for role, texts in sorted(by_role.items())}
         return tuple((role, *affixes) for role, affixes in found.items() if any(affixes)) or None
 
+    def context_of(self, path, contexts):
+        """Every file's templates, for every file: a validation file too small to show its template
+        still has it left out when it matches a training file's."""
+        table: dict[str, tuple[set, set]] = {}
+        for templates in contexts.values():
+            for role, prefix, suffix in templates or ():
+                prefixes, suffixes = table.setdefault(role, (set(), set()))
+                prefixes.update([prefix] if prefix else [])
+                suffixes.update([suffix] if suffix else [])
+        merged = tuple((role, tuple(sorted(p)), tuple(sorted(s))) for role, (p, s) in sorted(table.items()))
+        return merged or None
+
     def shingles(self, example, templates: tuple | None) -> np.ndarray:
-        """The example's shingles, the file's templates left out."""
+        """The example's shingles, the templates left out."""
         text, ignore_system, ngram, *_ = self.memo_key
         turns = part_turns(example, text, ignore_system)
         if templates is None:
             return minhash.shingles("\n".join(value for _, value in turns), ngram)
-        table = {role: (prefix, suffix) for role, prefix, suffix in templates}
-        none = (b"", b"")
+        table = {role: (prefixes, suffixes) for role, prefixes, suffixes in templates}
+        none = ((), ())
         data = b" ".join(minhash.strip(value, *table.get(role, none)) for role, value in turns)
         return minhash.shingles(data, ngram)
 
@@ -340,12 +352,14 @@ class NearDuplicate(NearDuplicateRule):
         keys_, bands = self.table(items)
         pool = pool_ids(items, sources)
         example, prompt, whole = keys_[:, 0], keys_[:, 1], keys_[:, 2]
-        _, repeat = first_of_runs(pool, example)
-        rows = np.flatnonzero(repeat == 0)  # exact repeats are D004's
+        rows = np.arange(len(example))
+        if "D004" in self.enabled:
+            _, repeat = first_of_runs(pool, example)
+            rows = np.flatnonzero(repeat == 0)  # exact repeats are D004's
         pairs = candidate_pairs(bands, pool, rows)
-        # The same prompt with another answer is D006's finding.
-        conflicting = (prompt[pairs[:, 0]] == prompt[pairs[:, 1]]) & (prompt[pairs[:, 0]] != 0)
-        pairs = pairs[~(conflicting & (whole[pairs[:, 0]] != whole[pairs[:, 1]]))]
+        if "D006" in self.enabled:  # the same prompt with another answer is D006's finding
+            conflicting = (prompt[pairs[:, 0]] == prompt[pairs[:, 1]]) & (prompt[pairs[:, 0]] != 0)
+            pairs = pairs[~(conflicting & (whole[pairs[:, 0]] != whole[pairs[:, 1]]))]
         edges = list(self.verified(items, pairs))
         yield from self.groups(items, edges, example)
 

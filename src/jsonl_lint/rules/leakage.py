@@ -95,7 +95,8 @@ class PromptLeakage(LeakageRule):
     summary = "A validation or test prompt is also a training prompt (answers differ)"
 
     def leaks(self, items, table, whole, prompt):
-        for row in np.flatnonzero((prompt >= 0) & (whole < 0)):  # the same whole example is V001's
+        told = whole >= 0 if "V001" in self.enabled else np.zeros(len(whole), bool)  # the same example: V001's
+        for row in np.flatnonzero((prompt >= 0) & ~told):
             location, original = items.location(row), items.location(prompt[row])
             yield self.diagnostic(
                 location,
@@ -118,7 +119,12 @@ class NearLeakage(NearDuplicateRule):
         keys_, bands = self.table(items)
         whole, prompt = leaked(keys_[:, 2], keys_[:, 1], held)
         # Held-out examples V001 or V003 report are theirs; training rows all take part.
-        rows = np.flatnonzero(~held | ((whole < 0) & (prompt < 0)))
+        told = np.zeros(len(held), bool)
+        if "V001" in self.enabled:
+            told |= whole >= 0
+        if "V003" in self.enabled:
+            told |= prompt >= 0
+        rows = np.flatnonzero(~held | ~told)
         pairs = candidate_pairs(bands, np.zeros(len(held), np.int32), rows, side=held)
         best: dict[int, tuple[float, int]] = {}
         for a, b, similarity in self.verified(items, pairs):
