@@ -286,3 +286,16 @@ def test_short_portuguese_turns_are_not_other_languages(corpus):
     turns = sum(found.values())
     assert turns > 6000
     assert sum(n for lang, n in found.items() if lang not in ("pt", "unjudged")) <= 0.005 * turns
+
+
+def test_identifier_soup_is_not_sent_to_langdetect_by_the_default_rules(monkeypatch):
+    from jsonl_lint import language
+
+    soup = "qwzx brtkl vvmpq zzkr plmnb trwq xxlo kmrt gzzv qplk wrrt bnmq tyrx"
+    monkeypatch.setattr(language, "_langdetect", lambda *a: pytest.fail("langdetect called"))
+    assert language.judge(language.evidence(soup), careful=False) is None
+    monkeypatch.undo()
+    called = []
+    monkeypatch.setattr(language, "_langdetect", lambda *a: called.append(a))
+    language.judge(language.evidence(soup), careful=True)  # L001, asked for: the careful detector decides
+    assert called

@@ -129,6 +129,9 @@ MIN_LETTERS = 20
 MIN_SCORE = 3.0
 RATIO = 2.5
 COVERAGE = 0.2
+#: Without ``careful``: a text of Latin letters (UTF-8 bytes under LATIN_BYTES per character) whose
+#: stop words are fewer than SOUP of its words is not judged.
+SOUP, LATIN_BYTES = 0.05, 1.2
 #: Stop-word weight at which a lean contradicts langdetect, and the share of distinct words below which
 #: a text is too repetitive to judge.
 LEAN_SCORE = 1.0
@@ -263,12 +266,15 @@ def leaning(found: Evidence) -> str | None:
     return CODES[top] if best else None
 
 
-def judge(found: Evidence, confidence: float = DEFAULT_CONFIDENCE) -> Detection | None:
+def judge(found: Evidence, confidence: float = DEFAULT_CONFIDENCE, careful: bool = True) -> Detection | None:
     """The language of a text from its evidence: stop words if they decide, else langdetect; None if unsure.
 
     langdetect's verdict does not count when the stop words lean to another language and give
     its own little support: on short texts it takes Portuguese for French, Italian or Catalan
-    now and then (``O que é machine learning?``). Nor does it judge repetitive text.
+    now and then (``O que é machine learning?``). Nor does it judge repetitive text. Without
+    ``careful``, a text in Latin letters with next to no stop word of the listed languages (an
+    identifier soup, a language without a list) is left unjudged rather than sent to langdetect
+    at 2 ms a text: what the rules that run by default (L002, L003) and ``stats`` do.
     """
     if found.letters < MIN_LETTERS:
         return None
@@ -284,6 +290,8 @@ def judge(found: Evidence, confidence: float = DEFAULT_CONFIDENCE) -> Detection 
     tokens = text.lower().split()
     if len(set(tokens)) < DIVERSITY * len(tokens):
         return None  # the same few words over and over
+    if not careful and found.hits < SOUP * found.words and len(text.encode()) < LATIN_BYTES * len(text):
+        return None
     careful = _langdetect(text, confidence)
     if careful is not None and careful.lang != leaning(found) and _leans_elsewhere(found, careful.lang):
         return None
@@ -394,12 +402,12 @@ def parts(example: Example) -> Parts:
     return _last.parts
 
 
-def verdict(example: Example, part: str, confidence: float) -> Detection | None:
+def verdict(example: Example, part: str, confidence: float, careful: bool = True) -> Detection | None:
     """The language of one part of an example ("example", "question" or "answer"), judged once."""
     found = getattr(parts(example), part)
-    key = (part, confidence)
+    key = (part, confidence, careful)
     if key not in _last.verdicts:
-        _last.verdicts[key] = judge(found, confidence)
+        _last.verdicts[key] = judge(found, confidence, careful)
     return _last.verdicts[key]
 
 

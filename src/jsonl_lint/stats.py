@@ -76,7 +76,7 @@ class ExampleStats(DatasetRule):
         label = example.answer.strip() if answered else None
         if label is not None and len(label) > LABEL_CHARS:
             label = None
-        found = verdict(example, "example", self.settings["language-confidence"])
+        found = verdict(example, "example", self.settings["language-confidence"], careful=False)
         language = "" if found is None else found.lang
         return Row(
             len(turns), counted.total, counted.trained, "system" in roles, "user" in roles, answered, label, language

@@ -81,7 +81,8 @@ class LanguageMix(DatasetRule):
     SHOWN = 5
 
     def map(self, example):
-        found = verdict(example, "example", self.settings["language-confidence"])
+        careful = bool(self.settings.get("languages"))  # with L001 on, the verdict L001 reads: judged once
+        found = verdict(example, "example", self.settings["language-confidence"], careful)
         return "" if found is None else found.lang  # "": too short or unsure
 
     def reduce(self, items, sources):
