@@ -110,14 +110,16 @@ class Summaries:
         import numpy as np
 
         assert self.width is not None, "only rules with a fixed summary width have an array"
-        data = b"".join(values for _, _, _, values in self.parts)
-        # The parts become views of the joined buffer: the summaries are not held twice.
-        view, start = memoryview(data), 0
+        data = np.empty(len(self) * self.width, np.uint8)
+        # Each part becomes a view of the joined array as it is copied: the summaries are never
+        # held twice (a part at a time at most).
+        start = 0
         for i, (path, offset, lines, values) in enumerate(self.parts):
             end = start + len(values)
-            self.parts[i] = (path, offset, lines, view[start:end])
+            data[start:end] = np.frombuffer(values, np.uint8)
+            self.parts[i] = (path, offset, lines, memoryview(data[start:end]))
             start = end
-        return np.frombuffer(data, dtype).reshape(len(self), -1)
+        return data.view(dtype).reshape(len(self), -1)
 
     def paths(self) -> np.ndarray:
         """The index (into :attr:`files`) of each row's file."""
@@ -301,7 +303,7 @@ class Linter:
             for rule in self.dataset_rules:
                 if rule.code in collected:
                     continue
-                for diagnostic in rule.reduce(summaries[rule.code], sources):
+                for diagnostic in rule.reduce(summaries.pop(rule.code), sources):  # then let go of them
                     if diagnostic.code not in ignored.get(diagnostic.path, ()):
                         diagnostics.append(diagnostic)
         shown = {s.path for s in sources if s.reported}
