@@ -242,6 +242,8 @@ class Linter:
         # Collectors (the `stats` report): mapped like dataset rules, their summaries returned as they are.
         self.collectors = collectors
         self.dataset_rules += [c(resolved.options, None, resolved.profile) for c in collectors]
+        # Rules whose map gives the same summaries (D005 and V002 with the same options) share them.
+        self.summary_keys = {r.code: r.summary_key() or r.code for r in self.dataset_rules}
         self.formats = profile_formats(resolved.profile)
         self.auto = not resolved.profile.formats  # `auto`: every format, detected per record
         self.accepted = [(f.title, f.signature) for f in self.formats]
@@ -291,7 +293,7 @@ class Linter:
                 for task in _tasks(index, source) if cut else [Task(index, source.path, file=source.file)]:
                     task.contexts = contexts.get(source.path, {})
                     tasks.append(task)
-            summaries = {r.code: Summaries(r.width, fetch) for r in self.dataset_rules}
+            summaries = {self.summary_keys[r.code]: Summaries(r.width, fetch) for r in self.dataset_rules}
             for index, parts in _group(tasks, self._run_tasks(tasks, settings, jobs), progress, total):
                 source = sources[index]
                 found, error = self._merge(source, parts, summaries)
@@ -299,13 +301,17 @@ class Linter:
                 if error:
                     errors.append(error)
             ignored = {s.path: self.resolved.ignored_in(s.path) for s in sources}
-            collected = {c.code: summaries.pop(c.code) for c in self.collectors}
-            for rule in self.dataset_rules:
-                if rule.code in collected:
-                    continue
-                for diagnostic in rule.reduce(summaries.pop(rule.code), sources):  # then let go of them
+            collected = {c.code: summaries[self.summary_keys[c.code]] for c in self.collectors}
+            reducing = [r for r in self.dataset_rules if r.code not in collected]
+            for i, rule in enumerate(reducing):
+                key = self.summary_keys[rule.code]
+                items = summaries[key]
+                if all(self.summary_keys[later.code] != key for later in reducing[i + 1 :]):
+                    del summaries[key]  # the last rule to read them: let go of them once it is done
+                for diagnostic in rule.reduce(items, sources):
                     if diagnostic.code not in ignored.get(diagnostic.path, ()):
                         diagnostics.append(diagnostic)
+                del items
         shown = {s.path for s in sources if s.reported}
         diagnostics = [d for d in diagnostics if d.path in shown]
         diagnostics.sort(key=Diagnostic.sort_key)
@@ -449,7 +455,9 @@ class Linter:
 
     def run_task(self, task: Task) -> TaskResult:
         out: list[Diagnostic] = []
-        summaries = {r.code: (array("I"), [] if r.width is None else bytearray()) for r in self.dataset_rules}
+        summaries = {
+            self.summary_keys[r.code]: (array("I"), [] if r.width is None else bytearray()) for r in self.dataset_rules
+        }
         result = TaskResult(out, summaries, Stats(), {}, {})
         report = self._reporter(task.path, out)
         ignored = self.resolved.ignored_in(task.path)
@@ -501,10 +509,12 @@ class Linter:
     def _lint_records(self, index, reader, report, ignored, summaries, result) -> None:
         accepted, profile = self.accepted, self.resolved.profile.name
         plans = self._plans(ignored)
-        mappers = []
+        mappers, mapped = [], set()
         for rule in self.dataset_rules:
-            if rule.code not in ignored:
-                lines, values = summaries[rule.code]
+            key = self.summary_keys[rule.code]
+            if rule.code not in ignored and key not in mapped:
+                mapped.add(key)
+                lines, values = summaries[key]
                 mappers.append((rule.map, lines.append, values.append if rule.width is None else values.extend))
         memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
         detected: dict[tuple, list] = {}

@@ -209,6 +209,11 @@ class DatasetRule(Rule):
         every file: by default the file's own."""
         return contexts.get(path)
 
+    def summary_key(self) -> Any:
+        """A key that rules whose ``map`` gives the very same summaries share (the engine then maps
+        and keeps them once for all of them); None: the rule's own."""
+        return None
+
     def map(self, example: Example) -> Any:
         """Return a small picklable summary of ``example`` (``width`` bytes if set), or None to skip it."""
         return None

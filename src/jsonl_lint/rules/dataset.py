@@ -242,6 +242,9 @@ class NearDuplicateRule(DatasetRule):
         merged = tuple((role, tuple(sorted(p)), tuple(sorted(s))) for role, (p, s) in sorted(table.items()))
         return merged or None
 
+    def summary_key(self):
+        return ("near-duplicates", self.memo_key)  # D005 and V002 with the same options
+
     def shingles(self, example, templates: tuple | None) -> np.ndarray:
         """The example's shingles, the templates left out."""
         text, ignore_system, ngram, *_ = self.memo_key

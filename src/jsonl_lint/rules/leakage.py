@@ -54,6 +54,9 @@ class LeakageRule(DatasetRule):
     options = (IGNORE_SYSTEM,)
     width = 16
 
+    def summary_key(self):
+        return ("leakage", self.settings["ignore-system-prompt"])  # V001 and V003
+
     def map(self, example):
         if not example.turns:
             return None
