@@ -98,8 +98,9 @@ def first_of_runs(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     come before it (0 for the first).
     """
     count = len(columns[0])
-    rows = np.arange(count)
-    order = np.lexsort((rows, *reversed(columns)))  # by the columns, then by row: stable
+    columns = tuple(c for c in columns if count and (c != c[0]).any()) or columns[-1:]  # a constant tells nothing
+    # by the columns, then by row (stable sorts): one column needs no sort by several keys
+    order = np.argsort(columns[0], kind="stable") if len(columns) == 1 else np.lexsort(columns[::-1])
     new = np.ones(count, bool)
     if count:
         new[1:] = np.logical_or.reduce([c[order][1:] != c[order][:-1] for c in columns])
@@ -317,10 +318,16 @@ def candidate_pairs(bands: np.ndarray, pool: np.ndarray, rows: np.ndarray, side:
     training row before it.
     """
     found = []
+    group = pool[rows] if side is None else np.zeros(len(rows), np.int32)
+    one_group = not len(rows) or (group == group[0]).all()
     for band in range(bands.shape[1]):
         key = bands[rows, band]
-        group = pool[rows] if side is None else np.zeros(len(rows), np.int32)
-        order = np.lexsort((rows, side[rows] if side is not None else rows, key, group))
+        if side is not None:  # by key, training rows first, then by row (stable)
+            order = np.lexsort((side[rows], key))
+        elif one_group:
+            order = np.argsort(key, kind="stable")
+        else:
+            order = np.lexsort((key, group))
         ordered = rows[order]
         same = (key[order][1:] == key[order][:-1]) & (group[order][1:] == group[order][:-1])
         new = np.concatenate(([True], ~same))
