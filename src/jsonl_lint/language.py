@@ -129,9 +129,10 @@ MIN_LETTERS = 20
 MIN_SCORE = 3.0
 RATIO = 2.5
 COVERAGE = 0.2
-#: Without ``careful``: a text of Latin letters (UTF-8 bytes under LATIN_BYTES per character) whose
-#: stop words are fewer than SOUP of its words is not judged.
-SOUP, LATIN_BYTES = 0.05, 1.2
+#: Without ``careful``: a text of Latin letters (UTF-8 bytes under LATIN_BYTES per character) is
+#: judged by its stop words alone, the leading language needing LEAN_RATIO times the runner-up's weight.
+LATIN_BYTES = 1.2
+LEAN_RATIO = 1.5
 #: Stop-word weight at which a lean contradicts langdetect, and the share of distinct words below which
 #: a text is too repetitive to judge.
 LEAN_SCORE = 1.0
@@ -272,9 +273,10 @@ def judge(found: Evidence, confidence: float = DEFAULT_CONFIDENCE, careful: bool
     langdetect's verdict does not count when the stop words lean to another language and give
     its own little support: on short texts it takes Portuguese for French, Italian or Catalan
     now and then (``O que é machine learning?``). Nor does it judge repetitive text. Without
-    ``careful``, a text in Latin letters with next to no stop word of the listed languages (an
-    identifier soup, a language without a list) is left unjudged rather than sent to langdetect
-    at 2 ms a text: what the rules that run by default (L002, L003) and ``stats`` do.
+    ``careful``, a text in Latin letters is judged by its stop words alone, by their lean when
+    they cover enough of it (a text that mixes two languages counts as the one it leans to) and
+    not at all otherwise (an identifier soup, a language without a list), rather than sent to
+    langdetect at 2 ms a text: what the rules that run by default (L002, L003) and ``stats`` do.
     """
     if found.letters < MIN_LETTERS:
         return None
@@ -290,8 +292,11 @@ def judge(found: Evidence, confidence: float = DEFAULT_CONFIDENCE, careful: bool
     tokens = text.lower().split()
     if len(set(tokens)) < DIVERSITY * len(tokens):
         return None  # the same few words over and over
-    if not careful and found.hits < SOUP * found.words and len(text.encode()) < LATIN_BYTES * len(text):
-        return None
+    if not careful and len(text.encode()) < LATIN_BYTES * len(text):
+        # Latin letters: the stop words' lean, when they cover enough of the text, or no verdict
+        top, best, second = _ranked(found)
+        clear = best >= MIN_SCORE and best >= LEAN_RATIO * second and found.hits >= COVERAGE * found.words
+        return Detection(CODES[top], 1.0, "stop words") if clear else None
     careful = _langdetect(text, confidence)
     if careful is not None and careful.lang != leaning(found) and _leans_elsewhere(found, careful.lang):
         return None
