@@ -85,9 +85,11 @@ def pool_ids(items, sources) -> np.ndarray:
     return by_file[items.paths()]
 
 
-def held_out_rows(items, sources) -> np.ndarray:
-    """A mask of the rows that stand in a held-out split."""
+def held_out_rows(items, sources) -> np.ndarray | None:
+    """A mask of the rows that stand in a held-out split; None when none does (nothing can leak)."""
     held = {s.path for s in sources if s.held_out}
+    if not len(items) or not held.intersection(items.files):
+        return None
     return np.array([path in held for path in items.files], bool)[items.paths()]
 
 

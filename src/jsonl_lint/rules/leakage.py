@@ -65,10 +65,8 @@ class LeakageRule(DatasetRule):
         return pack(whole, prompt_key(found, self.settings))
 
     def reduce(self, items, sources):
-        if not len(items):
-            return
         held = held_out_rows(items, sources)
-        if not held.any():
+        if held is None:
             return
         table = items.array()
         whole, prompt = leaked(table[:, 0], table[:, 1], held)
@@ -114,10 +112,8 @@ class NearLeakage(NearDuplicateRule):
     summary = "A validation or test example is a near-duplicate of a training example"
 
     def reduce(self, items, sources):
-        if not len(items):
-            return
         held = held_out_rows(items, sources)
-        if not held.any():
+        if held is None:
             return
         keys_, bands = self.table(items)
         whole, prompt = leaked(keys_[:, 2], keys_[:, 1], held)
