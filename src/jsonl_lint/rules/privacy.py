@@ -48,9 +48,17 @@ class ContentRule(RecordRule):
                     findings.append(Finding(self.message(found.turn, hits), found.path))
         return findings
 
+    #: the option whose globs name hits not to report (P002, P003)
+    allow: str | None = None
+
     def keep(self, hits: list[Hit]) -> list[Hit]:
-        """The hits to report (the allow-lists drop some)."""
-        return hits
+        """The hits to report: those the ``allow`` globs do not match."""
+        globs = self.settings[self.allow] if self.allow else None
+        return [hit for hit in hits if not allowed(self.allow_key(hit), globs)] if globs else hits
+
+    def allow_key(self, hit: Hit) -> str:
+        """What the ``allow`` globs are matched against."""
+        return hit.value
 
     def message(self, turn: Turn, hits: list[Hit]) -> str:
         raise NotImplementedError
@@ -110,10 +118,10 @@ class PhoneNumber(ContentRule):
     code, name, severity = "P002", "phone-number", Severity.INFO
     summary = "A phone number in content"
     options = (Option("allow-phones", list, [], "phone numbers not to report, as globs over the digits (`+1800*`)"),)
+    allow = "allow-phones"
 
-    def keep(self, hits):
-        globs = self.settings["allow-phones"]
-        return [hit for hit in hits if not allowed(phone_key(hit.value), globs)] if globs else hits
+    def allow_key(self, hit):
+        return phone_key(hit.value)
 
     def message(self, turn, hits):
         return f"Phone number `{hits[0].value}`{where(turn)}{more(hits)}"
@@ -123,10 +131,7 @@ class Secret(ContentRule):
     code, name, severity = "P003", "secret", Severity.ERROR
     summary = "An API key, token or private key in content"
     options = (Option("allow-secrets", list, [], "secrets not to report (published sample keys), as globs"),)
-
-    def keep(self, hits):
-        globs = self.settings["allow-secrets"]
-        return [hit for hit in hits if not allowed(hit.value, globs)] if globs else hits
+    allow = "allow-secrets"
 
     def message(self, turn, hits):
         first = hits[0]
