@@ -103,15 +103,23 @@ def first_of_runs(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     columns = tuple(c for c in columns if count and (c != c[0]).any()) or columns[-1:]  # a constant tells nothing
     # by the columns, then by row (stable sorts): one column needs no sort by several keys
     order = np.argsort(columns[0], kind="stable") if len(columns) == 1 else np.lexsort(columns[::-1])
-    new = np.ones(count, bool)
-    if count:
-        new[1:] = np.logical_or.reduce([c[order][1:] != c[order][:-1] for c in columns])
+    new = boundaries(order, columns)
     starts = np.flatnonzero(new)
     run = np.cumsum(new) - 1
     first, seen = np.empty(count, np.int64), np.empty(count, np.int64)
     first[order] = order[starts][run]
     seen[order] = np.arange(count) - starts[run]
     return first, seen
+
+
+def boundaries(order: np.ndarray, columns) -> np.ndarray:
+    """True where a run of equal rows starts, the rows taken in ``order`` (sorted by ``columns``)."""
+    new = np.zeros(len(order), bool)
+    new[:1] = True
+    for column in columns:
+        ordered = column[order]
+        new[1:] |= ordered[1:] != ordered[:-1]
+    return new
 
 
 def where(original: Location, location: Location) -> str:
@@ -320,19 +328,19 @@ def candidate_pairs(bands: np.ndarray, pool: np.ndarray, rows: np.ndarray, side:
     training row before it.
     """
     found = []
-    group = pool[rows] if side is None else np.zeros(len(rows), np.int32)
-    one_group = not len(rows) or (group == group[0]).all()
+    group = pool[rows] if side is None else None
+    if group is not None and (not len(rows) or (group == group[0]).all()):
+        group = None  # one pool: nothing to sort or split by
     for band in range(bands.shape[1]):
         key = bands[rows, band]
         if side is not None:  # by key, training rows first, then by row (stable)
             order = np.lexsort((side[rows], key))
-        elif one_group:
+        elif group is None:
             order = np.argsort(key, kind="stable")
         else:
             order = np.lexsort((key, group))
         ordered = rows[order]
-        same = (key[order][1:] == key[order][:-1]) & (group[order][1:] == group[order][:-1])
-        new = np.concatenate(([True], ~same))
+        new = boundaries(order, (key,) if group is None else (key, group))
         start = np.flatnonzero(new)[np.cumsum(new) - 1]
         if side is None:
             later = np.flatnonzero(~new)
@@ -364,10 +372,10 @@ class NearDuplicate(NearDuplicateRule):
         keys_, bands = self.table(items)
         pool = pool_ids(items, sources)
         example, prompt, whole = keys_[:, 0], keys_[:, 1], keys_[:, 2]
-        rows = np.arange(len(example))
+        rows = np.arange(len(example), dtype=np.int32)
         if "D004" in self.enabled:
             _, repeat = first_of_runs(pool, example)
-            rows = np.flatnonzero(repeat == 0)  # exact repeats are D004's
+            rows = np.flatnonzero(repeat == 0).astype(np.int32)  # exact repeats are D004's
         pairs = candidate_pairs(bands, pool, rows)
         if "D006" in self.enabled:  # the same prompt with another answer is D006's finding
             conflicting = (prompt[pairs[:, 0]] == prompt[pairs[:, 1]]) & (prompt[pairs[:, 0]] != 0)
