@@ -389,6 +389,7 @@ class Linter:
             found.extend(part.diagnostics)
             for code, (lines, values) in part.summaries.items():
                 summaries[code].add(source.path, offset, lines, values)
+            part.summaries = {}  # held by the run's summaries alone, which let go of them as they reduce
             for name, count in part.formats.items():
                 if name not in source.formats:
                     source.first_lines[name] = part.first_lines[name] + offset
