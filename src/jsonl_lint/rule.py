@@ -55,6 +55,30 @@ class Option:
         return value
 
 
+@dataclass(frozen=True)
+class Choice(Option):
+    """A string option with a fixed set of values."""
+
+    choices: tuple[str, ...] = ()
+
+    def coerce(self, value):
+        value = super().coerce(value)
+        if value not in self.choices:
+            raise ValueError(f"`{self.name}` must be one of {', '.join(self.choices)}, not {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Positive(Option):
+    """A number above 0."""
+
+    def coerce(self, value):
+        value = super().coerce(value)
+        if not value > 0:
+            raise ValueError(f"`{self.name}` must be more than 0, got {value!r}")
+        return value
+
+
 class Finding(NamedTuple):
     """What a record rule reports; the engine adds file, line and rule."""
 

@@ -10,7 +10,7 @@ import numpy as np
 from jsonl_lint import minhash
 from jsonl_lint.diagnostics import Diagnostic, Location, Severity
 from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import DatasetRule, Option
+from jsonl_lint.rule import Choice, DatasetRule, Option, Positive
 from jsonl_lint.text import TEXT_PARTS, Keys, combine, keys, part_turns, unsigned
 
 
@@ -213,23 +213,20 @@ class NearDuplicateRule(DatasetRule):
     rereads = True
     options = (
         Option("threshold", float, 0.8, "Jaccard similarity of word n-grams from which examples are near-duplicates"),
-        Option("ngram", int, 5, "Words per shingle (n-gram)"),
-        Option("text", str, "all", "What to compare: all (every turn), prompt, or answer"),
+        Positive("ngram", int, 5, "Words per shingle (n-gram)"),
+        Choice("text", str, "all", "What to compare: all (every turn), prompt, or answer", TEXT_PARTS),
         IGNORE_SYSTEM,
     )
 
     def __init__(self, settings=None, severity=None, profile=None):
         super().__init__(settings, severity, profile)
-        threshold, text, ngram = self.settings["threshold"], self.settings["text"], self.settings["ngram"]
+        threshold = self.settings["threshold"]
         if not 0 < threshold <= 1:
             raise ValueError(f"`threshold` must be above 0 and at most 1, got {threshold!r}")
-        if text not in TEXT_PARTS:
-            raise ValueError(f"`text` must be one of {', '.join(TEXT_PARTS)}, got {text!r}")
-        if ngram < 1:
-            raise ValueError(f"`ngram` must be at least 1, got {ngram!r}")
         self.bands, self.rows = minhash.banding(threshold)
         self.width = 24 + 4 * self.bands
-        self.memo_key = (text, self.settings["ignore-system-prompt"], ngram, self.bands, self.rows)
+        ignore_system = self.settings["ignore-system-prompt"]
+        self.memo_key = (self.settings["text"], ignore_system, self.settings["ngram"], self.bands, self.rows)
 
     def prepare(self, head):
         """The file's templates: per role, the words most of its turns start and end with."""

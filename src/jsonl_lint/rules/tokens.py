@@ -9,32 +9,10 @@ import numpy as np
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.formats import FORMATS
 from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import DatasetRule, Finding, Option, RecordRule
+from jsonl_lint.rule import Choice, DatasetRule, Finding, Option, Positive, RecordRule
 from jsonl_lint.rules.dataset import pack
 from jsonl_lint.text import keys
 from jsonl_lint.tokens import TOKENIZERS, Tokenizer
-
-
-@dataclass(frozen=True)
-class Choice(Option):
-    """A string option with a fixed set of values."""
-
-    choices: tuple[str, ...] = ()
-
-    def coerce(self, value):
-        value = super().coerce(value)
-        if value not in self.choices:
-            raise ValueError(f"`{self.name}` must be one of {', '.join(self.choices)}, not {value!r}")
-        return value
-
-
-@dataclass(frozen=True)
-class Positive(Option):
-    def coerce(self, value):
-        value = super().coerce(value)
-        if not value > 0:
-            raise ValueError(f"`{self.name}` must be more than 0, got {value!r}")
-        return value
 
 
 @dataclass(frozen=True)
