@@ -19,11 +19,9 @@ import shlex
 import sys
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from typing import TextIO
+from collections.abc import Mapping
 
-from jsonl_lint.cli import UsageError, check_parser, exit_code, lint_paths, load_settings
+from jsonl_lint.cli import UsageError, _output, check_parser, exit_code, lint_paths, load_settings
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.reporters import github, markdown, sarif
 from jsonl_lint.reporters.text import Style
@@ -85,20 +83,6 @@ def _summary_budget(path: str) -> int:
     return markdown.MAX_BYTES - used
 
 
-@contextmanager
-def _sarif_output(path: str) -> Iterator[TextIO | None]:
-    """The SARIF file, opened before linting so that a bad path fails at once."""
-    if not path:
-        yield None
-        return
-    try:
-        stream = open(path, "w", encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"sarif-file {path}: {exc.strerror}") from None
-    with stream:
-        yield stream
-
-
 def run_action(argv: list[str], environ: Mapping[str, str] | None = None) -> int:
     environ = os.environ if environ is None else environ
     args = check_parser().parse_args(command_line(environ, argv))
@@ -108,7 +92,7 @@ def run_action(argv: list[str], environ: Mapping[str, str] | None = None) -> int
         raise UsageError(f"{option}: the action writes annotations, a summary and SARIF itself (see its inputs)")
     settings = load_settings(args)
     sarif_file = environ.get("INPUT_SARIF_FILE", "").strip()
-    with _sarif_output(sarif_file) as sarif_out:
+    with _output(sarif_file, "sarif-file", stdout=False) as sarif_out:  # opened first: a bad path fails at once
         result = lint_paths(args, settings)
         if sarif_out is not None:
             sarif.report(result, sarif_out)

@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Any, TextIO
 
 import orjson
 
@@ -176,14 +176,16 @@ def _style(choice: str, stream: TextIO) -> Style:
 
 
 @contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
+def _output(path: str | None, option: str = "--output-file", stdout: bool = True) -> Iterator[Any]:
+    """``path`` opened for writing (a usage error, naming ``option``, if it cannot be); without
+    a path, standard output (or None when not ``stdout``)."""
+    if not path:
+        yield sys.stdout if stdout else None
         return
     try:
         stream = open(path, "w", encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"--output-file {path}: {exc.strerror}") from None
+        raise UsageError(f"{option} {path}: {exc.strerror}") from None
     with stream:
         yield stream
 

@@ -412,7 +412,7 @@ def run(argv: list[str]) -> int:
     if args.html:
         from jsonl_lint.stats_html import render
 
-        with _output(args.html) as out:
+        with _output(args.html, "--html") as out:
             out.write(render(data, top_findings(result.diagnostics)))
     return EXIT_ERROR if result.errors else EXIT_CLEAN
 
