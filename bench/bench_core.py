@@ -27,7 +27,7 @@ from timing import bare_loop, best_of
 
 from jsonl_lint import Settings, lint
 from jsonl_lint.engine import default_jobs
-from jsonl_lint.sources import Source
+from jsonl_lint.files.sources import Source
 
 WORDS = (
     "the model should answer questions about data quality in fine tuning sets with care and "

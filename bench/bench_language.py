@@ -28,7 +28,7 @@ import orjson
 from timing import best_of
 
 from jsonl_lint import Settings, lint
-from jsonl_lint import language as detection
+from jsonl_lint.text import language as detection
 
 PHRASES = {
     "pt": {

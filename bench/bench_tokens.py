@@ -30,7 +30,7 @@ from jsonl_lint import Settings, lint
 from jsonl_lint.config import resolve
 from jsonl_lint.engine import Linter
 from jsonl_lint.stats import ExampleStats, report
-from jsonl_lint.tokens import encoding
+from jsonl_lint.text.tokens import encoding
 
 
 def settings(**options) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from jsonl_lint.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_DIR = ROOT / "tests" / "fixtures"
 SHARED = Path(os.environ.get("JSONL_LINT_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
@@ -76,3 +78,42 @@ def any_bytes(max_size: int = 1000) -> st.SearchStrategy[bytes]:
     return st.binary(max_size=max_size) | st.lists(st.sampled_from(JSONL_FRAGMENTS), max_size=max_size // 12).map(
         b"".join
     )
+
+
+# -- records and SARIF validation shared by the reporter and action tests ------------------
+
+
+def chat(i: int) -> dict:
+    return {
+        "messages": [{"role": "user", "content": f"Question {i}?"}, {"role": "assistant", "content": f"Answer {i}."}]
+    }
+
+
+def no_assistant(text: str = "Where is the answer?") -> dict:
+    return {"messages": [{"role": "user", "content": text}]}
+
+
+def unknown_role(text: str = "hi") -> dict:
+    """C001 only."""
+    return {"messages": [{"role": "user", "content": text}, {"role": "gpt", "content": "hm"},
+                         {"role": "assistant", "content": "hello"}]}  # fmt: skip
+
+
+def offline_validator(schema_path: Path):
+    """A validator for the schema's own draft that can never fetch anything."""
+    from jsonschema import validators
+    from referencing import Registry
+
+    def no_network(uri):
+        raise AssertionError(f"schema validation tried to retrieve {uri}")
+
+    schema = json.loads(schema_path.read_text("utf-8"))
+    cls = validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, registry=Registry(retrieve=no_network), format_checker=cls.FORMAT_CHECKER)
+
+
+def validate(validator, document):
+    """Assert that ``document`` follows the schema, listing the first errors."""
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])

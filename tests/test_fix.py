@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jsonl_lint import Settings, fix, lint
-from jsonl_lint.reader import BOM
+from jsonl_lint.files.reader import BOM
 from jsonl_lint.rules.file import BlankLine
 
 SRC = Path(__file__).resolve().parents[1] / "src"

@@ -13,9 +13,9 @@ import orjson
 import pytest
 from conftest import ROOT, write_jsonl
 
-from jsonl_lint import DatasetRule, Finding, Option, RecordRule, Settings, Severity, engine, hookimpl, lint, plugins
-from jsonl_lint.config import ConfigError
-from jsonl_lint.plugins import PluginError
+from jsonl_lint import DatasetRule, Finding, Option, RecordRule, Settings, Severity, hookimpl, lint, plugins
+from jsonl_lint.engine import executors
+from jsonl_lint.errors import ConfigError, PluginError
 from jsonl_lint.testing import assert_codes, lint_lines
 
 EXAMPLE = ROOT / "examples" / "plugin"
@@ -162,7 +162,7 @@ def _config(folder, text: str):
 
 def test_builtin_rules_come_through_the_hook():
     pm, found = plugins._discover(plugins.Local(), with_entry_points=False)
-    assert [(p.name, p.source) for p in found.values()] == [(name, "built-in") for name in plugins.BUILTIN_MODULES]
+    assert [(p.name, p.source) for p in found.values()] == [("jsonl_lint.rules.catalog", "built-in")]
     registered = []
     for impl in pm.hook.register_rules.get_hookimpls():
         impl.function(register=registered.append)
@@ -190,7 +190,7 @@ def test_a_local_dataset_rule_runs_in_worker_processes(local_plugin, tmp_path, m
     """A spawned worker has none of the parent's state: it loads the local plugin from the settings."""
     name = local_plugin(LOCAL_DATASET_RULE)
     context = multiprocessing.get_context(start)
-    monkeypatch.setattr(engine.multiprocessing, "get_context", lambda: context)
+    monkeypatch.setattr(executors.multiprocessing, "get_context", lambda: context)
     settings = Settings()
     settings.load_file(_config(tmp_path, f'plugins = ["{name}"]\nplugin-paths = ["tools/lint"]\nselect = ["Y"]\n'))
     paths = [str(write_jsonl(tmp_path / f"train{i}.jsonl", [CHAT] * 3)) for i in range(2)]

@@ -36,7 +36,7 @@ def test_bar_draws_share_speed_and_time_left_then_erases_itself():
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_every_task_moves_the_bar(tmp_path, monkeypatch, jobs):
-    monkeypatch.setattr(engine, "CHUNK_BYTES", 2_000)
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 2_000)
     path = tmp_path / "train.jsonl"
     record = {"messages": [{"role": "user", "content": "q" * 80}, {"role": "assistant", "content": "a"}]}
     path.write_bytes(b"".join(orjson.dumps(record) + b"\n" for _ in range(300)))

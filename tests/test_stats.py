@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jsonl_lint.stats import default_epochs, distribution, histogram
-from jsonl_lint.tokens import Tokenizer
+from jsonl_lint.text.tokens import Tokenizer
 
 LABELS = ["positive"] * 12 + ["negative"] * 7 + ["neutral"]
 

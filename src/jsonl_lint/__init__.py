@@ -9,16 +9,16 @@ Python API::
         print(d.path, d.line, d.code, d.message)
 """
 
-__version__ = "0.1.0"
-
-from jsonl_lint.config import ConfigError, Settings  # noqa: E402
+from jsonl_lint._version import __version__
+from jsonl_lint.config import Settings
 from jsonl_lint.diagnostics import Diagnostic, Location, Severity
 from jsonl_lint.engine import Result, lint
-from jsonl_lint.formats import Example, Turn
-from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import DatasetRule, Finding, Option, RecordRule, Rule
+from jsonl_lint.errors import ConfigError
+from jsonl_lint.example import Example, Turn
+from jsonl_lint.hooks import hookimpl
+from jsonl_lint.rules.base import DatasetRule, Finding, Option, RecordRule, Rule
 
 __all__ = [
     "ConfigError", "DatasetRule", "Diagnostic", "Example", "Finding", "Location", "Option", "RecordRule",
-    "Result", "Rule", "Settings", "Severity", "Turn", "hookimpl", "lint",
+    "Result", "Rule", "Settings", "Severity", "Turn", "__version__", "hookimpl", "lint",
 ]  # fmt: skip

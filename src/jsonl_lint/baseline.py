@@ -31,20 +31,16 @@ from dataclasses import dataclass
 
 import orjson
 
-from jsonl_lint.config import ConfigError
 from jsonl_lint.diagnostics import Diagnostic
-from jsonl_lint.fix import atomic_write
-from jsonl_lint.sources import STDIN
+from jsonl_lint.errors import BaselineError
+from jsonl_lint.files.sources import STDIN
+from jsonl_lint.files.write import atomic_write
 
 FORMAT_KEY = "jsonl-lint-baseline"
 VERSION = 1
 FIELDS = ("path", "code", "fingerprint", "message")
 
 Key = tuple[str, str, "str | None"]  # (path from the baseline's folder, code, fingerprint)
-
-
-class BaselineError(ConfigError):
-    """A baseline file that cannot be read or written (exit code 2)."""
 
 
 def _relative(path: str, folder: str) -> str:

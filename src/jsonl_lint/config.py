@@ -7,7 +7,6 @@ turns it into exit code 2.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -15,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from jsonl_lint import plugins, profiles
-from jsonl_lint import schema as schema_file
 from jsonl_lint.diagnostics import Severity
+from jsonl_lint.errors import ConfigError, SchemaError, closest
+from jsonl_lint.files.sources import path_matches
+from jsonl_lint.formats import user_schema
 from jsonl_lint.plugins import registry
-from jsonl_lint.rule import Option, Rule
-from jsonl_lint.sources import path_matches
+from jsonl_lint.rules.base import Option, Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,15 +41,6 @@ CORE_KEYS = (
     "splits",
     "baseline",
 )
-
-
-class ConfigError(Exception):
-    """Invalid configuration or command-line settings (exit code 2)."""
-
-
-def closest(word: str, choices: list[str]) -> str:
-    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean `{match[0]}`?" if match else ""
 
 
 @dataclass
@@ -125,8 +116,8 @@ class Settings:
                     raise ConfigError(f"{where} must be the path of a baseline file")
                 self.baseline = value if os.path.isabs(value) else os.path.join(self.root_of(origin), value)
             elif key == "schema-mode":
-                if value not in schema_file.MODES:
-                    raise ConfigError(f"{where} must be one of {', '.join(schema_file.MODES)}, not {value!r}")
+                if value not in user_schema.MODES:
+                    raise ConfigError(f"{where} must be one of {', '.join(user_schema.MODES)}, not {value!r}")
                 self.schema_mode = value
             elif key in options:
                 try:
@@ -191,7 +182,7 @@ class Settings:
 
 
 def check_profile(value: Any, where: str) -> str:
-    names = profiles.available()
+    names = plugins.available_profiles()
     if value not in names:
         raise ConfigError(f"{where}: unknown profile {value!r}{closest(str(value), names)} (known: {', '.join(names)})")
     return value
@@ -271,7 +262,7 @@ class Resolved:
 def resolve(settings: Settings) -> Resolved:
     plugins.use_local(settings.plugins, settings.plugin_paths)  # a worker process resolves settings afresh
     settings.check_selectors()
-    profile = profiles.load(settings.profile)
+    profile = plugins.load_profile(settings.profile)
     options = {name: opt.default for name, opt in rule_options().items()}
     options.update({k: v for k, v in {**profile.limits, **profile.options}.items() if k in options})
     if settings.options.get("model") is not None:  # the model's tokenizer and limits, under the user's own
@@ -295,8 +286,8 @@ def resolve(settings: Settings) -> Resolved:
     validator = None
     if settings.schema is not None:
         try:
-            validator = schema_file.load(settings.schema)
-        except schema_file.SchemaError as exc:
+            validator = user_schema.load(settings.schema)
+        except SchemaError as exc:
             raise ConfigError(str(exc)) from None
     return Resolved(
         profile, rules, options, list(settings.per_file_ignores.items()), settings.root, validator, settings.schema_mode

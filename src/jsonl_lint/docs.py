@@ -11,6 +11,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from jsonl_lint.plugins import registry
+
 DOCS_URL = "https://github.com/jsonl-lint/jsonl-lint/blob/main/rules"
 _SECTION = re.compile(r"^## What it does\s*\n(.*?)(?=^## |\Z)", re.S | re.M)
 
@@ -26,8 +28,6 @@ def page(code: str) -> str | None:
     path = _folder() / f"{code}.md"
     if path.is_file():
         return path.read_text(encoding="utf-8")
-    from jsonl_lint.plugins import registry  # the plugins import the rules, which may import this module
-
     rule = registry().get(code)
     own = getattr(rule, "docs", None)
     return own.read_text(encoding="utf-8") if own is not None and own.is_file() else None

@@ -13,7 +13,7 @@ What a file can get, per finding:
   (azure-openai);
 * F003: every CRLF line ending turned into LF;
 * F005: a newline added after the last line;
-* any other rule whose ``fixable`` is set: its :meth:`~jsonl_lint.rule.Rule.fix_line`
+* any other rule whose ``fixable`` is set: its :meth:`~jsonl_lint.rules.base.Rule.fix_line`
   is called on each line it reported, and returns the repaired line or None to
   drop it (F004 drops blank lines; D004, unsafe, drops repeats of an example).
 
@@ -28,17 +28,16 @@ from __future__ import annotations
 
 import codecs
 import os
-import stat
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO
 
 from jsonl_lint.diagnostics import Diagnostic
-from jsonl_lint.reader import BOM
-from jsonl_lint.rule import Rule
+from jsonl_lint.files.reader import BOM
+from jsonl_lint.files.write import atomic_write
+from jsonl_lint.rules.base import Rule
 
 UNSAFE = "unsafe"  # Rule.fixable: "safe" fixes run with --fix, these also need --unsafe-fixes
 #: Fixes of the file's bytes as a whole, applied here rather than by a rule's ``fix_line``.
@@ -55,49 +54,6 @@ class FixError(Exception):
 
 class _Unchanged(Exception):
     """Nothing to write: keep the original as it is."""
-
-
-@contextmanager
-def atomic_write(path: str) -> Iterator[BinaryIO]:
-    """A binary stream whose contents replace ``path`` only when the block completes.
-
-    The data goes to a temporary file in the same folder (so that the rename is
-    atomic), is flushed and fsynced, takes the original's permission bits, and is
-    renamed over ``path``. If the block raises, the temporary file is removed and
-    ``path`` is untouched; if the process is killed, ``path`` is untouched and a
-    ``.NAME.*.tmp`` file may be left beside it.
-    """
-    folder, name = os.path.split(os.path.abspath(path))
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        directory = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(directory)
-    except OSError:
-        pass
-    finally:
-        os.close(directory)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The plugin surface: pluggy hooks, plugin discovery, and the registry of every rule.
 
-Built-in rule modules implement :func:`Hooks.register_rules` exactly as a
-third-party plugin does. Plugins are found in two places:
+The built-in rules (:mod:`jsonl_lint.rules.catalog`) implement
+:func:`~jsonl_lint.hooks.Hooks.register_rules` exactly as a third-party plugin does. Plugins are found in two places:
 
 * installed packages with an entry point in the ``jsonl_lint`` group (skipped
   when ``JSONL_LINT_DISABLE_PLUGIN_AUTOLOAD`` is set)::
@@ -42,43 +42,14 @@ from typing import Any
 import pluggy
 
 from jsonl_lint import profiles as profiles_module
-from jsonl_lint.rule import CODE_RE, NAME_RE, Option, Rule
+from jsonl_lint.errors import PluginError
+from jsonl_lint.hooks import PROJECT, Hooks
+from jsonl_lint.profiles import Profile
+from jsonl_lint.rules import catalog
+from jsonl_lint.rules.base import CODE_RE, NAME_RE, Option, Rule
 
-PROJECT = "jsonl_lint"
 AUTOLOAD_ENV = "JSONL_LINT_DISABLE_PLUGIN_AUTOLOAD"
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
-
-BUILTIN_MODULES = (
-    "jsonl_lint.rules.file",
-    "jsonl_lint.rules.syntax",
-    "jsonl_lint.rules.hygiene",
-    "jsonl_lint.rules.schema",
-    "jsonl_lint.rules.conversation",
-    "jsonl_lint.rules.tools",
-    "jsonl_lint.rules.dataset",
-    "jsonl_lint.rules.leakage",
-    "jsonl_lint.rules.language",
-    "jsonl_lint.rules.tokens",
-    "jsonl_lint.rules.privacy",
-)
-#: Rule families reserved for built-in rules, in catalogue order (RULES.md); plugins use other prefixes.
-FAMILY_ORDER = "FJSCDVLTP"
-BUILTIN_FAMILIES = frozenset(FAMILY_ORDER)
-
-
-class PluginError(Exception):
-    """A plugin that cannot be imported, or that registered something invalid (exit code 2)."""
-
-
-class Hooks:
-    @hookspec
-    def register_rules(self, register) -> None:
-        """Call ``register(RuleClass)`` for each rule this plugin provides."""
-
-    @hookspec
-    def register_profiles(self, register) -> None:
-        """Call ``register(path)`` for each target profile (a TOML file, named by its stem) this plugin provides."""
+BUILTIN_FAMILIES = frozenset(catalog.FAMILY_ORDER)
 
 
 @dataclass
@@ -181,8 +152,7 @@ def _discover(local: Local, with_entry_points: bool) -> tuple[pluggy.PluginManag
             raise PluginError(f"{plugin} cannot be registered: {exc}") from exc
         found[plugin.name] = plugin
 
-    for name in BUILTIN_MODULES:
-        add(importlib.import_module(name), Plugin(name, name, "built-in"))
+    add(catalog, Plugin(catalog.__name__, catalog.__name__, "built-in"))
     if with_entry_points:
         for ep in entry_points():
             dist = getattr(ep, "dist", None)
@@ -289,6 +259,16 @@ def registry() -> dict[str, type[Rule]]:
     return loaded().rules
 
 
+def available_profiles() -> list[str]:
+    """Names of every profile: shipped, and registered by plugins."""
+    return profiles_module.available(loaded().profiles)
+
+
+def load_profile(name: str) -> Profile:
+    """A profile by name, shipped or registered by a plugin; KeyError for an unknown one."""
+    return profiles_module.load(name, loaded().profiles)
+
+
 def clear_cache() -> None:
     """Forget what was loaded (tests; a long-lived process after installing a plugin)."""
     _load.cache_clear()
@@ -296,4 +276,4 @@ def clear_cache() -> None:
 
 def _family_rank(code: str) -> int:
     family = code.rstrip("0123456789")
-    return FAMILY_ORDER.index(family) if family in BUILTIN_FAMILIES else len(FAMILY_ORDER)
+    return catalog.FAMILY_ORDER.index(family) if family in BUILTIN_FAMILIES else len(catalog.FAMILY_ORDER)

@@ -5,7 +5,8 @@ target model's tokenizer and the provider's per-message overhead, p10/p90 named 
 answers left out of the trained tokens, and the default-epoch heuristic for the billing estimate.
 
 The report runs the normal lint (the configured rules) plus one collector, :class:`ExampleStats`,
-whose ``map`` keeps a few numbers per example. The report is a list of sections
+whose ``map`` keeps a few numbers per example; :func:`report` turns the run into plain data, which
+the reporters print (``reporters/stats_text.py``, ``reporters/stats_html.py``). The report is a list of sections
 (:data:`SECTIONS`): each is a function of one file's :class:`FileContext` (its rows, and the run's
 result: every rule's findings) returning a :class:`Section` or None. A section built on a rule
 reads that rule's findings (``context.findings("D004")``, its ``reduce`` output) or, for a rule
@@ -14,23 +15,19 @@ that keeps more, the collector's rows; a new section is one more function in the
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple
 
-import orjson
-
-from jsonl_lint.config import Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic, Severity
-from jsonl_lint.engine import Linter, Result, main_format
-from jsonl_lint.language import NAMES, verdict
-from jsonl_lint.rule import DatasetRule
-from jsonl_lint.rules.tokens import quantile, tokenizer
-from jsonl_lint.sources import Source
-from jsonl_lint.tokens import Tokenizer
+from jsonl_lint.engine import Result
+from jsonl_lint.files.sources import Source
+from jsonl_lint.rules.base import Collector
+from jsonl_lint.rules.language import CONFIDENCE
+from jsonl_lint.rules.tokens import CHARS_PER_TOKEN, TOKENIZER, quantile, tokenizer
+from jsonl_lint.text.language import NAMES, verdict
+from jsonl_lint.text.tokens import Tokenizer
 
 #: The cookbook's default-epoch heuristic (openai-cookbook Chat_finetuning_data_prep.ipynb).
 TARGET_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES, MIN_EPOCHS, MAX_EPOCHS = 3, 100, 25_000, 1, 25
@@ -56,11 +53,12 @@ class Row(NamedTuple):
     language: str  # as L001/L002 judge it; "" when too short or unsure
 
 
-class ExampleStats(DatasetRule):
+class ExampleStats(Collector):
     """The report's collector (not a rule: never registered, never reports)."""
 
     code, name, severity = "stats", "stats", Severity.INFO
     summary = "Numbers per example for the dataset report"
+    options = (CONFIDENCE, TOKENIZER, CHARS_PER_TOKEN)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,8 +80,12 @@ class ExampleStats(DatasetRule):
             len(turns), counted.total, counted.trained, "system" in roles, "user" in roles, answered, label, language
         )  # type: ignore[union-attr]
 
-    def reduce(self, items, sources):
-        return iter(())
+    def reduce(self, items, sources) -> dict[str, list[Row]]:
+        """The rows of each file, by path."""
+        rows: dict[str, list[Row]] = {}
+        for location, row in items:
+            rows.setdefault(location.path, []).append(row)
+        return rows
 
 
 # -- numbers -----------------------------------------------------------------
@@ -302,10 +304,7 @@ def report(result: Result, min_class_share: float = MIN_CLASS_SHARE) -> dict:
     """The whole report as plain data (what ``--output-format json`` prints)."""
     options = result.resolved.options
     counter = tokenizer(options)
-    collected = result.summaries[ExampleStats.code]
-    rows: dict[str, list[Row]] = {}
-    for location, row in collected:
-        rows.setdefault(location.path, []).append(row)
+    rows: dict[str, list[Row]] = result.collected[ExampleStats.code]
     files = []
     for source in result.sources:
         context = FileContext(
@@ -317,7 +316,7 @@ def report(result: Result, min_class_share: float = MIN_CLASS_SHARE) -> dict:
             {
                 "path": source.path,
                 "split": source.split,
-                "format": main_format(source.formats),
+                "format": source.main_format,
                 **{s.key: s.data for s in found},
                 "findings": dict(sorted(codes.items())),
                 "notes": [note for s in found for note in s.notes],
@@ -334,87 +333,6 @@ def report(result: Result, min_class_share: float = MIN_CLASS_SHARE) -> dict:
         "files": files,
         "errors": result.errors,
     }
-
-
-def write_text(data: dict, out: TextIO) -> None:
-    out.write(
-        f"profile {data['profile']}; tokens: {data['tokenizer']}"
-        + (f"; model {data['model']}" if data["model"] else "")
-        + "\n"
-    )
-    for file in data["files"]:
-        split = f", {file['split']} split" if file["split"] else ""
-        out.write(f"\n{file['path']} ({file['format'] or 'no records'}{split})\n")
-        width = max((len(label) for label, _ in file["_rows"]), default=0)
-        for label, value in file["_rows"]:
-            out.write(f"  {label:<{width}}  {value}\n")
-        if file["findings"]:
-            listed = ", ".join(f"{code} {n:,}" for code, n in file["findings"].items())
-            out.write(f"  {'findings':<{width}}  {listed} (`jsonl-lint {file['path']}` lists them)\n")
-        for note in file["notes"]:
-            out.write(f"  {note}\n")
-
-
-def public(data: dict) -> dict:
-    """The report without the text report's rows."""
-    return {**data, "files": [{k: v for k, v in f.items() if k != "_rows"} for f in data["files"]]}
-
-
-# -- command line ------------------------------------------------------------------
-
-
-def parser() -> argparse.ArgumentParser:
-    from jsonl_lint.cli import Parser, _codes
-
-    p = Parser(prog="jsonl-lint stats", description="Per-file dataset report: sizes, tokens, answers, billing.")
-    p.add_argument("paths", nargs="*", default=["."], help="files or folders (folders: *.jsonl, *.ndjson); - for stdin")
-    p.add_argument("--profile", help="target profile (its tokenizer and token limit)")
-    p.add_argument(
-        "--config", action="append", default=[], metavar="FILE_OR_OPTION", help="config file or `key = value`"
-    )
-    p.add_argument("--isolated", action="store_true", help="ignore config files found in parent folders")
-    p.add_argument("--select", type=_codes, action="extend", metavar="CODES", help="rules whose findings are counted")
-    p.add_argument("--extend-select", type=_codes, action="extend", default=[], metavar="CODES")
-    p.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES")
-    p.add_argument("--output-format", choices=["text", "json"], default="text")
-    p.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE")
-    p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report (histograms, top findings)")
-    p.add_argument(
-        "-j", "--jobs", type=int, metavar="N", help="worker processes (default: one per core for large inputs)"
-    )
-    p.add_argument(
-        "--min-class-share",
-        type=float,
-        default=MIN_CLASS_SHARE,
-        metavar="SHARE",
-        help=f"note an answer class under this share of the examples (default {MIN_CLASS_SHARE})",
-    )
-    p.set_defaults(fail_on=None)
-    return p
-
-
-def run(argv: list[str]) -> int:
-    from jsonl_lint.cli import EXIT_CLEAN, EXIT_ERROR, UsageError, _output, load_settings
-
-    args = parser().parse_args(argv)
-    if not 0 <= args.min_class_share <= 1:
-        raise UsageError("--min-class-share must be between 0 and 1")
-    settings: Settings = load_settings(args)
-    result = Linter(resolve(settings), (ExampleStats,)).run(args.paths, settings, args.jobs)
-    for error in result.errors:
-        print(f"jsonl-lint: error: {error}", file=sys.stderr)
-    data = report(result, args.min_class_share)
-    with _output(args.output_file) as out:
-        if args.output_format == "json":
-            out.write(orjson.dumps(public(data), option=orjson.OPT_INDENT_2).decode() + "\n")
-        else:
-            write_text(data, out)
-    if args.html:
-        from jsonl_lint.stats_html import render
-
-        with _output(args.html, "--html") as out:
-            out.write(render(data, top_findings(result.diagnostics)))
-    return EXIT_ERROR if result.errors else EXIT_CLEAN
 
 
 def top_findings(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -8,9 +8,10 @@ use the OpenAI names); the top-level ``system`` becomes a leading ``system`` tur
 
 from __future__ import annotations
 
-import orjson
-
-from jsonl_lint.formats import ABSENT, Example, Format, Problem, Turn, register
+from jsonl_lint.codes import S002
+from jsonl_lint.example import ABSENT, Example, Problem, Turn
+from jsonl_lint.formats._messages import Messages, fast_message, json_text, new_turn
+from jsonl_lint.formats.base import Format
 
 SCHEMA_VERSION = "bedrock-conversation-2024"
 MESSAGE_KEYS = frozenset({"role", "content"})
@@ -18,23 +19,28 @@ TEXT_BLOCK_KEYS = frozenset({"text"})
 #: Converse content blocks: each block holds exactly one of these
 BLOCK_KINDS = ("text", "image", "video", "document", "toolUse", "toolResult", "reasoningContent")
 BLOCK_KEYS = frozenset(BLOCK_KINDS)
-MESSAGE_PATHS = tuple(f"$.messages[{i}]" for i in range(256))
+MESSAGES = Messages("$.messages")
 NOVA_KEYS = frozenset({"schemaVersion", "system", "messages", "toolConfig"})
-_new_turn = tuple.__new__
 
 
-def _json(value: object) -> str:
-    """``value`` as JSON text, for the text of tool calls ("" if it cannot be written)."""
-    if type(value) is str:
-        return value
+def _fast_block(message: object, path: str) -> Turn | None:
+    """The turn of a message exactly ``{"role": "user" | "assistant", "content": [{"text": str}]}``.
+
+    Any other JSON value fails a test or raises here (not an object, no such key, not one block) and
+    takes the full check. Three keys in all, `content`, `text` and `role`, leave no other.
+    """
     try:
-        return orjson.dumps(value).decode()
-    except (TypeError, ValueError, RecursionError):  # over-deep or out-of-range values
-        return ""
-
-
-def _message_path(i: int) -> str:
-    return MESSAGE_PATHS[i] if i < 256 else f"$.messages[{i}]"
+        [block] = message["content"]  # type: ignore[index]
+        text = block["text"]
+        if (
+            len(message) + len(block) == 3  # type: ignore[arg-type]
+            and ((role := message["role"]) == "user" or role == "assistant")  # type: ignore[index]
+            and type(text) is str
+        ):
+            return new_turn(Turn, (role, text, path, False, ABSENT))
+    except (KeyError, TypeError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _role(message: dict, path: str, problems: list[Problem]) -> str | None:
@@ -42,11 +48,10 @@ def _role(message: dict, path: str, problems: list[Problem]) -> str | None:
     if type(role) is str:
         return role
     why = "Message has no `role`" if role is None else "`role` must be a string"
-    problems.append(Problem("S002", why, f"{path}.role"))
+    problems.append(Problem(S002, why, f"{path}.role"))
     return None
 
 
-@register
 class BedrockNova(Format):
     """``{"schemaVersion": "bedrock-conversation-2024", "system"?: [{"text"}], "messages": [{"role", "content"}]}``.
 
@@ -78,58 +83,35 @@ class BedrockNova(Format):
             except (KeyError, TypeError, ValueError):
                 text = None
             if type(text) is str:
-                turns.append(_new_turn(Turn, ("system", text, "$.system", False, ABSENT)))
+                turns.append(new_turn(Turn, ("system", text, "$.system", False, ABSENT)))
             else:
                 self._system(system, turns, problems)
         messages = record["messages"]
         if type(messages) is not list or not messages:
-            problems.append(Problem("S002", "`messages` must be a non-empty array of messages", "$.messages"))
-            return Example(self.name, self.kind, record, turns, "$.messages")
-        i = -1  # (a counter costs less than zip or enumerate)
-        for message in messages:
-            i += 1
-            # Fast path for the common shape, exactly {"role": "user" | "assistant", "content": [{"text": str}]},
-            # among the first 256 messages. Any other JSON value fails a test or raises here (not an object,
-            # no such key, not one block, no such path) and takes the full check. Three keys in all,
-            # `content`, `text` and `role`, leave no other.
-            try:
-                [block] = message["content"]
-                text = block["text"]
-                if (
-                    len(message) + len(block) == 3
-                    and ((role := message["role"]) == "user" or role == "assistant")
-                    and type(text) is str
-                ):
-                    turns.append(_new_turn(Turn, (role, text, MESSAGE_PATHS[i], False, ABSENT)))
-                    continue
-            except (KeyError, TypeError, ValueError, IndexError):
-                pass
-            path = _message_path(i)
-            if type(message) is not dict:
-                problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
-                continue
-            turns.append(self._turn(message, path, problems))
-        return Example(self.name, self.kind, record, turns, "$.messages")
+            problems.append(Problem(S002, "`messages` must be a non-empty array of messages", "$.messages"))
+            return Example(self, record, turns, "$.messages")
+        turns.extend(MESSAGES.walk(messages, _fast_block, self._turn, problems))
+        return Example(self, record, turns, "$.messages")
 
     def _top_level(self, record: dict, problems: list[Problem]) -> object:
         """The top-level keys besides `messages`, in full; returns `system` (ABSENT when not given)."""
         if not NOVA_KEYS.issuperset(record):
             self.unknown_keys(record, problems, NOVA_KEYS)
         if record.get("schemaVersion", SCHEMA_VERSION) != SCHEMA_VERSION:
-            problems.append(Problem("S002", f'`schemaVersion` must be "{SCHEMA_VERSION}"', "$.schemaVersion"))
+            problems.append(Problem(S002, f'`schemaVersion` must be "{SCHEMA_VERSION}"', "$.schemaVersion"))
         if "toolConfig" in record and type(record["toolConfig"]) is not dict:
-            problems.append(Problem("S002", "`toolConfig` must be an object with `tools`", "$.toolConfig"))
+            problems.append(Problem(S002, "`toolConfig` must be an object with `tools`", "$.toolConfig"))
         return record.get("system", ABSENT)
 
     def _system(self, system: object, turns: list[Turn], problems: list[Problem]) -> None:
         if type(system) is not list:
-            problems.append(Problem("S002", '`system` must be an array of `{"text": ...}` blocks', "$.system"))
+            problems.append(Problem(S002, '`system` must be an array of `{"text": ...}` blocks', "$.system"))
             return
         texts = []
         for j, block in enumerate(system):
             where = f"$.system[{j}]"
             if type(block) is not dict:
-                problems.append(Problem("S002", 'System block must be an object `{"text": ...}`', where))
+                problems.append(Problem(S002, 'System block must be an object `{"text": ...}`', where))
                 continue
             if len(block) != 1:
                 self.unknown_keys(block, problems, TEXT_BLOCK_KEYS, where)
@@ -137,7 +119,7 @@ class BedrockNova(Format):
             if type(text) is str:
                 texts.append(text)
             else:
-                problems.append(Problem("S002", "System block needs a string `text`", f"{where}.text"))
+                problems.append(Problem(S002, "System block needs a string `text`", f"{where}.text"))
         if system:
             turns.append(Turn("system", "\n".join(texts), "$.system", False))
 
@@ -147,42 +129,42 @@ class BedrockNova(Format):
         role = _role(message, path, problems)
         content = message.get("content")
         if type(content) is not list or not content:
-            problems.append(Problem("S002", "`content` must be a non-empty array of content blocks", f"{path}.content"))
+            problems.append(Problem(S002, "`content` must be a non-empty array of content blocks", f"{path}.content"))
             return Turn(role, "", path, False)
         texts: list[str] = []
         nontext = False
         for j, block in enumerate(content):
             where = f"{path}.content[{j}]"
             if type(block) is not dict:
-                problems.append(Problem("S002", 'Content block must be an object such as `{"text": ...}`', where))
+                problems.append(Problem(S002, 'Content block must be an object such as `{"text": ...}`', where))
                 continue
             if not BLOCK_KEYS.issuperset(block.keys()):
                 self.unknown_keys(block, problems, BLOCK_KEYS, where)
             kinds = [kind for kind in BLOCK_KINDS if kind in block]
             if not kinds:
                 wanted = ", ".join(f"`{k}`" for k in BLOCK_KINDS)
-                problems.append(Problem("S002", f"Content block needs one of {wanted}", where))
+                problems.append(Problem(S002, f"Content block needs one of {wanted}", where))
                 continue
             if len(kinds) > 1:
                 why = f"Content block holds both `{kinds[0]}` and `{kinds[1]}`; use one block each"
-                problems.append(Problem("S002", why, where))
+                problems.append(Problem(S002, why, where))
             for kind in kinds:
                 value = block[kind]
                 if kind == "text":
                     if type(value) is str:
                         texts.append(value)
                     else:
-                        problems.append(Problem("S002", "`text` must be a string", f"{where}.text"))
+                        problems.append(Problem(S002, "`text` must be a string", f"{where}.text"))
                     continue
                 nontext = True
                 if type(value) is not dict:
-                    problems.append(Problem("S002", f"`{kind}` must be an object", f"{where}.{kind}"))
+                    problems.append(Problem(S002, f"`{kind}` must be an object", f"{where}.{kind}"))
                 elif kind == "toolUse":
                     name = value.get("name")
                     if type(name) is not str:
-                        problems.append(Problem("S002", "`toolUse` needs a string `name`", f"{where}.toolUse.name"))
+                        problems.append(Problem(S002, "`toolUse` needs a string `name`", f"{where}.toolUse.name"))
                         name = ""
-                    texts.append(f"{name}({_json(value.get('input', ''))})")
+                    texts.append(f"{name}({json_text(value.get('input', ''))})")
                 elif kind == "toolResult":
                     texts.extend(_result_texts(value.get("content")))
                 elif kind == "reasoningContent":
@@ -202,11 +184,10 @@ def _result_texts(content: object) -> list[str]:
             if type(item.get("text")) is str:
                 texts.append(item["text"])
             elif "json" in item:
-                texts.append(_json(item["json"]))
+                texts.append(json_text(item["json"]))
     return texts
 
 
-@register
 class BedrockClaude(Format):
     """Claude 3 Haiku on Bedrock: ``{"system": str, "messages": [{"role", "content": str}]}``, no other keys.
 
@@ -227,35 +208,28 @@ class BedrockClaude(Format):
         turns: list[Turn] = []
         system = record.get("system", "")  # optional; auto-detection keys on it, a bedrock profile need not
         if type(system) is not str:
-            problems.append(Problem("S002", "`system` must be a string", "$.system"))
+            problems.append(Problem(S002, "`system` must be a string", "$.system"))
         elif system:
             turns.append(Turn("system", system, "$.system", False))
         messages = record["messages"]
         if type(messages) is not list or not messages:
-            problems.append(Problem("S002", "`messages` must be a non-empty array of messages", "$.messages"))
-            return Example(self.name, self.kind, record, turns, "$.messages")
-        for i, message in enumerate(messages):
-            path = _message_path(i)
-            if type(message) is dict and len(message) == 2:
-                role, content = message.get("role"), message.get("content")
-                if type(role) is str and type(content) is str:
-                    turns.append(_new_turn(Turn, (role, content, path, False, ABSENT)))
-                    continue
-            if type(message) is not dict:
-                problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
-                continue
-            if not MESSAGE_KEYS.issuperset(message.keys()):
-                self.unknown_keys(message, problems, MESSAGE_KEYS, path)
-            role = _role(message, path, problems)
-            content = message.get("content")
-            text = ""
-            if type(content) is str:
-                text = content
-            else:
-                problems.append(Problem("S002", "`content` must be a string", f"{path}.content"))
-                if type(content) is list:  # Messages API text blocks: keep their text for the content rules
-                    text = "\n".join(
-                        block["text"] for block in content if type(block) is dict and type(block.get("text")) is str
-                    )
-            turns.append(Turn(role, text, path, False))
-        return Example(self.name, self.kind, record, turns, "$.messages")
+            problems.append(Problem(S002, "`messages` must be a non-empty array of messages", "$.messages"))
+            return Example(self, record, turns, "$.messages")
+        turns.extend(MESSAGES.walk(messages, fast_message, self._turn, problems))
+        return Example(self, record, turns, "$.messages")
+
+    def _turn(self, message: dict, path: str, problems: list[Problem]) -> Turn:
+        if not MESSAGE_KEYS.issuperset(message.keys()):
+            self.unknown_keys(message, problems, MESSAGE_KEYS, path)
+        role = _role(message, path, problems)
+        content = message.get("content")
+        text = ""
+        if type(content) is str:
+            text = content
+        else:
+            problems.append(Problem(S002, "`content` must be a string", f"{path}.content"))
+            if type(content) is list:  # Messages API text blocks: keep their text for the content rules
+                text = "\n".join(
+                    block["text"] for block in content if type(block) is dict and type(block.get("text")) is str
+                )
+        return Turn(role, text, path, False)

@@ -11,13 +11,13 @@ huggingface.co/docs/trl/dataset_formats (TRL), anthropics/hh-rlhf (HH); see
 
 from __future__ import annotations
 
+import functools
 import re
 
-import orjson
-
-from jsonl_lint.formats import ABSENT, Example, Format, Problem, Turn, register
-
-_new_turn = tuple.__new__
+from jsonl_lint.codes import S002
+from jsonl_lint.example import ABSENT, Example, Problem, Turn
+from jsonl_lint.formats._messages import Messages, fast_message, json_text, new_turn
+from jsonl_lint.formats.base import Format
 
 # -- ShareGPT ----------------------------------------------------------------------
 
@@ -29,8 +29,18 @@ SHAREGPT_ROLES = {
     "tool": "tool", "function": "tool", "observation": "tool", "function_response": "tool",
 }  # fmt: skip
 SHAREGPT_MESSAGE_KEYS = frozenset({"from", "value", "weight"})
-SHAREGPT_PATHS = tuple(f"$.conversations[{i}]" for i in range(256))
+CONVERSATIONS = Messages("$.conversations", "Message must be an object with `from` and `value`")
 MEDIA_KEYS = ("images", "videos", "audios")
+
+
+def _fast_sharegpt(message: object, path: str) -> Turn | None:
+    """The turn of a message exactly ``{"from": str, "value": str}``."""
+    if type(message) is dict and len(message) == 2:
+        speaker, value = message.get("from"), message.get("value")
+        if type(speaker) is str and type(value) is str:
+            role = SHAREGPT_ROLES.get(speaker, speaker)
+            return new_turn(Turn, (role, value, path, speaker == "function_call", ABSENT))
+    return None
 
 
 def _system_turn(record: dict, turns: list[Turn], problems: list[Problem]) -> None:
@@ -39,12 +49,11 @@ def _system_turn(record: dict, turns: list[Turn], problems: list[Problem]) -> No
     if system is None:
         return
     if type(system) is not str:
-        problems.append(Problem("S002", "`system` must be a string", "$.system"))
+        problems.append(Problem(S002, "`system` must be a string", "$.system"))
     elif system:
         turns.append(Turn("system", system, "$.system", False))
 
 
-@register
 class ShareGPT(Format):
     """``{"conversations": [{"from", "value"}], "system"?: str, "tools"?: str, "images"?: [...]}``."""
 
@@ -62,29 +71,17 @@ class ShareGPT(Format):
             _system_turn(record, turns, problems)
             tools = record.get("tools")
             if tools is not None and type(tools) is not str and type(tools) is not list:
-                problems.append(Problem("S002", "`tools` must be a JSON string or an array of tools", "$.tools"))
+                problems.append(Problem(S002, "`tools` must be a JSON string or an array of tools", "$.tools"))
             for key in MEDIA_KEYS:
                 media = record.get(key)
                 if media is not None and (type(media) is not list or any(type(m) is not str for m in media)):
-                    problems.append(Problem("S002", f"`{key}` must be an array of paths or URLs", f"$.{key}"))
+                    problems.append(Problem(S002, f"`{key}` must be an array of paths or URLs", f"$.{key}"))
         conversations = record["conversations"]
         if type(conversations) is not list or not conversations:
-            problems.append(Problem("S002", "`conversations` must be a non-empty array of messages", "$.conversations"))
-            return Example(self.name, self.kind, record, turns, "$.conversations")
-        roles = SHAREGPT_ROLES
-        for i, message in enumerate(conversations):
-            path = SHAREGPT_PATHS[i] if i < 256 else f"$.conversations[{i}]"
-            if type(message) is dict and len(message) == 2:  # fast path: exactly {"from": str, "value": str}
-                speaker, value = message.get("from"), message.get("value")
-                if type(speaker) is str and type(value) is str:
-                    role = roles.get(speaker, speaker)
-                    turns.append(_new_turn(Turn, (role, value, path, speaker == "function_call", ABSENT)))
-                    continue
-            if type(message) is not dict:
-                problems.append(Problem("S002", "Message must be an object with `from` and `value`", path))
-                continue
-            turns.append(self._turn(message, path, problems))
-        return Example(self.name, self.kind, record, turns, "$.conversations")
+            problems.append(Problem(S002, "`conversations` must be a non-empty array of messages", "$.conversations"))
+            return Example(self, record, turns, "$.conversations")
+        turns.extend(CONVERSATIONS.walk(conversations, _fast_sharegpt, self._turn, problems))
+        return Example(self, record, turns, "$.conversations")
 
     def _turn(self, message: dict, path: str, problems: list[Problem]) -> Turn:
         if not SHAREGPT_MESSAGE_KEYS.issuperset(message.keys()):
@@ -95,11 +92,11 @@ class ShareGPT(Format):
             role = SHAREGPT_ROLES.get(speaker, speaker)
         else:
             why = "Message has no `from`" if speaker is None else "`from` must be a string"
-            problems.append(Problem("S002", why, f"{path}.from"))
+            problems.append(Problem(S002, why, f"{path}.from"))
         value = message.get("value", ABSENT)
         if type(value) is not str:
             why = "Message has no `value`" if value is ABSENT else "`value` must be a string"
-            problems.append(Problem("S002", why, f"{path}.value"))
+            problems.append(Problem(S002, why, f"{path}.value"))
             value = ""
         return Turn(role, value, path, speaker == "function_call", message.get("weight", ABSENT))
 
@@ -107,7 +104,6 @@ class ShareGPT(Format):
 # -- Alpaca ------------------------------------------------------------------------
 
 
-@register
 class Alpaca(Format):
     """``{"instruction", "input"?, "output", "system"?, "history"?: [[instruction, response], ...]}``.
 
@@ -132,35 +128,35 @@ class Alpaca(Format):
                 self._history(history, turns, problems)
         instruction = record["instruction"]
         if type(instruction) is not str:
-            problems.append(Problem("S002", "`instruction` must be a string", "$.instruction"))
+            problems.append(Problem(S002, "`instruction` must be a string", "$.instruction"))
             instruction = ""
         given = record.get("input")
         if given is not None:
             if type(given) is not str:
-                problems.append(Problem("S002", "`input` must be a string", "$.input"))
+                problems.append(Problem(S002, "`input` must be a string", "$.input"))
             elif given:
                 instruction = f"{instruction}\n\n{given}"
         output = record["output"]
         if type(output) is not str:
-            problems.append(Problem("S002", "`output` must be a string", "$.output"))
+            problems.append(Problem(S002, "`output` must be a string", "$.output"))
             output = ""
         turns.append(Turn("user", instruction, "$.instruction", False))
         turns.append(Turn("assistant", output, "$.output", False))
-        return Example(self.name, self.kind, record, turns)
+        return Example(self, record, turns)
 
     def _history(self, history: object, turns: list[Turn], problems: list[Problem]) -> None:
         if type(history) is not list:
-            problems.append(Problem("S002", "`history` must be an array of [instruction, response] pairs", "$.history"))
+            problems.append(Problem(S002, "`history` must be an array of [instruction, response] pairs", "$.history"))
             return
         for j, pair in enumerate(history):
             where = f"$.history[{j}]"
             if type(pair) is not list or len(pair) != 2:
-                problems.append(Problem("S002", "A `history` item must be an [instruction, response] pair", where))
+                problems.append(Problem(S002, "A `history` item must be an [instruction, response] pair", where))
                 continue
             for k, role in ((0, "user"), (1, "assistant")):
                 text = pair[k]
                 if type(text) is not str:
-                    problems.append(Problem("S002", "A `history` pair holds two strings", f"{where}[{k}]"))
+                    problems.append(Problem(S002, "A `history` pair holds two strings", f"{where}[{k}]"))
                     text = ""
                 turns.append(Turn(role, text, f"{where}[{k}]", False))
 
@@ -168,7 +164,6 @@ class Alpaca(Format):
 # -- completion-only text ------------------------------------------------------------
 
 
-@register
 class Text(Format):
     """``{"text": str}``: language-modelling text (MLX, TRL, continued pre-training); one turn."""
 
@@ -183,9 +178,9 @@ class Text(Format):
             self.unknown_keys(record, problems, self.keys)
         text = record["text"]
         if type(text) is not str:
-            problems.append(Problem("S002", "`text` must be a string", "$.text"))
+            problems.append(Problem(S002, "`text` must be a string", "$.text"))
             text = ""
-        return Example(self.name, self.kind, record, [Turn("assistant", text, "$.text", False)])
+        return Example(self, record, [Turn("assistant", text, "$.text", False)])
 
 
 # -- TRL -----------------------------------------------------------------------------
@@ -202,60 +197,54 @@ def _calls_text(calls: list) -> str:
     for call in calls:
         function = call.get("function") if type(call) is dict else None
         if type(function) is dict:
-            name, arguments = function.get("name"), function.get("arguments", "")
-            if type(arguments) is not str:
-                try:
-                    arguments = orjson.dumps(arguments).decode()
-                except (TypeError, ValueError, RecursionError):
-                    arguments = ""
-            texts.append(f"{name if type(name) is str else ''}({arguments})")
+            name = function.get("name")
+            texts.append(f"{name if type(name) is str else ''}({json_text(function.get('arguments', ''))})")
     return "\n".join(texts)
 
 
 def _messages(fmt: Format, value: list, path: str, problems: list[Problem]) -> list[Turn]:
     """Turns of a list of chat-template messages ``{"role", "content"}``; S002 when it is empty."""
-    turns: list[Turn] = []
     if not value:
-        problems.append(Problem("S002", "The array of messages is empty", path))
-    for i, message in enumerate(value):
-        where = f"{path}[{i}]"
-        if type(message) is dict and len(message) == 2:  # fast path: {"role": str, "content": str}
-            role, content = message.get("role"), message.get("content")
-            if type(role) is str and type(content) is str:
-                turns.append(_new_turn(Turn, (role, content, where, False, ABSENT)))
-                continue
-        if type(message) is not dict:
-            problems.append(Problem("S002", "Message must be an object with `role` and `content`", where))
-            continue
-        if not MESSAGE_KEYS.issuperset(message.keys()):
-            fmt.unknown_keys(message, problems, MESSAGE_KEYS, where)
-        role = message.get("role")
-        if type(role) is not str:
-            why = "Message has no `role`" if role is None else "`role` must be a string"
-            problems.append(Problem("S002", why, f"{where}.role"))
-            role = None
-        content = message.get("content")
-        nontext = False
-        if type(content) is str:
-            text = content
-        elif content is None:
-            text = ""
-        elif type(content) is list:
-            text, nontext = _parts(content, f"{where}.content", problems)
+        problems.append(Problem(S002, "The array of messages is empty", path))
+    return _places(path).walk(value, fast_message, functools.partial(_message, fmt), problems)
+
+
+@functools.cache
+def _places(path: str) -> Messages:
+    """The messages at ``path`` (`$.prompt`, `$.chosen`, ...): a handful of places, made once."""
+    return Messages(path)
+
+
+def _message(fmt: Format, message: dict, where: str, problems: list[Problem]) -> Turn:
+    """The full check of a chat-template message ``{"role", "content", "tool_calls"?}``."""
+    if not MESSAGE_KEYS.issuperset(message.keys()):
+        fmt.unknown_keys(message, problems, MESSAGE_KEYS, where)
+    role = message.get("role")
+    if type(role) is not str:
+        why = "Message has no `role`" if role is None else "`role` must be a string"
+        problems.append(Problem(S002, why, f"{where}.role"))
+        role = None
+    content = message.get("content")
+    nontext = False
+    if type(content) is str:
+        text = content
+    elif content is None:
+        text = ""
+    elif type(content) is list:
+        text, nontext = _parts(content, f"{where}.content", problems)
+    else:
+        problems.append(Problem(S002, "`content` must be a string or an array of parts", f"{where}.content"))
+        text = ""
+    calls = message.get("tool_calls")
+    if calls is not None:
+        if type(calls) is list:
+            if calls:
+                nontext = True
+                extra = _calls_text(calls)
+                text = f"{text}\n{extra}" if text else extra
         else:
-            problems.append(Problem("S002", "`content` must be a string or an array of parts", f"{where}.content"))
-            text = ""
-        calls = message.get("tool_calls")
-        if calls is not None:
-            if type(calls) is list:
-                if calls:
-                    nontext = True
-                    extra = _calls_text(calls)
-                    text = f"{text}\n{extra}" if text else extra
-            else:
-                problems.append(Problem("S002", "`tool_calls` must be an array", f"{where}.tool_calls"))
-        turns.append(Turn(role, text, where, nontext))
-    return turns
+            problems.append(Problem(S002, "`tool_calls` must be an array", f"{where}.tool_calls"))
+    return Turn(role, text, where, nontext)
 
 
 def _parts(parts: list, path: str, problems: list[Problem]) -> tuple[str, bool]:
@@ -265,19 +254,19 @@ def _parts(parts: list, path: str, problems: list[Problem]) -> tuple[str, bool]:
     for j, part in enumerate(parts):
         where = f"{path}[{j}]"
         if type(part) is not dict:
-            problems.append(Problem("S002", "Content part must be an object with a `type`", where))
+            problems.append(Problem(S002, "Content part must be an object with a `type`", where))
             continue
         kind = part.get("type")
         if kind == "text":
             if type(part.get("text")) is str:
                 texts.append(part["text"])
             else:
-                problems.append(Problem("S002", "`text` part needs a string `text`", f"{where}.text"))
+                problems.append(Problem(S002, "`text` part needs a string `text`", f"{where}.text"))
         elif type(kind) is str:
             media = True  # image, video, audio...: what the processor fills in
         else:
             why = "Content part has no `type`" if kind is None else "Content part `type` must be a string"
-            problems.append(Problem("S002", why, f"{where}.type"))
+            problems.append(Problem(S002, why, f"{where}.type"))
     return "\n".join(texts), media
 
 
@@ -288,7 +277,7 @@ def _side(fmt: Format, record: dict, key: str, role: str, problems: list[Problem
         return [Turn(role, value, f"$.{key}", False)]
     if type(value) is list:
         return _messages(fmt, value, f"$.{key}", problems)
-    problems.append(Problem("S002", f"`{key}` must be a string or an array of messages", f"$.{key}"))
+    problems.append(Problem(S002, f"`{key}` must be a string or an array of messages", f"$.{key}"))
     return [Turn(role, "", f"$.{key}", False)]
 
 
@@ -303,12 +292,11 @@ def _same_form(record: dict, keys: tuple[str, ...], problems: list[Problem]) -> 
             have, want = ("a string", "message arrays") if kind is str else ("an array of messages", "strings")
             others = " and ".join(f"`{k}`" for k in keys if k != key)
             problems.append(
-                Problem("S002", f"`{key}` is {have} but {others} are {want}; use one form for all", f"$.{key}")
+                Problem(S002, f"`{key}` is {have} but {others} are {want}; use one form for all", f"$.{key}")
             )
             return
 
 
-@register
 class TrlPromptCompletion(Format):
     """TRL prompt/completion, standard (``{"prompt": str, "completion": str}``) or conversational
     (``{"prompt": [messages], "completion": [messages]}``). Same signature as openai-completion,
@@ -326,11 +314,11 @@ class TrlPromptCompletion(Format):
         prompt, completion = record["prompt"], record["completion"]
         if type(prompt) is str and type(completion) is str:  # the standard form
             turns = [Turn("user", prompt, "$.prompt", False), Turn("assistant", completion, "$.completion", False)]
-            return Example(self.name, self.kind, record, turns)
+            return Example(self, record, turns)
         _same_form(record, ("prompt", "completion"), problems)
         turns = _side(self, record, "prompt", "user", problems)
         turns.extend(_side(self, record, "completion", "assistant", problems))
-        return Example(self.name, self.kind, record, turns)
+        return Example(self, record, turns)
 
 
 def _answer(turns: list[Turn], record: dict, key: str, problems: list[Problem]) -> Turn | None:
@@ -340,11 +328,10 @@ def _answer(turns: list[Turn], record: dict, key: str, problems: list[Problem]) 
             return turn
     value = record[key]
     if type(value) is list and value:  # a transcript says so itself, and an empty list is reported already
-        problems.append(Problem("S002", f"`{key}` has no assistant message", f"$.{key}"))
+        problems.append(Problem(S002, f"`{key}` has no assistant message", f"$.{key}"))
     return None
 
 
-@register
 class TrlPreference(Format):
     """TRL preference: ``{"prompt", "chosen", "rejected"}``, each a string or a list of messages.
 
@@ -363,14 +350,14 @@ class TrlPreference(Format):
         prompt, chosen, rejected = record["prompt"], record["chosen"], record["rejected"]
         if type(prompt) is str and type(chosen) is str and type(rejected) is str:  # the standard form
             turns = [Turn("user", prompt, "$.prompt", False), Turn("assistant", chosen, "$.chosen", False)]
-            return Example(self.name, self.kind, record, turns, "$", Turn("assistant", rejected, "$.rejected", False))
+            return Example(self, record, turns, "$", Turn("assistant", rejected, "$.rejected", False))
         _same_form(record, ("prompt", "chosen", "rejected"), problems)
         turns = _side(self, record, "prompt", "user", problems)
         chosen = _side(self, record, "chosen", "assistant", problems)
         _answer(chosen, record, "chosen", problems)
         turns.extend(chosen)
         rejected = _answer(_side(self, record, "rejected", "assistant", problems), record, "rejected", problems)
-        return Example(self.name, self.kind, record, turns, "$", rejected)
+        return Example(self, record, turns, "$", rejected)
 
 
 # -- Anthropic HH ----------------------------------------------------------------------
@@ -388,16 +375,15 @@ def _transcript(text: str, path: str, problems: list[Problem]) -> list[Turn]:
         return [Turn("assistant", text, path, False)]
     turns = []
     if pieces[0] and not pieces[0].isspace():
-        problems.append(Problem("S002", "Text before the first `Human:` turn of the transcript", path))
+        problems.append(Problem(S002, "Text before the first `Human:` turn of the transcript", path))
         turns.append(Turn(None, pieces[0], path, False))
     for i in range(1, len(pieces), 2):
         turns.append(Turn(HH_ROLES[pieces[i]], pieces[i + 1], path, False))
     if turns[-1].role != "assistant":
-        problems.append(Problem("S002", "The transcript does not end with an `Assistant:` turn", path))
+        problems.append(Problem(S002, "The transcript does not end with an `Assistant:` turn", path))
     return turns
 
 
-@register
 class HHPreference(Format):
     """Anthropic HH: ``{"chosen": "\\n\\nHuman: ...\\n\\nAssistant: ...", "rejected": "..."}``.
 
@@ -424,9 +410,9 @@ class HHPreference(Format):
                 sides.append(_messages(self, value, f"$.{key}", problems))
             else:
                 why = f"`{key}` must be a transcript string or an array of messages"
-                problems.append(Problem("S002", why, f"$.{key}"))
+                problems.append(Problem(S002, why, f"$.{key}"))
                 sides.append([])
         chosen, rejected = sides
         _answer(chosen, record, "chosen", problems)
         rejected_answer = _answer(rejected, record, "rejected", problems)
-        return Example(self.name, self.kind, record, chosen, "$.chosen", rejected_answer)
+        return Example(self, record, chosen, "$.chosen", rejected_answer)

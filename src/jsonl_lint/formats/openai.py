@@ -7,15 +7,16 @@ Shapes follow the fine-tuning input schemas of the OpenAI API
 
 from __future__ import annotations
 
-from jsonl_lint.formats import ABSENT, Example, Format, Problem, Turn, register
+from jsonl_lint.codes import S002, S003
+from jsonl_lint.example import ABSENT, Example, Problem, Turn
+from jsonl_lint.formats._messages import Messages, fast_message, new_turn
+from jsonl_lint.formats.base import Format
 
 MESSAGE_KEYS = frozenset(
     {"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"}
 )
 PART_TEXT_FIELD = {"text": "text", "refusal": "refusal"}
-#: JSON paths of the first messages, built once: paths are made for every message of every record.
-MESSAGE_PATHS = tuple(f"$.messages[{i}]" for i in range(256))
-_new_turn = tuple.__new__
+MESSAGES = Messages("$.messages")
 MEDIA_PARTS = frozenset({"image_url", "input_audio", "file"})
 
 
@@ -26,42 +27,40 @@ def _part_texts(parts: list, path: str, problems: list[Problem]) -> tuple[str, b
     for j, part in enumerate(parts):
         where = f"{path}[{j}]"
         if type(part) is not dict:
-            problems.append(Problem("S002", "Content part must be an object", where))
+            problems.append(Problem(S002, "Content part must be an object", where))
             continue
         kind = part.get("type")
         if kind is not None and type(kind) is not str:
-            problems.append(Problem("S002", "Content part `type` must be a string", f"{where}.type"))
+            problems.append(Problem(S002, "Content part `type` must be a string", f"{where}.type"))
         elif kind in PART_TEXT_FIELD:
             value = part.get(PART_TEXT_FIELD[kind])
             if type(value) is str:
                 texts.append(value)
             else:
-                problems.append(Problem("S002", f"`{kind}` part needs a string `{PART_TEXT_FIELD[kind]}`", where))
+                problems.append(Problem(S002, f"`{kind}` part needs a string `{PART_TEXT_FIELD[kind]}`", where))
         elif kind in MEDIA_PARTS:
             media = True
             if type(part.get(kind)) is not dict:
-                problems.append(Problem("S002", f"`{kind}` part needs an object `{kind}`", f"{where}.{kind}"))
+                problems.append(Problem(S002, f"`{kind}` part needs an object `{kind}`", f"{where}.{kind}"))
         elif kind is None:
-            problems.append(Problem("S002", "Content part has no `type`", where))
+            problems.append(Problem(S002, "Content part has no `type`", where))
         else:
-            problems.append(Problem("S002", f"Unknown content part type {kind!r}", f"{where}.type"))
+            problems.append(Problem(S002, f"Unknown content part type {kind!r}", f"{where}.type"))
     return "\n".join(texts), media
 
 
 def _function_text(call: object, path: str, problems: list[Problem]) -> str:
     """Validate a ``{"name", "arguments"}`` object; return ``name(arguments)``."""
     if type(call) is not dict:
-        problems.append(Problem("S002", "Function call must be an object with `name` and `arguments`", path))
+        problems.append(Problem(S002, "Function call must be an object with `name` and `arguments`", path))
         return ""
     name, arguments = call.get("name"), call.get("arguments")
     if type(name) is not str:
-        problems.append(Problem("S002", "Function call needs a string `name`", f"{path}.name"))
+        problems.append(Problem(S002, "Function call needs a string `name`", f"{path}.name"))
         name = ""
     if type(arguments) is not str:
         problems.append(
-            Problem(
-                "S002", "Function call `arguments` must be a JSON-encoded string, not raw JSON", f"{path}.arguments"
-            )
+            Problem(S002, "Function call `arguments` must be a JSON-encoded string, not raw JSON", f"{path}.arguments")
         )
         arguments = ""
     return f"{name}({arguments})"
@@ -69,18 +68,18 @@ def _function_text(call: object, path: str, problems: list[Problem]) -> str:
 
 def _tool_calls_text(calls: object, path: str, problems: list[Problem]) -> str:
     if type(calls) is not list:
-        problems.append(Problem("S002", "`tool_calls` must be an array", path))
+        problems.append(Problem(S002, "`tool_calls` must be an array", path))
         return ""
     texts = []
     for j, call in enumerate(calls):
         where = f"{path}[{j}]"
         if type(call) is not dict:
-            problems.append(Problem("S002", "Tool call must be an object", where))
+            problems.append(Problem(S002, "Tool call must be an object", where))
             continue
         if type(call.get("id")) is not str:
-            problems.append(Problem("S002", "Tool call needs a string `id`", f"{where}.id"))
+            problems.append(Problem(S002, "Tool call needs a string `id`", f"{where}.id"))
         if call.get("type") != "function":
-            problems.append(Problem("S002", 'Tool call needs `"type": "function"`', f"{where}.type"))
+            problems.append(Problem(S002, 'Tool call needs `"type": "function"`', f"{where}.type"))
         texts.append(_function_text(call.get("function"), f"{where}.function", problems))
     return "\n".join(texts)
 
@@ -88,10 +87,9 @@ def _tool_calls_text(calls: object, path: str, problems: list[Problem]) -> str:
 def _list_of_objects(record: dict, key: str, problems: list[Problem]) -> None:
     value = record.get(key)
     if value is not None and (type(value) is not list or any(type(v) is not dict for v in value)):
-        problems.append(Problem("S002", f"`{key}` must be an array of objects", f"$.{key}"))
+        problems.append(Problem(S002, f"`{key}` must be an array of objects", f"$.{key}"))
 
 
-@register
 class OpenAIChat(Format):
     name = "openai-chat"
     title = "OpenAI chat"
@@ -106,26 +104,12 @@ class OpenAIChat(Format):
             _list_of_objects(record, "functions", problems)
             if "parallel_tool_calls" in record and type(record["parallel_tool_calls"]) is not bool:
                 why = "`parallel_tool_calls` must be true or false"
-                problems.append(Problem("S002", why, "$.parallel_tool_calls"))
+                problems.append(Problem(S002, why, "$.parallel_tool_calls"))
         messages = record["messages"]
-        turns: list[Turn] = []
         if type(messages) is not list or not messages:
-            problems.append(Problem("S002", "`messages` must be a non-empty array of messages", "$.messages"))
-            return Example(self.name, self.kind, record, turns, "$.messages")
-        for i, message in enumerate(messages):
-            path = MESSAGE_PATHS[i] if i < 256 else f"$.messages[{i}]"
-            # Fast path for the common shape, exactly {"role": str, "content": str}
-            # (a tool message also needs its `tool_call_id`).
-            if type(message) is dict and len(message) == 2:
-                role, content = message.get("role"), message.get("content")
-                if type(role) is str and type(content) is str and role != "tool":
-                    turns.append(_new_turn(Turn, (role, content, path, False, ABSENT)))
-                    continue
-            if type(message) is not dict:
-                problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
-                continue
-            turns.append(self._turn(message, path, problems))
-        return Example(self.name, self.kind, record, turns, "$.messages")
+            problems.append(Problem(S002, "`messages` must be a non-empty array of messages", "$.messages"))
+            return Example(self, record, [], "$.messages")
+        return Example(self, record, MESSAGES.walk(messages, fast_message, self._turn, problems), "$.messages")
 
     def _turn(self, message: dict, path: str, problems: list[Problem]) -> Turn:
         if not MESSAGE_KEYS.issuperset(message.keys()):
@@ -133,7 +117,7 @@ class OpenAIChat(Format):
         role = message.get("role")
         if type(role) is not str:
             why = "Message has no `role`" if role is None else "`role` must be a string"
-            problems.append(Problem("S002", why, f"{path}.role"))
+            problems.append(Problem(S002, why, f"{path}.role"))
             role = None
         content = message.get("content")
         nontext = False
@@ -145,7 +129,7 @@ class OpenAIChat(Format):
             text, nontext = _part_texts(content, f"{path}.content", problems)
         else:
             problems.append(
-                Problem("S002", "`content` must be a string, null or an array of content parts", f"{path}.content")
+                Problem(S002, "`content` must be a string, null or an array of content parts", f"{path}.content")
             )
             text = ""
         extra = []
@@ -158,13 +142,12 @@ class OpenAIChat(Format):
         if extra:
             text = "\n".join([text, *extra]) if text else "\n".join(extra)
         if role == "tool" and type(message.get("tool_call_id")) is not str:
-            problems.append(Problem("S002", "Tool message needs a string `tool_call_id`", f"{path}.tool_call_id"))
+            problems.append(Problem(S002, "Tool message needs a string `tool_call_id`", f"{path}.tool_call_id"))
         if "name" in message and type(message["name"]) is not str:
-            problems.append(Problem("S002", "`name` must be a string", f"{path}.name"))
+            problems.append(Problem(S002, "`name` must be a string", f"{path}.name"))
         return Turn(role, text, path, nontext, message.get("weight", ABSENT))
 
 
-@register
 class OpenAICompletion(Format):
     name = "openai-completion"
     title = "OpenAI prompt/completion"
@@ -178,10 +161,10 @@ class OpenAICompletion(Format):
         for role, key in (("user", "prompt"), ("assistant", "completion")):
             value = record[key]
             if type(value) is not str:
-                problems.append(Problem("S002", f"`{key}` must be a string", f"$.{key}"))
+                problems.append(Problem(S002, f"`{key}` must be a string", f"$.{key}"))
                 value = ""
             turns.append(Turn(role, value, f"$.{key}", False))
-        return Example(self.name, self.kind, record, turns)
+        return Example(self, record, turns)
 
 
 # -- preference (DPO) and reinforcement (RFT) fine-tuning ---------------------------
@@ -189,11 +172,10 @@ class OpenAICompletion(Format):
 DPO_INPUT_KEYS = frozenset({"messages", "tools", "parallel_tool_calls"})
 #: (the guide's name, the June 2025 OpenAPI spec's name) of each output of a preference pair
 DPO_OUTPUTS = (("preferred_output", "preferred_completion"), ("non_preferred_output", "non_preferred_completion"))
-INPUT_MESSAGE_PATHS = tuple(f"$.input.messages[{i}]" for i in range(256))
+INPUT_MESSAGES = Messages("$.input.messages")
 DPO_KEYS = frozenset({"input", *(name for pair in DPO_OUTPUTS for name in pair)})
 
 
-@register
 class OpenAIPreference(Format):
     """``{"input": {"messages", "tools"?, "parallel_tool_calls"?}, "preferred_output": [msg],
     "non_preferred_output": [msg]}``.
@@ -244,49 +226,28 @@ class OpenAIPreference(Format):
                 self.unknown_keys(record, problems, DPO_KEYS)
             messages = self._input(given, problems)
         if messages is not None:
-            i = -1  # (a counter costs less than zip or enumerate)
-            for message in messages:
-                i += 1
-                # Fast path for the common shape, exactly {"role": "user" | "assistant" | "system", "content": str},
-                # among the first 256 messages; any other JSON value fails a test or raises here (not an
-                # object, no such key, no such path) and takes the full check
-                try:
-                    content = message["content"]
-                    if (
-                        len(message) == 2
-                        and ((role := message["role"]) == "user" or role == "assistant" or role == "system")
-                        and type(content) is str
-                    ):
-                        turns.append(_new_turn(Turn, (role, content, INPUT_MESSAGE_PATHS[i], False, ABSENT)))
-                        continue
-                except (KeyError, TypeError, IndexError):
-                    pass
-                path = INPUT_MESSAGE_PATHS[i] if i < 256 else f"$.input.messages[{i}]"
-                if type(message) is not dict:
-                    problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
-                    continue
-                turns.append(self._turn(message, path, problems))
+            turns = INPUT_MESSAGES.walk(messages, fast_message, self._turn, problems)
         if common:
-            turns.append(_new_turn(Turn, ("assistant", text, "$.preferred_output[0]", False, ABSENT)))
-            rejected = _new_turn(Turn, ("assistant", other_text, "$.non_preferred_output[0]", False, ABSENT))
+            turns.append(new_turn(Turn, ("assistant", text, "$.preferred_output[0]", False, ABSENT)))
+            rejected = new_turn(Turn, ("assistant", other_text, "$.non_preferred_output[0]", False, ABSENT))
         else:
             preferred = self._output(record, *DPO_OUTPUTS[0], "preferred", problems)
             rejected = self._output(record, *DPO_OUTPUTS[1], "non-preferred", problems)
             if preferred is not None:
                 turns.append(preferred)
-        return Example(self.name, self.kind, record, turns, "$.input.messages", rejected)
+        return Example(self, record, turns, "$.input.messages", rejected)
 
     def _input(self, given: object, problems: list[Problem]) -> list | None:
         """Check ``input`` but for each of its messages; return them (None when there are none to adapt)."""
         if type(given) is not dict:
-            problems.append(Problem("S002", "`input` must be an object with `messages`", "$.input"))
+            problems.append(Problem(S002, "`input` must be an object with `messages`", "$.input"))
             return None
         messages = given.get("messages", ABSENT)
         if len(given) > (messages is not ABSENT):  # a key besides `messages`
             self._input_keys(given, problems)
         if type(messages) is not list or not messages:
             why = "`input` has no `messages`" if messages is ABSENT else "`messages` must be a non-empty array"
-            problems.append(Problem("S002", why, "$.input.messages"))
+            problems.append(Problem(S002, why, "$.input.messages"))
             return None
         return messages
 
@@ -296,20 +257,20 @@ class OpenAIPreference(Format):
             self.unknown_keys(given, problems, DPO_INPUT_KEYS, "$.input")
         tools = given.get("tools")
         if tools is not None and (type(tools) is not list or any(type(t) is not dict for t in tools)):
-            problems.append(Problem("S002", "`tools` must be an array of objects", "$.input.tools"))
+            problems.append(Problem(S002, "`tools` must be an array of objects", "$.input.tools"))
         if "parallel_tool_calls" in given and type(given["parallel_tool_calls"]) is not bool:
             why = "`parallel_tool_calls` must be true or false"
-            problems.append(Problem("S002", why, "$.input.parallel_tool_calls"))
+            problems.append(Problem(S002, why, "$.input.parallel_tool_calls"))
 
     def _output(self, record: dict, key: str, spec: str, which: str, problems: list[Problem]) -> Turn | None:
         """The one assistant message of ``key`` (or of its spec spelling ``spec``)."""
         if key in record:
             if spec in record:
-                problems.append(Problem("S003", f"`{spec}` duplicates `{key}`; remove it", f"$.{spec}"))
+                problems.append(Problem(S003, f"`{spec}` duplicates `{key}`; remove it", f"$.{spec}"))
         elif spec in record:
             problems.append(
                 Problem(
-                    "S003",
+                    S003,
                     f"Rename `{spec}` to `{key}`: the fine-tuning guide, Azure and Together use `{key}` "
                     f"(`{spec}` is only in the API spec)",
                     f"$.{spec}",
@@ -317,29 +278,28 @@ class OpenAIPreference(Format):
             )
             key = spec
         else:
-            problems.append(Problem("S002", f"Missing `{key}`, the {which} assistant message", f"$.{key}"))
+            problems.append(Problem(S002, f"Missing `{key}`, the {which} assistant message", f"$.{key}"))
             return None
         value, path = record[key], f"$.{key}"
         if type(value) is not list or not value:
-            problems.append(Problem("S002", f"`{key}` must be an array holding one assistant message", path))
+            problems.append(Problem(S002, f"`{key}` must be an array holding one assistant message", path))
             return None
         if len(value) > 1:
             problems.append(
-                Problem("S002", f"`{key}` must hold exactly one assistant message, not {len(value)}", f"{path}[1]")
+                Problem(S002, f"`{key}` must hold exactly one assistant message, not {len(value)}", f"{path}[1]")
             )
         message, path = value[0], f"{path}[0]"
         if type(message) is not dict:
-            problems.append(Problem("S002", "Message must be an object with `role` and `content`", path))
+            problems.append(Problem(S002, "Message must be an object with `role` and `content`", path))
             return None
         turn = self._turn(message, path, problems)
         if turn.role is not None and turn.role != "assistant":
             problems.append(
-                Problem("S002", f"The {which} output must be an `assistant` message, not `{turn.role}`", f"{path}.role")
+                Problem(S002, f"The {which} output must be an `assistant` message, not `{turn.role}`", f"{path}.role")
             )
         return turn
 
 
-@register
 class OpenAIReinforcement(OpenAIChat):
     """Reinforcement fine-tuning: chat messages ending with the user's; any extra top-level key
     is a grader field (``{{item.*}}``). Same signature as openai-chat, so only a profile selects it."""

@@ -12,9 +12,10 @@ well as its camelCase one (``fileData`` or ``file_data``); both are accepted her
 
 from __future__ import annotations
 
-import orjson
-
-from jsonl_lint.formats import ABSENT, Example, Format, Problem, Turn, register
+from jsonl_lint.codes import S002
+from jsonl_lint.example import ABSENT, Example, Problem, Turn
+from jsonl_lint.formats._messages import Messages, json_text, new_turn
+from jsonl_lint.formats.base import Format
 
 CONTENT_KEYS = frozenset({"role", "parts"})
 #: the data fields of a Part (exactly one per part), camelCase name -> snake_case name
@@ -37,20 +38,30 @@ MEDIA_FIELDS = {
     "fileData": ("mimeType", "fileUri"),
     "file_data": ("mime_type", "file_uri"),
 }
-CONTENT_PATHS = tuple(f"$.contents[{i}]" for i in range(256))
+CONTENTS = Messages("$.contents", "Content must be an object with `role` and `parts`")
 VERTEX_KEYS = frozenset({"systemInstruction", "system_instruction", "contents", "tools"})
-_new_turn = tuple.__new__
 
 
-def _json(value: object) -> str:
-    """``value`` as JSON text, for the text of function calls ("" if it cannot be written)."""
+def _fast_content(content: object, path: str) -> Turn | None:
+    """The turn of a content exactly ``{"role": "user" | "model", "parts": [{"text": str}]}``.
+
+    Any other JSON value fails a test or raises here (not an object, no such key, not one part) and
+    takes the full check. Three keys in all, `parts`, `text` and `role`, leave no other.
+    """
     try:
-        return orjson.dumps(value).decode()
-    except (TypeError, ValueError, RecursionError):  # over-deep or out-of-range values
-        return ""
+        [part] = content["parts"]  # type: ignore[index]
+        text = part["text"]
+        if (
+            len(content) + len(part) == 3  # type: ignore[arg-type]
+            and ((role := content["role"]) == "user" or role == "model")  # type: ignore[index]
+            and type(text) is str
+        ):
+            return new_turn(Turn, (role, text, path, False, ABSENT))
+    except (KeyError, TypeError, ValueError, IndexError):
+        pass
+    return None
 
 
-@register
 class VertexGemini(Format):
     name = "vertex-gemini"
     title = "Vertex AI Gemini"
@@ -75,40 +86,17 @@ class VertexGemini(Format):
             except (KeyError, TypeError, ValueError):
                 text = None
             if type(text) is str:
-                turns.append(_new_turn(Turn, ("system", text, "$.systemInstruction", False, ABSENT)))
+                turns.append(new_turn(Turn, ("system", text, "$.systemInstruction", False, ABSENT)))
             else:
                 self._system(system, "$.systemInstruction", turns, problems)
         else:
             self._top_level(record, turns, problems)
         contents = record["contents"]
         if type(contents) is not list or not contents:
-            problems.append(Problem("S002", "`contents` must be a non-empty array of contents", "$.contents"))
-            return Example(self.name, self.kind, record, turns, "$.contents")
-        i = -1  # (a counter costs less than zip or enumerate)
-        for content in contents:
-            i += 1
-            # Fast path for the common shape, exactly {"role": "user" | "model", "parts": [{"text": str}]},
-            # among the first 256 contents. Any other JSON value fails a test or raises here (not an object,
-            # no such key, not one part, no such path) and takes the full check. Three keys in all, `parts`,
-            # `text` and `role`, leave no other.
-            try:
-                [part] = content["parts"]
-                text = part["text"]
-                if (
-                    len(content) + len(part) == 3
-                    and ((role := content["role"]) == "user" or role == "model")
-                    and type(text) is str
-                ):
-                    turns.append(_new_turn(Turn, (role, text, CONTENT_PATHS[i], False, ABSENT)))
-                    continue
-            except (KeyError, TypeError, ValueError, IndexError):
-                pass
-            path = CONTENT_PATHS[i] if i < 256 else f"$.contents[{i}]"
-            if type(content) is not dict:
-                problems.append(Problem("S002", "Content must be an object with `role` and `parts`", path))
-                continue
-            turns.append(self._turn(content, path, problems))
-        return Example(self.name, self.kind, record, turns, "$.contents")
+            problems.append(Problem(S002, "`contents` must be a non-empty array of contents", "$.contents"))
+            return Example(self, record, turns, "$.contents")
+        turns.extend(CONTENTS.walk(contents, _fast_content, self._turn, problems))
+        return Example(self, record, turns, "$.contents")
 
     def _top_level(self, record: dict, turns: list[Turn], problems: list[Problem]) -> None:
         """The top-level keys besides `contents`, in full, for records with others than `systemInstruction`."""
@@ -119,23 +107,23 @@ class VertexGemini(Format):
                 self._system(record[key], f"$.{key}", turns, problems)
         tools = record.get("tools")
         if tools is not None and (type(tools) is not list or any(type(t) is not dict for t in tools)):
-            problems.append(Problem("S002", "`tools` must be an array of objects", "$.tools"))
+            problems.append(Problem(S002, "`tools` must be an array of objects", "$.tools"))
 
     def _system(self, system: object, path: str, turns: list[Turn], problems: list[Problem]) -> None:
         if type(system) is not dict:
-            problems.append(Problem("S002", '`systemInstruction` must be an object `{"parts": [{"text": ...}]}`', path))
+            problems.append(Problem(S002, '`systemInstruction` must be an object `{"parts": [{"text": ...}]}`', path))
             return
         if not CONTENT_KEYS.issuperset(system.keys()):
             self.unknown_keys(system, problems, CONTENT_KEYS, path)  # its `role` is allowed and ignored
         parts = system.get("parts")
         if type(parts) is not list or not parts:
-            problems.append(Problem("S002", "`parts` must be a non-empty array of parts", f"{path}.parts"))
+            problems.append(Problem(S002, "`parts` must be a non-empty array of parts", f"{path}.parts"))
             return
         texts = []
         for j, part in enumerate(parts):
             where = f"{path}.parts[{j}]"
             if type(part) is not dict:
-                problems.append(Problem("S002", 'Part must be an object such as `{"text": ...}`', where))
+                problems.append(Problem(S002, 'Part must be an object such as `{"text": ...}`', where))
                 continue
             if len(part) != 1:
                 self.unknown_keys(part, problems, frozenset({"text"}), where)
@@ -143,7 +131,7 @@ class VertexGemini(Format):
             if type(text) is str:
                 texts.append(text)
             else:
-                problems.append(Problem("S002", "A system instruction part needs a string `text`", f"{where}.text"))
+                problems.append(Problem(S002, "A system instruction part needs a string `text`", f"{where}.text"))
         turns.append(Turn("system", "\n".join(texts), path, False))
 
     def _turn(self, content: dict, path: str, problems: list[Problem]) -> Turn:
@@ -152,59 +140,59 @@ class VertexGemini(Format):
         role = content.get("role")
         if type(role) is not str:
             why = "Content has no `role`" if role is None else "`role` must be a string"
-            problems.append(Problem("S002", why, f"{path}.role"))
+            problems.append(Problem(S002, why, f"{path}.role"))
             role = None
         elif role == "system":
             why = "`contents` has no `system` role; put the system prompt in `systemInstruction`"
-            problems.append(Problem("S002", why, f"{path}.role"))
+            problems.append(Problem(S002, why, f"{path}.role"))
         parts = content.get("parts")
         if type(parts) is not list or not parts:
-            problems.append(Problem("S002", "`parts` must be a non-empty array of parts", f"{path}.parts"))
+            problems.append(Problem(S002, "`parts` must be a non-empty array of parts", f"{path}.parts"))
             return Turn(role, "", path, False)
         texts: list[str] = []
         nontext = False
         for j, part in enumerate(parts):
             where = f"{path}.parts[{j}]"
             if type(part) is not dict:
-                problems.append(Problem("S002", 'Part must be an object such as `{"text": ...}`', where))
+                problems.append(Problem(S002, 'Part must be an object such as `{"text": ...}`', where))
                 continue
             if not PART_KEYS.issuperset(part.keys()):
                 self.unknown_keys(part, problems, PART_KEYS, where)
             kinds = [key for key in part if key in PART_DATA_KEYS]
             if not kinds:
                 why = "Part needs one of `text`, `fileData`, `inlineData`, `functionCall`, `functionResponse`"
-                problems.append(Problem("S002", why, where))
+                problems.append(Problem(S002, why, where))
                 continue
             if len(kinds) > 1:
                 why = f"Part holds both `{kinds[0]}` and `{kinds[1]}`; use one part each"
-                problems.append(Problem("S002", why, where))
+                problems.append(Problem(S002, why, where))
             for kind in kinds:
                 value = part[kind]
                 if kind == "text":
                     if type(value) is str:
                         texts.append(value)
                     else:
-                        problems.append(Problem("S002", "`text` must be a string", f"{where}.text"))
+                        problems.append(Problem(S002, "`text` must be a string", f"{where}.text"))
                     continue
                 nontext = True
                 if type(value) is not dict:
-                    problems.append(Problem("S002", f"`{kind}` must be an object", f"{where}.{kind}"))
+                    problems.append(Problem(S002, f"`{kind}` must be an object", f"{where}.{kind}"))
                     continue
                 fields = MEDIA_FIELDS.get(kind)
                 if fields is not None:
                     for field in fields:
                         if type(value.get(field)) is not str:
                             why = f"`{kind}` needs a string `{field}`"
-                            problems.append(Problem("S002", why, f"{where}.{kind}.{field}"))
+                            problems.append(Problem(S002, why, f"{where}.{kind}.{field}"))
                 elif kind in ("functionCall", "function_call", "functionResponse", "function_response"):
                     name = value.get("name")
                     if type(name) is not str:
-                        problems.append(Problem("S002", f"`{kind}` needs a string `name`", f"{where}.{kind}.name"))
+                        problems.append(Problem(S002, f"`{kind}` needs a string `name`", f"{where}.{kind}.name"))
                         name = ""
                     if kind in ("functionCall", "function_call"):
-                        texts.append(f"{name}({_json(value.get('args', {}))})")
+                        texts.append(f"{name}({json_text(value.get('args', {}))})")
                     else:
-                        texts.append(_json(value.get("response", {})))
+                        texts.append(json_text(value.get("response", {})))
                 elif kind in ("executableCode", "executable_code"):
                     if type(value.get("code")) is str:
                         texts.append(value["code"])

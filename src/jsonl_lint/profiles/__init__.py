@@ -2,15 +2,19 @@
 
 Every limit in a profile file names its source and the date it was read (the
 ``[sources]`` table). A profile may leave the structure (roles, first and last
-role) to each format's own; ``auto`` accepts every format.
+role) to each format's own; ``auto`` accepts every format. Pure data: plugins'
+profiles are handed in by the registry (``extra``), never looked up from here.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from types import MappingProxyType
+from typing import Any
 
 from jsonl_lint.diagnostics import Severity
 
@@ -69,15 +73,9 @@ def shipped() -> list[str]:
     return sorted(p.name[: -len(".toml")] for p in resources.files(__name__).iterdir() if p.name.endswith(".toml"))
 
 
-def _plugin_profiles() -> dict:
-    from jsonl_lint.plugins import loaded  # plugins (through the rules) imports this module
-
-    return loaded().profiles
-
-
-def available() -> list[str]:
-    """Names of every profile: shipped, and registered by plugins (``register_profiles``)."""
-    return sorted([*shipped(), *_plugin_profiles()])
+def available(extra: Mapping[str, Any] = MappingProxyType({})) -> list[str]:
+    """Names of every profile: shipped, and ``extra`` (the plugins' ``register_profiles``, by name)."""
+    return sorted([*shipped(), *extra])
 
 
 def _tuple(value, where: str) -> tuple[str, ...] | None:
@@ -95,11 +93,11 @@ def _severity(level, name: str) -> Severity:
         raise ProfileError(f"profile {name}: {exc}") from None
 
 
-def load(name: str) -> Profile:
-    """Load a profile by name; raise KeyError for an unknown one."""
+def load(name: str, extra: Mapping[str, Any] = MappingProxyType({})) -> Profile:
+    """Load a profile by name, shipped or one of ``extra`` (name -> TOML file); KeyError for an unknown one."""
     if name in shipped():
         return parse(name, resources.files(__name__).joinpath(f"{name}.toml"))
-    return parse(name, _plugin_profiles()[name])
+    return parse(name, extra[name])
 
 
 @functools.cache

@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from jsonl_lint import docs
 from jsonl_lint.diagnostics import Diagnostic, Severity
-from jsonl_lint.engine import main_format
 from jsonl_lint.reporters.text import Style, printable
 from jsonl_lint.reporters.text import summary as summary_line
 
@@ -111,7 +110,7 @@ def _rule_rows(result, environ: Mapping[str, str]) -> list[list[str]]:
 def _file_rows(result) -> list[list[str]]:
     counts = Counter(d.path for d in result.diagnostics)
     return [
-        [cell(s.path), cell(s.split or ""), cell(main_format(s.formats) or ""), f"{s.records:,}", f"{counts[s.path]:,}"]
+        [cell(s.path), cell(s.split or ""), cell(s.main_format or ""), f"{s.records:,}", f"{counts[s.path]:,}"]
         for s in result.sources
     ]
 

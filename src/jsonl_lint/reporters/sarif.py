@@ -10,9 +10,9 @@ from urllib.parse import quote
 
 import orjson
 
-from jsonl_lint import __version__, docs
+from jsonl_lint import docs
+from jsonl_lint._version import __version__
 from jsonl_lint.diagnostics import Diagnostic, Severity
-from jsonl_lint.engine import main_format
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -133,7 +133,7 @@ def report(result, out: TextIO, style=None) -> None:
                     "path": s.path,
                     "split": s.split,
                     "records": s.records,
-                    "format": main_format(s.formats),
+                    "format": s.main_format,
                     "formats": dict(s.formats),
                 }
                 for s in result.sources

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass
 from typing import TextIO
 
 from jsonl_lint.diagnostics import Diagnostic, Severity, snippet
+from jsonl_lint.files.open import read_lines
 
 #: Control characters from the data must not reach a terminal (an ESC could rewrite the
 #: screen); each becomes one visible character so carets stay aligned.
@@ -55,27 +55,14 @@ def concise(result, out: TextIO, style: Style) -> None:
         out.write(headline(d, style) + "\n")
 
 
-def _fetch_lines(diagnostics: list[Diagnostic]) -> dict[tuple[str, int], str]:
-    """Text of the lines that dataset rules point at, read once per file (they carry no snippet)."""
-    wanted: dict[str, set[int]] = {}
-    for d in diagnostics:
-        if d.snippet is None and d.line is not None and d.path != "-" and os.path.isfile(d.path):
-            wanted.setdefault(d.path, set()).add(d.line)
-    found = {}
-    for path, lines in wanted.items():
-        last = max(lines)
-        with open(path, "rb") as stream:
-            for number, raw in enumerate(stream, 1):
-                if number in lines:
-                    found[path, number] = raw.decode("utf-8", "replace")
-                if number >= last:
-                    break
-    return found
-
-
 def full(result, out: TextIO, style: Style) -> None:
     """Each diagnostic with the offending part of its line and a caret under the column."""
-    fetched = _fetch_lines(result.diagnostics)
+    # the text of the lines dataset rules point at (they carry no snippet), read once per file
+    wanted: dict[str, set[int]] = {}
+    for d in result.diagnostics:
+        if d.snippet is None and d.line is not None:
+            wanted.setdefault(d.path, set()).add(d.line)
+    fetched = read_lines(wanted)
     for d in result.diagnostics:
         out.write(headline(d, style) + "\n")
         shown = d.snippet
@@ -97,14 +84,6 @@ def full(result, out: TextIO, style: Style) -> None:
             where = f"{related.path}:{related.line}" if related.line is not None else related.path
             out.write(style.dim(f"  = related: {printable(where)}") + "\n")
         out.write("\n")
-
-
-def statistics(result, out: TextIO, style: Style) -> None:
-    counts = Counter(d.code for d in result.diagnostics)
-    names = {d.code: d.name for d in result.diagnostics}
-    width = max((len(f"{n:,}") for n in counts.values()), default=1)
-    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        out.write(f"{count:>{width},}\t{style.severity(result.rules[code].severity, code)}\t{names[code]}\n")
 
 
 def summary(result, out: TextIO, style: Style) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import orjson
 
 from jsonl_lint.diagnostics import Severity
-from jsonl_lint.formats import ABSENT, FORMATS
-from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import Finding, RecordRule, RoleFinding, RoleRule
+from jsonl_lint.example import ABSENT
+from jsonl_lint.rules.base import Finding, RecordRule, RoleFinding, RoleRule
 
 #: Names that different formats give the same role; an unknown role gets the target's name for it.
 ROLE_SYNONYMS = (
@@ -129,7 +128,7 @@ class EmptyContent(RecordRule):
         # A prompt/completion record may have an empty prompt (open-ended generation); the
         # answers of a preference pair are C011's.
         turns = {"completion": example.turns[-1:], "preference": example.turns[:-1]}.get(example.kind, example.turns)
-        fmt = FORMATS[example.format]
+        fmt = example.format
         for turn in turns:
             text = turn.text
             if (not text or text.isspace()) and not turn.nontext:
@@ -177,19 +176,3 @@ class NothingToTrain(ChatRule):
 def _show(value: object) -> str:
     """The value as it is written in JSON."""
     return orjson.dumps(value).decode()
-
-
-@hookimpl
-def register_rules(register):
-    for rule in (
-        UnknownRole,
-        MissingAssistant,
-        MisplacedSystem,
-        ConsecutiveRoles,
-        BadLastRole,
-        EmptyContent,
-        BadFirstRole,
-        InvalidWeight,
-        NothingToTrain,
-    ):
-        register(rule)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterator
 
 import numpy as np
 
-from jsonl_lint import minhash
 from jsonl_lint.diagnostics import Diagnostic, Location, Severity
-from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import Choice, DatasetRule, Option, Positive
-from jsonl_lint.text import TEXT_PARTS, Keys, combine, keys, part_turns, unsigned
+from jsonl_lint.rules.base import Choice, DatasetRule, Option, Positive
+from jsonl_lint.text import minhash
+from jsonl_lint.text.dedup import candidate_pairs, first_of_runs
+from jsonl_lint.text.keys import TEXT_PARTS, Keys, combine, keys, pack, part_turns
 
 
 class CountRule(DatasetRule):
@@ -33,10 +32,13 @@ class CountRule(DatasetRule):
                 yield self.diagnostic(Location(source.path), message, fingerprint=f"{self.code}:{source.path}")
 
 
+MIN_EXAMPLES = Option("min-examples", int, None, "Fewest examples a training file may have; none: no minimum")
+
+
 class TooFewExamples(CountRule):
     code, name, severity = "D001", "too-few-examples", Severity.ERROR
     summary = "Fewer examples than the profile's minimum"
-    options = (Option("min-examples", int, None, "Fewest examples a training file may have; none: no minimum"),)
+    options = (MIN_EXAMPLES,)
 
     def message(self, count):
         minimum = self.settings["min-examples"]
@@ -50,6 +52,7 @@ class FewExamples(CountRule):
     summary = "Fewer examples than recommended"
     options = (
         Option("recommended-examples", int, None, "Examples recommended for a clear improvement; none: no advice"),
+        MIN_EXAMPLES,  # below it, D001's finding
     )
 
     def message(self, count):
@@ -93,43 +96,9 @@ def held_out_rows(items, sources) -> np.ndarray | None:
     return np.array([path in held for path in items.files], bool)[items.paths()]
 
 
-def first_of_runs(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Group equal rows (all ``columns`` equal); return ``(first, seen)`` per row.
-
-    ``first[i]`` is the earliest row equal to row ``i``, ``seen[i]`` how many equal rows
-    come before it (0 for the first).
-    """
-    count = len(columns[0])
-    columns = tuple(c for c in columns if count and (c != c[0]).any()) or columns[-1:]  # a constant tells nothing
-    # by the columns, then by row (stable sorts): one column needs no sort by several keys
-    order = np.argsort(columns[0], kind="stable") if len(columns) == 1 else np.lexsort(columns[::-1])
-    new = boundaries(order, columns)
-    starts = np.flatnonzero(new)
-    run = np.cumsum(new) - 1
-    first, seen = np.empty(count, np.int64), np.empty(count, np.int64)
-    first[order] = order[starts][run]
-    seen[order] = np.arange(count) - starts[run]
-    return first, seen
-
-
-def boundaries(order: np.ndarray, columns) -> np.ndarray:
-    """True where a run of equal rows starts, the rows taken in ``order`` (sorted by ``columns``)."""
-    new = np.zeros(len(order), bool)
-    new[:1] = True
-    for column in columns:
-        ordered = column[order]
-        new[1:] |= ordered[1:] != ordered[:-1]
-    return new
-
-
 def where(original: Location, location: Location) -> str:
     """How a message names an earlier place: "line 3" in the same file, "train.jsonl:3" in another."""
     return f"line {original.line}" if original.path == location.path else f"{original.path}:{original.line}"
-
-
-def pack(*keys: int | None) -> bytes:
-    """Keys as unsigned 64-bit little-endian integers (None as 0: a key is 0 with odds of 2**-64)."""
-    return struct.pack(f"<{len(keys)}Q", *(0 if key is None else unsigned(key) for key in keys))
 
 
 class DuplicateExample(DatasetRule):
@@ -201,6 +170,25 @@ class ConflictingAnswers(DatasetRule):
             )
 
 
+def shingles(example, memo_key: tuple, templates: tuple | None) -> np.ndarray:
+    """The example's shingles for rules of these options (``memo_key``), the templates left out."""
+    text, ignore_system, ngram, *_ = memo_key
+    turns = part_turns(example, text, ignore_system)
+    if templates is None:
+        return minhash.shingles("\n".join(value for _, value in turns), ngram)
+    table = {role: (prefixes, suffixes) for role, prefixes, suffixes in templates}
+    none = ((), ())
+    data = b" ".join(minhash.strip(value, *table.get(role, none)) for role, value in turns)
+    return minhash.shingles(data, ngram)
+
+
+def _band_keys(example, memo_key: tuple, templates: tuple | None) -> bytes:
+    """The example's LSH band keys (b"" without a word to compare)."""
+    hashes = shingles(example, memo_key, templates)
+    bands, rows = memo_key[3:]
+    return minhash.band_keys(minhash.signature(hashes), bands, rows) if len(hashes) else b""
+
+
 class NearDuplicateRule(DatasetRule):
     """MinHash near-duplicates of the chosen text (D005 within a split, V002 across splits).
 
@@ -253,30 +241,10 @@ class NearDuplicateRule(DatasetRule):
     def summary_key(self):
         return ("near-duplicates", self.memo_key)  # D005 and V002 with the same options
 
-    def shingles(self, example, templates: tuple | None) -> np.ndarray:
-        """The example's shingles, the templates left out."""
-        text, ignore_system, ngram, *_ = self.memo_key
-        turns = part_turns(example, text, ignore_system)
-        if templates is None:
-            return minhash.shingles("\n".join(value for _, value in turns), ngram)
-        table = {role: (prefixes, suffixes) for role, prefixes, suffixes in templates}
-        none = ((), ())
-        data = b" ".join(minhash.strip(value, *table.get(role, none)) for role, value in turns)
-        return minhash.shingles(data, ngram)
-
-    def map(self, example):
+    def map(self, example, context=None):
         if not example.turns:
             return None
-        memo = example.memo
-        if memo is None:
-            memo = example.memo = {}
-        key = (self.memo_key, self.context)
-        bands = memo.get(key)
-        if bands is None:  # D005 and V002 with the same options share them
-            hashes = self.shingles(example, self.context)
-            bands = memo[key] = (
-                minhash.band_keys(minhash.signature(hashes), self.bands, self.rows) if len(hashes) else b""
-            )
+        bands = example.derive(_band_keys, self.memo_key, context)  # D005 and V002 with the same options share them
         if not bands:
             return None  # no words to compare
         found = keys(example)
@@ -298,7 +266,7 @@ class NearDuplicateRule(DatasetRule):
             last_use[a] = max(last_use.get(a, b), b)
         kept: dict[int, np.ndarray] = {}
         for row, example in items.examples(sorted({*earlier, *last_use})):
-            hashes = self.shingles(example, self.contexts.get(items.location(row).path))
+            hashes = shingles(example, self.memo_key, items.contexts.get(items.location(row).path))
             for a in earlier.get(row, ()):
                 if a in kept:
                     similarity = minhash.jaccard(kept[a], hashes)
@@ -313,50 +281,6 @@ class NearDuplicateRule(DatasetRule):
         text = "" if self.settings["text"] == "all" else f"{self.settings['text']}s "
         n, there = self.settings["ngram"], where(original, location)
         return f"{similarity:.0%} similar {text}to the example at {there} (Jaccard of word {n}-grams)"
-
-
-def candidate_pairs(bands: np.ndarray, pool: np.ndarray, rows: np.ndarray, side: np.ndarray | None = None):
-    """Candidate pairs ``(earlier row, later row)``: rows of ``rows`` sharing a band key in a pool.
-
-    A bucket's rows are paired with its first row and with the row before them (a
-    bucket of k rows gives at most 2k pairs, not k^2); union-find and the other bands
-    connect the rest. With ``side`` (True for held-out rows), only training rows are
-    paired with held-out ones: a held-out row with the bucket's first and its last
-    training row before it.
-    """
-    found = []
-    group = pool[rows] if side is None else None
-    if group is not None and (not len(rows) or (group == group[0]).all()):
-        group = None  # one pool: nothing to sort or split by
-    for band in range(bands.shape[1]):
-        key = bands[rows, band]
-        if side is not None:  # by key, training rows first, then by row (stable)
-            order = np.lexsort((side[rows], key))
-        elif group is None:
-            order = np.argsort(key, kind="stable")
-        else:
-            order = np.lexsort((key, group))
-        ordered = rows[order]
-        new = boundaries(order, (key,) if group is None else (key, group))
-        start = np.flatnonzero(new)[np.cumsum(new) - 1]
-        if side is None:
-            later = np.flatnonzero(~new)
-            found.append(np.stack([ordered[start[later]], ordered[later]], 1))
-            found.append(np.stack([ordered[later - 1], ordered[later]], 1))
-        else:
-            held = side[ordered]
-            # training rows sort before held-out rows in a bucket: pair each held-out row with
-            # the bucket's first row and the last one before the held-out rows, if training rows
-            last_train = np.maximum.accumulate(np.where(~held, np.arange(len(ordered)), -1))
-            take = np.flatnonzero(held & ~held[start] & (last_train >= 0))
-            found.append(np.stack([ordered[start[take]], ordered[take]], 1))
-            found.append(np.stack([ordered[last_train[take]], ordered[take]], 1))
-    if not found:
-        return np.empty((0, 2), np.int64)
-    pairs = np.concatenate(found)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    pairs.sort(axis=1)
-    return np.unique(pairs, axis=0)
 
 
 class NearDuplicate(NearDuplicateRule):
@@ -414,9 +338,3 @@ class NearDuplicate(NearDuplicateRule):
                 related=(original,),
                 fingerprint=f"{self.code}:{example[row]:016x}:{example[other]:016x}",
             )
-
-
-@hookimpl
-def register_rules(register):
-    for rule in (TooFewExamples, FewExamples, TooManyExamples, DuplicateExample, NearDuplicate, ConflictingAnswers):
-        register(rule)

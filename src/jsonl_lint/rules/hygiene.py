@@ -7,9 +7,8 @@ apply to every format; the scan is shared with the P rules.
 from __future__ import annotations
 
 from jsonl_lint.diagnostics import Severity
-from jsonl_lint.plugins import hookimpl
 from jsonl_lint.rules.privacy import ContentRule, more, where
-from jsonl_lint.scanner import mojibake
+from jsonl_lint.text.scan import mojibake
 
 
 class ControlCharacter(ContentRule):
@@ -42,9 +41,3 @@ class Mojibake(ContentRule):
         first = hits[0]
         fixed, codec = first.label.rsplit("|", 1)
         return f"Mojibake `{first.value}`, probably `{fixed}` (UTF-8 read as {codec}){where(turn)}{more(hits)}"
-
-
-@hookimpl
-def register_rules(register):
-    for rule in (ControlCharacter, Mojibake):
-        register(rule)

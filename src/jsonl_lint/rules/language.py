@@ -9,11 +9,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from jsonl_lint.config import closest
 from jsonl_lint.diagnostics import Location, Severity
-from jsonl_lint.language import DEFAULT_CONFIDENCE, NAMES, parts, switch, verdict
-from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import DatasetRule, Finding, Option, RecordRule
+from jsonl_lint.errors import closest
+from jsonl_lint.rules.base import DatasetRule, Finding, Option, RecordRule
+from jsonl_lint.text.language import DEFAULT_CONFIDENCE, NAMES, parts, switch, verdict
 
 BY_NAME = {name.lower(): code for code, name in NAMES.items() if "(" not in name}
 
@@ -76,7 +75,7 @@ class UnexpectedLanguage(RecordRule):
 class LanguageMix(DatasetRule):
     code, name, severity = "L002", "language-mix", Severity.INFO
     summary = "The dataset mixes languages (share per language)"
-    options = (CONFIDENCE,)
+    options = (CONFIDENCE, LANGUAGES)
     #: languages named in the message; the rest are summed up as "other"
     SHOWN = 5
 
@@ -121,9 +120,3 @@ class LanguageSwitch(RecordRule):
                 f"The user asks in {asked.describe()} and the assistant answers in {answered.describe()}",
                 parts(example).answer_path,
             )
-
-
-@hookimpl
-def register_rules(register):
-    for rule in (UnexpectedLanguage, LanguageMix, LanguageSwitch):
-        register(rule)

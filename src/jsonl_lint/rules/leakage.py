@@ -13,39 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from jsonl_lint.diagnostics import Severity
-from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import DatasetRule
-from jsonl_lint.rules.dataset import (
-    IGNORE_SYSTEM,
-    NearDuplicateRule,
-    candidate_pairs,
-    held_out_rows,
-    pack,
-    prompt_key,
-    where,
-)
-from jsonl_lint.text import keys
-
-
-def leaked(whole: np.ndarray, prompt: np.ndarray, held: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the first training row with the same whole example, and with the same prompt (-1: none).
-
-    Only held-out rows get a match; a prompt key of 0 is no prompt.
-    """
-    found = []
-    train = np.flatnonzero(~held)
-    for column in (whole, prompt):
-        match = np.full(len(column), -1, np.int64)
-        values, first = np.unique(column[train], return_index=True)  # first occurrence of each key
-        if len(values):
-            asked = column[held]
-            position = np.minimum(np.searchsorted(values, asked), len(values) - 1)
-            hit = values[position] == asked
-            match[np.flatnonzero(held)[hit]] = train[first[position[hit]]]
-        found.append(match)
-    whole_match, prompt_match = found
-    prompt_match[prompt == 0] = -1
-    return whole_match, prompt_match
+from jsonl_lint.rules.base import DatasetRule
+from jsonl_lint.rules.dataset import IGNORE_SYSTEM, NearDuplicateRule, held_out_rows, prompt_key, where
+from jsonl_lint.text.dedup import candidate_pairs, leaked
+from jsonl_lint.text.keys import keys, pack
 
 
 class LeakageRule(DatasetRule):
@@ -138,9 +109,3 @@ class NearLeakage(NearDuplicateRule):
                 related=(original,),
                 fingerprint=f"{self.code}:{keys_[row, 0]:016x}:{keys_[train, 0]:016x}",
             )
-
-
-@hookimpl
-def register_rules(register):
-    for rule in (SplitLeakage, NearLeakage, PromptLeakage):
-        register(rule)

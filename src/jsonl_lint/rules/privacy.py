@@ -11,10 +11,9 @@ from fnmatch import fnmatchcase
 import orjson
 
 from jsonl_lint.diagnostics import Severity
-from jsonl_lint.formats import Example, Turn
-from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import Finding, Option, RecordRule
-from jsonl_lint.scanner import Hit, mask, phone_key, redact_line, scan, secret_kind, special_tokens
+from jsonl_lint.example import Example, Turn
+from jsonl_lint.rules.base import Finding, Option, RecordRule
+from jsonl_lint.text.scan import Hit, mask, phone_key, redact_line, scan, secret_kind, special_tokens
 
 
 def where(turn) -> str:
@@ -174,9 +173,3 @@ class TemplateArtefact(ContentRule):
         labels = ", ".join(f"`{label}`" for label in dict.fromkeys(hit.value for hit in hits))
         whose = f"The `{turn.role}` message" if turn.role else "The text"
         return f"{whose} holds a whole transcript: {len(hits)} speaker turns ({labels})"
-
-
-@hookimpl
-def register_rules(register):
-    for rule in (EmailAddress, PhoneNumber, Secret, SpecialToken, TemplateArtefact):
-        register(rule)

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+from jsonl_lint.codes import S001, S002, S003
 from jsonl_lint.diagnostics import Location, Severity
 from jsonl_lint.formats import FORMATS
-from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import DatasetRule, PipelineRule
+from jsonl_lint.rules.base import DatasetRule, PipelineRule
 
 
 class UnknownFormat(PipelineRule):
-    code, name, severity = "S001", "unknown-format", Severity.ERROR
+    code, name, severity = S001, "unknown-format", Severity.ERROR
     summary = "The record matches no format of the profile"
     collapse = True
 
 
 class SchemaViolation(PipelineRule):
-    code, name, severity = "S002", "schema-violation", Severity.ERROR
+    code, name, severity = S002, "schema-violation", Severity.ERROR
     summary = "The record breaks the format's schema"
 
 
 class UnknownKey(PipelineRule):
-    code, name, severity = "S003", "unknown-key", Severity.WARNING
+    code, name, severity = S003, "unknown-key", Severity.WARNING
     summary = "A key the target provider does not accept"
     collapse = True
 
@@ -41,9 +41,3 @@ class MixedFormats(DatasetRule):
                     f"among {main_count} {FORMATS[main].title} records",
                     fingerprint=f"{self.code}:{source.path}:{fmt}",
                 )
-
-
-@hookimpl
-def register_rules(register):
-    for rule in (UnknownFormat, SchemaViolation, UnknownKey, MixedFormats):
-        register(rule)

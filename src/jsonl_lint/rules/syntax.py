@@ -1,26 +1,20 @@
 """J rules: each line as JSON. Found by the reader, where the bytes are."""
 
+from jsonl_lint.codes import J001, J002, J003
 from jsonl_lint.diagnostics import Severity
-from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import PipelineRule
+from jsonl_lint.rules.base import PipelineRule
 
 
 class InvalidJson(PipelineRule):
-    code, name, severity = "J001", "invalid-json", Severity.ERROR
+    code, name, severity = J001, "invalid-json", Severity.ERROR
     summary = "The line is not valid JSON"
 
 
 class NotAnObject(PipelineRule):
-    code, name, severity = "J002", "not-an-object", Severity.ERROR
+    code, name, severity = J002, "not-an-object", Severity.ERROR
     summary = "The line's top-level value is not a JSON object"
 
 
 class DuplicateKey(PipelineRule):
-    code, name, severity = "J003", "duplicate-key", Severity.ERROR
+    code, name, severity = J003, "duplicate-key", Severity.ERROR
     summary = "An object has the same key twice"
-
-
-@hookimpl
-def register_rules(register):
-    for rule in (InvalidJson, NotAnObject, DuplicateKey):
-        register(rule)

@@ -7,12 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from jsonl_lint.diagnostics import Severity
-from jsonl_lint.formats import FORMATS
-from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import Choice, DatasetRule, Finding, Option, Positive, RecordRule
-from jsonl_lint.rules.dataset import pack
-from jsonl_lint.text import keys
-from jsonl_lint.tokens import TOKENIZERS, Tokenizer
+from jsonl_lint.rules.base import Choice, DatasetRule, Finding, Option, Positive, RecordRule
+from jsonl_lint.text.keys import keys, pack
+from jsonl_lint.text.tokens import TOKENIZERS, Tokenizer
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ class OverTokenLimit(TokenRule):
             amount = f"About {counted.total:,} tokens ({tokenizer.describe()})"
         head = f"{amount}, over the {limit:,}-token limit{where} (`max-tokens-per-example`)"
         turns = example.turns
-        answer_roles = FORMATS[example.format].answer_roles
+        answer_roles = example.format.answer_roles
         last = next((t for t in reversed(turns) if t.role in answer_roles), None)
         if last is None or counted.answer is None:
             yield Finding(f"{head}: the last {counted.total - limit:,} tokens are cut", example.turns_path)
@@ -113,7 +110,7 @@ class LengthRule(TokenRule):
             return
         unit = self.settings["length-unit"]
         about = "" if unit == "characters" or self.tokenizer.exact else "about "
-        fmt = FORMATS[example.format]
+        fmt = example.format
         turns = example.turns if example.rejected is None else [*example.turns, example.rejected]
         for turn in turns:
             bound = bounds.get(turn.role or "")
@@ -249,9 +246,3 @@ def outliers(lengths: np.ndarray, threshold: float) -> tuple[np.ndarray, float, 
     outside = np.flatnonzero((logs < q1 - threshold * spread) | (logs > q3 + threshold * spread))
     low, high = np.quantile(lengths, [0.25, 0.75])
     return outside, float(low), float(high)
-
-
-@hookimpl
-def register_rules(register):
-    for rule in (OverTokenLimit, TooShort, TooLong, LengthOutlier):
-        register(rule)

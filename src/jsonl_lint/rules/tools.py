@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import orjson
 
 from jsonl_lint.diagnostics import Severity
-from jsonl_lint.plugins import hookimpl
-from jsonl_lint.rule import Finding, Option, RecordRule
+from jsonl_lint.jsonpath import json_type
+from jsonl_lint.rules.base import Finding, Option, RecordRule
 
 #: OpenAI's tool and function names; Mistral validates the same pattern.
 NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,64}")
@@ -164,7 +164,9 @@ def _arguments_problem(arguments: str) -> str | None:
     except orjson.JSONDecodeError as exc:
         return f"is not valid JSON ({exc})"
     if type(value) is not dict:
-        return f"must encode a JSON object, not {_json_type(value)}"
+        kind = json_type(value)
+        article = "" if value is None else "an " if kind == "array" else "a "
+        return f"must encode a JSON object, not {article}{kind}"
     return None
 
 
@@ -308,21 +310,3 @@ def _q(value: str) -> str:
     """``value`` quoted for a message: in backticks, shortened; repr when it would not print."""
     short = value if len(value) <= 60 else value[:57] + "..."
     return f"`{short}`" if short and short.isprintable() and "`" not in short else repr(short)
-
-
-def _json_type(value: object) -> str:
-    if type(value) is list:
-        return "an array"
-    if type(value) is str:
-        return "a string"
-    if type(value) is bool:
-        return "a boolean"
-    if value is None:
-        return "null"
-    return "a number"
-
-
-@hookimpl
-def register_rules(register):
-    for rule in (ToolCallMismatch, PreferencePair):
-        register(rule)

@@ -1,0 +1,66 @@
+"""Command line: ``jsonl-lint [check] PATHS``, ``stats``, ``rule CODE``, ``rules``, ``profiles``, ``plugins``,
+``github-action``.
+
+One module per command; each returns an :class:`~jsonl_lint.cli.output.Outcome`, and only
+:func:`~jsonl_lint.cli.output.exit_code` turns it into the exit code: 0 no findings at or above
+``--fail-on``; 1 findings; 2 usage, configuration or internal error (130 when interrupted).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+from jsonl_lint.cli import action, catalog, check, stats
+from jsonl_lint.cli.output import Outcome, exit_code
+from jsonl_lint.errors import InternalError, JsonlLintError, UsageError
+
+COMMANDS = {
+    "check": check.run,
+    "rule": catalog.rule_command,
+    "rules": catalog.rules_command,
+    "profiles": catalog.profiles_command,
+    "plugins": catalog.plugins_command,
+    "stats": stats.run,
+    "github-action": action.run,  # the step of action.yml; reads its inputs from INPUT_* variables
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else "check"
+    rest = argv[1:] if argv and argv[0] in COMMANDS else argv
+    return exit_code(_run(command, rest))
+
+
+def _run(command: str, rest: list[str]) -> Outcome:
+    debug = "--debug" in rest or bool(os.environ.get("JSONL_LINT_DEBUG"))
+    try:
+        if command != "check":
+            catalog.config_plugins()
+        return COMMANDS[command](rest)
+    except UsageError as exc:
+        print(f"jsonl-lint: error: {exc}", file=sys.stderr)
+        print("Run `jsonl-lint --help` for usage.", file=sys.stderr)
+        return Outcome.ERROR
+    except InternalError as exc:
+        print(f"jsonl-lint: internal error: {exc}", file=sys.stderr)
+        return Outcome.ERROR
+    except JsonlLintError as exc:
+        if debug and exc.__cause__ is not None:
+            traceback.print_exception(exc.__cause__)
+        print(f"jsonl-lint: error: {exc}", file=sys.stderr)
+        return Outcome.ERROR
+    except KeyboardInterrupt:
+        print("jsonl-lint: interrupted", file=sys.stderr)
+        return Outcome.INTERRUPTED
+    except BrokenPipeError:
+        # `jsonl-lint data/ | head`: the reader went away; stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return Outcome.CLEAN
+    except Exception as exc:  # never a traceback; --debug (or JSONL_LINT_DEBUG=1) shows it
+        if debug:
+            traceback.print_exception(exc)
+        print(f"jsonl-lint: internal error: {type(exc).__name__}: {exc} (--debug shows a traceback)", file=sys.stderr)
+        return Outcome.ERROR

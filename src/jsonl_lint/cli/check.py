@@ -1,0 +1,148 @@
+"""``jsonl-lint [check] PATHS``: lint, then fix, baseline or report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from jsonl_lint import fix, progress
+from jsonl_lint.baseline import Baseline
+from jsonl_lint.baseline import write as write_baseline
+from jsonl_lint.cli.args import check_parser, load_settings
+from jsonl_lint.cli.output import Outcome, errors, judge, notes, output, style
+from jsonl_lint.config import Settings, resolve
+from jsonl_lint.engine import Linter, Result
+from jsonl_lint.files.sources import Source, discover
+from jsonl_lint.formats.detect import Detector, detect_formats
+from jsonl_lint.reporters import REPORTERS, statistics
+from jsonl_lint.reporters.text import summary
+
+
+def _detected(source: Source, detector: Detector) -> str:
+    counts = detect_formats(source, detector)
+    if not counts:
+        return "no records" if not source.is_stdin else "read at lint time"
+    main = counts.most_common(1)[0][0]
+    others = sum(counts.values()) - counts[main]
+    return main + (f", and {others} other record(s) of the first {sum(counts.values())}" if others else "")
+
+
+def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> None:
+    resolved = resolve(settings)
+    detector = Detector(resolved.profile)
+    sources, found_errors = discover(args.paths, settings.exclude, settings.root, settings.splits)
+    lines = [
+        f"config file: {settings.config_file or '(none)'}",
+        f"profile: {resolved.profile.name} ({resolved.profile.title})",
+        f"formats: {', '.join(resolved.profile.formats) or 'every format, detected per file'}",
+        f"fail-on: {settings.fail_on}",
+        f"select: {settings.select}",
+        f"extend-select: {settings.extend_select}",
+        f"ignore: {settings.ignore}",
+        f"per-file-ignores: {settings.per_file_ignores}",
+        f"exclude: {settings.exclude}",
+        f"plugins: {settings.plugins} (plugin-paths: {settings.plugin_paths})",
+        "options:",
+        *(f"  {name} = {value!r}" for name, value in sorted(resolved.options.items())),
+        *(
+            f"  {code}.{key} = {value!r}"
+            for code, per_rule in settings.rule_options.items()
+            for key, value in per_rule.items()
+        ),
+        f"enabled rules ({len(resolved.rules)}):",
+        *(f"  {rule.code} {rule.name} ({rule.severity})" for rule in resolved.rules),
+        f"files ({len(sources)}):",
+        *(f"  {s.path} (split: {s.split or 'none'}; format: {_detected(s, detector)})" for s in sources),
+        *(f"error: {e}" for e in found_errors),
+    ]
+    out.write("\n".join(lines) + "\n")
+
+
+def lint_paths(
+    args: argparse.Namespace,
+    settings: Settings,
+    linter: Linter | None = None,
+    baseline: bool = True,
+    quiet: bool = False,
+) -> Result:
+    """Lint the command line's paths; inputs that could not be read, or no input at all, are told on stderr.
+
+    On a terminal, a progress bar on stderr for inputs over a few MB (never with ``--no-progress``).
+    With ``baseline``, the findings of the configured baseline file are dropped (and stale entries
+    told or pruned). ``quiet``: a second run over the same inputs, which tells nothing again.
+    """
+    bar = progress.Bar(sys.stderr) if progress.wanted(getattr(args, "no_progress", False)) else None
+    try:
+        result = (linter or Linter(resolve(settings))).run(args.paths, settings, args.jobs, bar, progress.MIN_BYTES)
+    finally:
+        if bar is not None:
+            bar.close()
+    if quiet:
+        return result
+    errors(result.errors)
+    if not result.sources and not result.errors:
+        print(f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}", file=sys.stderr)
+    if baseline and settings.baseline is not None:
+        notes(args.quiet, *apply_baseline(settings.baseline, result, getattr(args, "prune_baseline", False)))
+    return result
+
+
+def run(argv: list[str]) -> Outcome:
+    args = check_parser().parse_args(argv)
+    settings = load_settings(args)
+    fmt = args.output_format or "concise"
+    with output(args.output_file) as out:
+        if args.show_settings:
+            show_settings(settings, args, out)
+            return Outcome.CLEAN
+        linter = Linter(resolve(settings))
+        result = lint_paths(args, settings, linter, baseline=False)
+        if args.fix or args.diff:
+            done = fix.apply(result, args.unsafe_fixes, out if args.diff else None)
+            notes(args.quiet, *done.notes(would=args.diff))
+            errors(done.errors)
+            if args.diff:
+                if result.errors or done.errors:
+                    return Outcome.ERROR
+                return Outcome.FINDINGS if done.files else Outcome.CLEAN
+            if done.files:
+                # what is left, at its new lines
+                result = lint_paths(args, settings, linter, baseline=False, quiet=True)
+            result.errors += done.errors
+        if args.write_baseline:
+            if result.errors:
+                return Outcome.ERROR  # a file that could not be read would lose its entries
+            count = write_baseline(args.write_baseline, result.diagnostics)
+            notes(args.quiet, f"wrote {count} finding{'s' if count != 1 else ''} to {args.write_baseline}")
+            return Outcome.CLEAN
+        if settings.baseline is not None:
+            notes(args.quiet, *apply_baseline(settings.baseline, result, args.prune_baseline))
+        colours = style(args.color, out)
+        if args.statistics:
+            (statistics.json if fmt in ("json", "json-lines") else statistics.text)(result, out, colours)
+        else:
+            REPORTERS[fmt](result, out, colours)
+        if fmt in ("concise", "full") and not args.quiet:
+            summary(result, out, colours)
+    return judge(result, settings.fail_on, args.exit_zero)
+
+
+def apply_baseline(path: str, result: Result, prune: bool) -> list[str]:
+    """Drop the findings ``path`` accepts from ``result``; say what it did."""
+    baseline = Baseline.load(path)
+    matched = baseline.match(
+        result.diagnostics, [s.path for s in result.sources], {r.code for r in result.resolved.rules}
+    )
+    result.diagnostics = matched.kept
+    told = [f"baseline {path}: {matched.hidden} finding{'s' if matched.hidden != 1 else ''} accepted"]
+    stale = len(matched.stale)
+    if prune and stale and not result.errors:
+        baseline.prune(matched.stale)
+        told.append(f"baseline {path}: removed {stale} entr{'ies' if stale != 1 else 'y'} that no longer match")
+    elif stale:
+        told.append(
+            f"baseline {path}: {stale} entr{'ies' if stale != 1 else 'y'} no longer match (fixed or changed); "
+            "--prune-baseline removes them"
+        )
+    return told

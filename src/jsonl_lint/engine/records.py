@@ -1,0 +1,178 @@
+"""One task: read a span of a file, adapt each record, run the record rules and the dataset rules' map.
+
+A :class:`TaskRunner` is built once per process from the resolved settings; it never changes
+while tasks run (what a task needs of its file, the dataset rules' contexts, comes with the task).
+"""
+
+from __future__ import annotations
+
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonl_lint.codes import J003
+from jsonl_lint.config import Resolved
+from jsonl_lint.diagnostics import Diagnostic
+from jsonl_lint.engine.findings import Findings
+from jsonl_lint.example import Example
+from jsonl_lint.files.open import Span, open_span
+from jsonl_lint.files.reader import Reader, Stats, parse_line
+from jsonl_lint.formats.detect import Detector
+from jsonl_lint.plugins import registry
+from jsonl_lint.rules.base import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule, role_finding_path
+
+#: Distinct role sequences whose role-rule findings are remembered.
+MEMO_LIMIT = 10_000
+MEMO_KEY_CHARS = 4_096  # role sequences longer than this (absurd roles) are not remembered
+
+
+@dataclass
+class Task:
+    """One unit of work: a span of source ``index``, and what the dataset rules prepared for its file."""
+
+    index: int
+    span: Span
+    contexts: dict[str, Any] = field(default_factory=dict)  # rule code -> what its ``prepare`` found in the file
+
+
+@dataclass
+class TaskResult:
+    """What a task found; line numbers count from 1 within the task's span."""
+
+    diagnostics: list[Diagnostic]
+    summaries: dict[Any, tuple[array, list | bytearray]]  # summary key -> (lines, summaries), line by line
+    stats: Stats
+    formats: dict[str, int]
+    first_lines: dict[str, int]
+    error: str | None = None
+
+
+def summary_keys(rules: Iterable[DatasetRule]) -> dict[str, Any]:
+    """Each dataset rule's summary key: rules whose map gives the same summaries (D005 and V002 with the
+    same options) share them."""
+    return {r.code: r.summary_key() or r.code for r in rules}
+
+
+def _applies(rule: Rule, format_name: str, kind: str) -> bool:
+    return (rule.kinds is None or kind in rule.kinds) and (rule.formats is None or format_name in rule.formats)
+
+
+class TaskRunner:
+    """Runs tasks for one configuration, plus ``collectors`` (mapped like dataset rules)."""
+
+    def __init__(self, resolved: Resolved, collectors: tuple[type[DatasetRule], ...] = ()):
+        self.resolved = resolved
+        self.rules = {rule.code: rule for rule in resolved.rules}
+        self.findings = Findings(self.rules, registry())
+        self.record_rules = [r for r in resolved.rules if isinstance(r, RecordRule)]
+        self.dataset_rules = [r for r in resolved.rules if isinstance(r, DatasetRule)]
+        self.dataset_rules += [c(resolved.options, None, resolved.profile) for c in collectors]
+        self.summary_keys = summary_keys(self.dataset_rules)
+        self.detector = Detector(resolved.profile, resolved.schema, resolved.schema_mode)
+        # Rules that apply to each format, decided once rather than per record.
+        self.rules_for = {
+            f.name: [r for r in self.record_rules if _applies(r, f.name, f.kind)] for f in self.detector.formats
+        }
+
+    def _plans(self, ignored: set[str]) -> dict[str, tuple[list[RoleRule], list[RecordRule]]]:
+        """Per format name: (role rules, other record rules) that run in a file with ``ignored`` codes."""
+        plans = {}
+        for name, rules in self.rules_for.items():
+            kept = [r for r in rules if r.code not in ignored]
+            roles = [r for r in kept if isinstance(r, RoleRule)]
+            plans[name] = (roles, [r for r in kept if not isinstance(r, RoleRule)])
+        return plans
+
+    def run(self, task: Task) -> TaskResult:
+        out: list[Diagnostic] = []
+        summaries = {
+            self.summary_keys[r.code]: (array("I"), [] if r.width is None else bytearray()) for r in self.dataset_rules
+        }
+        result = TaskResult(out, summaries, Stats(), {}, {})
+        span = task.span
+        ignored = self.resolved.ignored_in(span.path)
+        report = self.findings.reporter(span.path, ignored, out)
+        try:
+            with open_span(span) as stream:
+                check_keys = J003 in self.rules and J003 not in ignored
+                reader = Reader(stream, report, check_duplicate_keys=check_keys, head=span.head)
+                self._lint_records(reader, report, ignored, task.contexts, summaries, result)
+                result.stats = reader.stats
+        except (OSError, EOFError, zlib.error) as exc:
+            result.error = str(getattr(exc, "strerror", None) or exc)
+        except Exception as exc:  # a bug must not hide the other files' findings
+            result.error = f"internal error: {type(exc).__name__}: {exc}"
+        return result
+
+    def _mappers(self, ignored: set[str], contexts: dict[str, Any], summaries: dict) -> list[tuple]:
+        """(map, its context or a marker that it takes none, add a line, add a summary) per summary key."""
+        mappers, mapped = [], set()
+        for rule in self.dataset_rules:
+            key = self.summary_keys[rule.code]
+            if rule.code not in ignored and key not in mapped:
+                mapped.add(key)
+                lines, values = summaries[key]
+                add = values.append if rule.width is None else values.extend
+                mappers.append((rule.map, rule.prepares(), contexts.get(rule.code), lines.append, add))
+        return mappers
+
+    def _lint_records(self, reader, report, ignored, contexts, summaries, result) -> None:
+        plans = self._plans(ignored)
+        mappers = self._mappers(ignored, contexts, summaries)
+        memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
+        counts, first_lines = result.formats, result.first_lines
+        adapt = self.detector.adapt
+        for lineno, raw, record in reader:
+            example, problems = adapt(record)
+            for problem in problems:
+                report(problem.code, lineno, None, problem.message, problem.json_path, raw)
+            if example is None:
+                continue
+            fmt = example.format
+            name = fmt.name
+            if name in counts:
+                counts[name] += 1
+            else:
+                counts[name] = 1
+                first_lines[name] = lineno
+            role_rules, checks = plans[name]
+            if role_rules:
+                turns = example.turns
+                key = (name, *[turn.role for turn in turns])
+                found = memo.get(key)
+                if found is None:
+                    found = [(rule, f) for rule in role_rules for f in rule.check_roles(key[1:], fmt)]
+                    if len(memo) < MEMO_LIMIT and sum(len(r or "") for r in key) < MEMO_KEY_CHARS:
+                        memo[key] = found
+                for rule, f in found:
+                    report(
+                        rule.code, lineno, None, f.message, role_finding_path(f, turns, example.turns_path, fmt), raw
+                    )
+            for rule in checks:
+                for finding in rule.check(example):
+                    report(rule.code, lineno, None, finding.message, finding.json_path, raw)
+            for map_, prepares, context, add_line, add_value in mappers:
+                summary = map_(example, context) if prepares else map_(example)
+                if summary is not None:
+                    add_line(lineno)
+                    add_value(summary)
+
+
+def read_examples(span: Span, lines: Iterable[int], detector: Detector) -> Iterator[tuple[int, Example]]:
+    """``(line, example)`` for the wanted ``lines`` of a file, read again and adapted (nothing reported)."""
+    wanted = set(lines)
+    last = max(wanted, default=0)
+    try:
+        with open_span(span) as stream:
+            for line, raw in enumerate(stream, 1):  # numbered as the Reader numbers them
+                if line in wanted:
+                    record = parse_line(raw, line == 1)
+                    match = detector.match(record) if isinstance(record, dict) else None
+                    if match is not None:
+                        yield line, match[0]
+                if line >= last:
+                    break
+    except (OSError, EOFError, zlib.error):
+        return  # the first read reported it

@@ -1,0 +1,291 @@
+"""Streaming JSONL reader: bytes in, parsed records out, F/J findings on the side.
+
+The reader is the only code that touches bytes. It iterates a buffered binary
+stream line by line (never the whole file), tracks line numbers, parses each
+line with orjson and reports byte-level (F) and JSON-level (J) problems through
+a callback, where the bytes are still at hand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import orjson
+
+from jsonl_lint.codes import F001, F002, F003, F004, F005, F006, F008, J001, J002, J003
+from jsonl_lint.jsonpath import json_type, member
+
+BOM = b"\xef\xbb\xbf"
+_KEY_END = re.compile(rb'"[ \t\r]*:')
+SNIFF_BYTES = 1 << 16
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+MAGIC = (
+    (b"\x1f\x8b", "gzip-compressed data; decompress it first (`gunzip`)"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"PAR1", "a Parquet file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (LFS_POINTER, "a Git LFS pointer, not the data; run `git lfs pull` to fetch the real file"),
+)
+
+#: report(code, line, column, message, json_path, raw_line)
+Report = Callable[[str, "int | None", "int | None", str, "str | None", "bytes | None"], None]
+
+
+def sniff(head: bytes) -> str | None:
+    """Say what the file is when it is plainly not JSONL, from its first bytes."""
+    for magic, what in MAGIC:
+        if head.startswith(magic):
+            return what
+    if b"\x00" in head:
+        return "binary data (it contains NUL bytes)"
+    text = (head[len(BOM) :] if head.startswith(BOM) else head).lstrip()
+    if b"\n" not in text and len(head) >= SNIFF_BYTES:
+        return None  # the first line goes on past what we looked at: judge it when it is read
+    first = text.split(b"\n", 1)[0].strip()
+    if first == b"[" or (first.startswith(b"[") and first.endswith(b",")):
+        return "a JSON array spread over several lines, not one object per line; convert it with `jq -c '.[]'`"
+    if first == b"{" or (first.startswith(b"{") and first.endswith((b",", b"{", b"["))):
+        return "pretty-printed JSON: one object spread over several lines; write one compact object per line"
+    return None
+
+
+def may_repeat_keys(raw: bytes, value: dict) -> bool:
+    """False when ``raw`` has no repeated key; True means: check properly.
+
+    A parser keeps one key per name, so a line repeats a key exactly when it
+    writes more keys than the parsed value holds. Every key written is followed
+    by a colon, so when the line has no more colons than the value has keys,
+    nothing was dropped (the common case: one byte count). Otherwise colons
+    stand in text too, and the keys written are counted as ``"`` + optional
+    whitespace + ``:``; that sequence inside a string only adds, so equality
+    still proves that no key was dropped. The value's keys are first counted at
+    the top level and in objects of top-level arrays (messages), which is
+    enough for most records and far cheaper than walking the whole value.
+    """
+    kept = len(value)
+    for item in value.values():
+        if type(item) is list:
+            for element in item:
+                if type(element) is dict:
+                    kept += len(element)
+    if raw.count(b":") == kept:
+        return False
+    written = len(_KEY_END.findall(raw))
+    return written != kept and written != _count_keys(value)
+
+
+def _count_keys(value: object) -> int:
+    """Number of object keys in a parsed JSON value (iterative: input may nest 1,000 deep)."""
+    count = 0
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            count += len(item)  # type: ignore[arg-type]
+            extend(item.values())  # type: ignore[union-attr]
+        elif kind is list:
+            extend(item)  # type: ignore[arg-type]
+    return count
+
+
+class _Pairs(list):
+    """An object as parsed by ``json`` with its key/value pairs, duplicates kept."""
+
+
+def duplicate_keys(raw: bytes) -> list[tuple[str, str]]:
+    """Return ``(json_path, key)`` for each repeated key in one JSON line."""
+    try:
+        tree = json.loads(raw, object_pairs_hook=_Pairs)
+    except (ValueError, RecursionError):
+        return []
+    found = []
+    stack: list[tuple[object, str]] = [(tree, "$")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, _Pairs):
+            seen = set()
+            for key, child in item:
+                if key in seen:
+                    found.append((path, key))
+                seen.add(key)
+                stack.append((child, member(path, key)))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(item))
+    found.sort()
+    return found
+
+
+@dataclass
+class Stats:
+    """What a reader saw of a file, or of a range of its lines; ranges add up with ``+``."""
+
+    lines: int = 0
+    blank: int = 0
+    records: int = 0
+    size: int = 0
+    crlf: int = 0
+    first_crlf: int | None = None  # line number, counted within the range
+    final_newline: bool = True  # the last line read ends with a newline
+    not_jsonl: bool = False
+    bom: bool = False  # the range starts the file with a UTF-8 byte-order mark
+
+    def __add__(self, later: Stats) -> Stats:
+        first_crlf = self.first_crlf
+        if first_crlf is None and later.first_crlf is not None:
+            first_crlf = self.lines + later.first_crlf
+        return Stats(
+            self.lines + later.lines, self.blank + later.blank, self.records + later.records,
+            self.size + later.size, self.crlf + later.crlf, first_crlf,
+            later.final_newline if later.lines else self.final_newline, self.not_jsonl or later.not_jsonl,
+            self.bom or later.bom,
+        )  # fmt: skip
+
+
+def file_findings(stats: Stats, report: Report, bom: str = "forbidden") -> None:
+    """F002, F003, F005 and F008: findings about the whole file, once every line is read.
+
+    ``bom`` is the target's policy for a byte-order mark: forbidden, required or allowed.
+    """
+    if stats.not_jsonl:
+        return
+    if stats.bom and bom == "forbidden":
+        report(F002, 1, 1, "File starts with a UTF-8 byte-order mark (BOM)", None, None)
+    elif not stats.bom and bom == "required" and stats.lines:
+        report(F002, 1, 1, "File has no UTF-8 byte-order mark (BOM); the target requires one", None, None)
+    if stats.crlf:
+        lf = stats.lines - stats.crlf - (0 if stats.final_newline else 1)
+        if lf:
+            message = f"Mixed line endings: {stats.crlf} CRLF and {lf} LF lines"
+        else:
+            message = f"CRLF line endings ({stats.crlf} line{'s' if stats.crlf > 1 else ''}); use LF"
+        report(F003, stats.first_crlf, None, message, None, None)
+    if stats.lines and not stats.final_newline:
+        report(F005, stats.lines, None, "No newline at end of file", None, None)
+    if stats.lines == stats.blank:
+        report(F008, None, None, "File has no records" if stats.lines else "File is empty", None, None)
+
+
+class Reader:
+    """Iterate ``(line_number, raw_line, record)`` over a binary stream.
+
+    ``head`` says that the stream starts at the start of the file (where a BOM
+    or a non-JSONL file shows); line numbers count from 1 within the stream.
+    After iteration, ``stats`` describes what was read.
+    """
+
+    def __init__(self, stream: BinaryIO, report: Report, *, check_duplicate_keys: bool = True, head: bool = True):
+        self.stream = stream
+        self.report = report
+        self.check_duplicate_keys = check_duplicate_keys
+        self.head = head
+        self.stats = Stats()
+        self.bom = 0  # bytes of BOM stripped from line 1
+
+    def __iter__(self) -> Iterator[tuple[int, bytes, dict]]:
+        stream, report, stats, head = self.stream, self.report, self.stats, self.head
+        if head:
+            what = sniff(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b"")
+            if what is not None:
+                stats.not_jsonl = True
+                report(F006, 1, None, f"Not a JSONL file: {what}", None, None)
+                return
+        loads, decode_error = orjson.loads, orjson.JSONDecodeError
+        check_keys = self.check_duplicate_keys
+        lineno = size = crlf = records = 0
+        raw = b""
+        try:
+            for raw in stream:
+                lineno += 1
+                size += len(raw)
+                if raw.endswith(b"\r\n"):
+                    crlf += 1
+                    if stats.first_crlf is None:
+                        stats.first_crlf = lineno
+                if lineno == 1 and head and raw.startswith(BOM):
+                    raw = raw[len(BOM) :]
+                    self.bom = len(BOM)
+                    stats.bom = True
+                try:
+                    value = loads(raw)
+                except decode_error as exc:
+                    value = self._recover(lineno, raw, exc)
+                    if value is None:
+                        continue
+                if type(value) is not dict:
+                    messages = type(value) is list and value and all(type(v) is dict and "role" in v for v in value)
+                    if (
+                        lineno == 1
+                        and head
+                        and not messages
+                        and type(value) is list
+                        and value
+                        and all(type(v) is dict for v in value)
+                    ):
+                        stats.not_jsonl = True
+                        report(
+                            F006,
+                            1,
+                            None,
+                            "Not a JSONL file: a JSON array of objects on one line; "
+                            "write one object per line (`jq -c '.[]'`)",
+                            None,
+                            None,
+                        )
+                        return
+                    hint = '; it holds messages: wrap them as {"messages": [...]}' if messages else ""
+                    report(J002, lineno, 1, f"Line is a JSON {json_type(value)}, not an object{hint}", None, raw)
+                    continue
+                if check_keys and may_repeat_keys(raw, value):
+                    for path, key in duplicate_keys(raw):
+                        report(
+                            J003,
+                            lineno,
+                            None,
+                            f"Key `{key}` appears more than once in the object at {path}; parsers keep only the last",
+                            member(path, key),
+                            raw,
+                        )
+                records += 1
+                yield lineno, raw, value
+        finally:
+            stats.lines, stats.size, stats.crlf, stats.records = lineno, size, crlf, records
+            stats.final_newline = raw.endswith(b"\n") or not raw.strip()
+
+    def _recover(self, lineno: int, raw: bytes, exc: orjson.JSONDecodeError) -> object | None:
+        """Report a line orjson rejected; return its value if only its encoding was bad."""
+        if not raw.strip():
+            self.report(F004, lineno, None, "Blank line", None, None)
+            self.stats.blank += 1
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            column = bad.start + 1 + (self.bom if lineno == 1 else 0)
+            self.report(F001, lineno, column, f"Invalid UTF-8 byte 0x{raw[bad.start]:02x} at byte {column}", None, raw)
+            text = raw.decode("utf-8", errors="replace")
+            try:
+                value = orjson.loads(text)
+            except orjson.JSONDecodeError as again:
+                exc = again
+            else:
+                return value
+        column = min(exc.pos, len(text)) + 1
+        self.report(J001, lineno, column, f"Invalid JSON: {exc.msg}", None, raw)
+        return None
+
+
+def parse_line(raw: bytes, first: bool = False) -> object | None:
+    """A line's value as :class:`Reader` reads it (a BOM on the ``first`` line, a bad encoding
+    repaired), or None for a line that is not JSON; reports nothing (for reading records again)."""
+    if first and raw.startswith(BOM):
+        raw = raw[len(BOM) :]
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return Reader(None, lambda *_: None)._recover(0, raw, exc)  # type: ignore[arg-type]

@@ -1,0 +1,210 @@
+"""Turn command-line paths into the files to lint, each with its split role."""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import os
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+STDIN = "-"
+
+#: Words in a file or folder name that mark its split, accents folded.
+SPLIT_WORDS = {
+    "train": "train", "training": "train", "treino": "train", "entrenamiento": "train",
+    "validation": "validation", "valid": "validation", "val": "validation", "dev": "validation",
+    "validacao": "validation", "validacion": "validation",
+    "test": "test", "teste": "test", "eval": "test", "prueba": "test", "testing": "test",
+}  # fmt: skip
+_WORD = re.compile(r"[a-z]+")
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+
+
+def split_role(path: str, splits: dict[str, list[str]] | None = None, root: str = "") -> str | None:
+    """``train``, ``validation``, ``test`` (or a name of the ``splits`` config) or None.
+
+    With ``splits`` (name -> globs relative to ``root``), the first name with a matching
+    glob. Otherwise from a word of the file's name (``train_aws.jsonl``,
+    ``my-val.jsonl``), or else from its folder when the folder is named just so
+    (``val/part-0.jsonl``).
+    """
+    if path == STDIN:
+        return None
+    if splits:
+        return next((name for name, globs in splits.items() if path_matches(path, globs, root)), None)
+    return _named_split(path)[0]
+
+
+def _named_split(path: str) -> tuple[str | None, tuple[str, ...]]:
+    """The split a file's name or folder gives, and the key its partners in other splits share.
+
+    ``data/train_aws.jsonl`` and ``data/validation_aws.jsonl`` share ``("data", "aws", ".jsonl")``;
+    ``data/train/part-0.jsonl`` and ``data/val/part-0.jsonl`` share ``("data", "part-0.jsonl")``.
+    """
+    parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
+    stem, _, extension = parts[-1].partition(".")
+    words = _WORD.findall(_fold(stem))
+    for word in words:
+        if word in SPLIT_WORDS:
+            rest = " ".join(w for w in words if w not in SPLIT_WORDS)
+            return SPLIT_WORDS[word], (os.sep.join(parts[:-1]), rest, extension)
+    folder = _fold(parts[-2]) if len(parts) > 1 else ""
+    if folder in SPLIT_WORDS:
+        return SPLIT_WORDS[folder], (os.sep.join(parts[:-2]), parts[-1])
+    return None, ()
+
+
+def partners(path: str, splits: dict[str, list[str]] | None, root: str) -> list[str]:
+    """The files of the other splits that ``path`` pairs with (for leakage checks), sorted.
+
+    With ``splits``, every file the other splits' globs match; otherwise the files of the
+    same folder and of sibling split folders whose names differ only by the split word.
+    """
+    role = split_role(path, splits, root)
+    if role is None:
+        return []
+    if splits:
+        found = set()
+        for name, globs in splits.items():
+            if name != role:
+                for pattern in globs:
+                    pattern = pattern.strip("/") if "/" in pattern.strip("/") else "**/" + pattern
+                    found.update(glob.glob(os.path.join(glob.escape(root), pattern), recursive=True))
+        return sorted(f for f in found if os.path.isfile(f) and f.lower().endswith(EXTENSIONS))
+    _, key = _named_split(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    near = [folder, *(os.path.join(os.path.dirname(folder), d) for d in _subfolders(os.path.dirname(folder)))]
+    found = set()
+    for where in near:
+        for name in _jsonl_files(where):
+            other = os.path.join(where, name)
+            split, other_key = _named_split(other)
+            if split is not None and split != role and other_key == key:
+                found.add(other)
+    return sorted(found)
+
+
+def _subfolders(folder: str) -> list[str]:
+    try:
+        return [e.name for e in os.scandir(folder) if e.is_dir() and _fold(e.name) in SPLIT_WORDS]
+    except OSError:
+        return []
+
+
+def _jsonl_files(folder: str) -> list[str]:
+    try:
+        return [e.name for e in os.scandir(folder) if e.is_file() and e.name.lower().endswith(EXTENSIONS)]
+    except OSError:
+        return []
+
+
+@dataclass
+class Source:
+    """One input: a file, or standard input (path ``-``)."""
+
+    path: str
+    split: str | None = None
+    #: False for a split partner read only for leakage checks (its own findings are not shown)
+    reported: bool = True
+    file: str | None = None  # what to read, when not ``path`` (standard input kept in a temporary file)
+    records: int = 0
+    size: int = 0
+    formats: Counter = field(default_factory=Counter)  # records per format name
+    first_lines: dict[str, int] = field(default_factory=dict)  # first line of each format
+
+    @property
+    def held_out(self) -> bool:
+        """A validation or test split (or any split of the ``splits`` config but ``train``)."""
+        return self.split is not None and self.split != "train"
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path == STDIN
+
+    @property
+    def main_format(self) -> str | None:
+        """The format most records of the file have, if any."""
+        return self.formats.most_common(1)[0][0] if self.formats else None
+
+
+def display_path(path: str) -> str:
+    """The path as shown in reports: relative to the current folder when inside it."""
+    if path == STDIN:
+        return path
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, os.getcwd())
+    shown = absolute if relative.startswith(os.pardir) else relative
+    return shown.replace(os.sep, "/")
+
+
+def path_matches(path: str, patterns: list[str], root: str) -> bool:
+    """True when ``path`` matches a glob, taken relative to ``root`` (the config file's folder).
+
+    A glob without ``/`` matches any component of the path, like a name in .gitignore.
+    """
+    if not patterns or path == STDIN:
+        return False
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root)
+    where = (absolute if relative.startswith(os.pardir) else relative).replace(os.sep, "/")
+    parts = where.split("/")
+    for pattern in patterns:
+        glob = pattern.strip("/")
+        if "/" in glob:
+            if fnmatch.fnmatch(where, glob):
+                return True
+        elif any(fnmatch.fnmatch(part, glob) for part in parts):
+            return True
+    return False
+
+
+def discover(
+    paths: list[str], exclude: list[str], root: str, splits: dict[str, list[str]] | None = None
+) -> tuple[list[Source], list[str]]:
+    """Expand ``paths`` into sources (folders recursively for *.jsonl / *.ndjson, gzipped too).
+
+    Returns the sources in a stable order and one-line errors for paths that do
+    not exist. Files named explicitly are linted whatever their extension. A file
+    named explicitly that belongs to a split brings its partners in the other splits
+    (see :func:`partners`) as sources that are read but not reported on: a
+    pre-commit run that passes only ``validation.jsonl`` still finds what leaked
+    from ``train.jsonl``.
+    """
+    sources: dict[str, Source] = {}
+    errors = []
+    named: list[str] = []  # files named explicitly
+    for given in paths:
+        if given == STDIN:
+            sources.setdefault(STDIN, Source(STDIN))
+        elif os.path.isdir(given):
+            found = []
+            for folder, dirs, files in os.walk(given):
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if not d.startswith(".") and not path_matches(os.path.join(folder, d), exclude, root)
+                )
+                found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(EXTENSIONS))
+            for path in sorted(found):
+                shown = display_path(path)
+                if not path_matches(path, exclude, root):
+                    sources.setdefault(shown, Source(shown, split_role(shown, splits, root)))
+        elif os.path.exists(given):
+            shown = display_path(given)
+            sources.setdefault(shown, Source(shown, split_role(shown, splits, root)))
+            named.append(given)
+        else:
+            errors.append(f"{given}: No such file or directory")
+    for given in named:
+        for partner in partners(given, splits, root):
+            shown = display_path(partner)
+            if shown not in sources and not path_matches(partner, exclude, root):
+                sources[shown] = Source(shown, split_role(shown, splits, root), reported=False)
+    return list(sources.values()), errors

@@ -1,0 +1,53 @@
+"""Writing a file atomically: what fixes and baselines use, so that a user's file is never half written."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
+
+
+@contextmanager
+def atomic_write(path: str) -> Iterator[BinaryIO]:
+    """A binary stream whose contents replace ``path`` only when the block completes.
+
+    The data goes to a temporary file in the same folder (so that the rename is
+    atomic), is flushed and fsynced, takes the original's permission bits, and is
+    renamed over ``path``. If the block raises, the temporary file is removed and
+    ``path`` is untouched; if the process is killed, ``path`` is untouched and a
+    ``.NAME.*.tmp`` file may be left beside it.
+    """
+    folder, name = os.path.split(os.path.abspath(path))
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        directory = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(directory)
+    except OSError:
+        pass
+    finally:
+        os.close(directory)

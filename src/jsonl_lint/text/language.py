@@ -1,0 +1,425 @@
+"""Language identification for the L rules: a stop-word pass, and langdetect for the doubtful texts.
+
+langdetect (Google's n-gram profiles, 55 languages) is the reference detector,
+but it costs about 2 ms per text and draws random samples. Most examples of a
+dataset are plainly in one of a few common languages, which their function
+words give away at a fraction of that cost, so each text goes through two steps:
+
+1. **Stop words.** A sample of the text (the first :data:`SAMPLE` characters
+   of a part, after code and URLs are removed) is lower-cased, cut into words
+   at C speed (UTF-8 bytes, ASCII punctuation and digits as spaces) and the
+   words are looked up in small lists of function words for eight common
+   languages (:data:`STOP_WORDS`), plus Catalan and Galician as *guards*: they
+   are close enough to Spanish and Portuguese to be mistaken for them, so
+   their evidence makes a text doubtful rather than deciding it. A word shared
+   by several lists counts for each a share. The text is decided when one of
+   the eight is far ahead (:func:`stop_word_language`).
+2. **langdetect**, on the same cleaned sample, decides the rest: seeded, with a
+   new detector per text, so the answer depends on the text alone (the same
+   from run to run and whatever the number of worker processes). It counts
+   only at or above the configured confidence (its probability), and not when
+   the stop words lean clearly to another language (:func:`judge`).
+
+Texts too short to judge (fewer than :data:`MIN_WORDS` words or
+:data:`MIN_LETTERS` letters once code, URLs and e-mail addresses are gone),
+numbers, code and emoji are never judged: :func:`detect` returns None.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import NamedTuple
+
+from jsonl_lint.example import Example
+
+#: langdetect's languages (the profiles of langdetect 1.0.9): the codes `languages` accepts.
+NAMES = {
+    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan", "cs": "Czech",
+    "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English", "es": "Spanish",
+    "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French", "gu": "Gujarati", "he": "Hebrew",
+    "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "ja": "Japanese",
+    "kn": "Kannada", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "mk": "Macedonian",
+    "ml": "Malayalam", "mr": "Marathi", "ne": "Nepali", "nl": "Dutch", "no": "Norwegian", "pa": "Punjabi",
+    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian",
+    "so": "Somali", "sq": "Albanian", "sv": "Swedish", "sw": "Swahili", "ta": "Tamil", "te": "Telugu",
+    "th": "Thai", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
+    "zh-cn": "Chinese (simplified)", "zh-tw": "Chinese (traditional)",
+}  # fmt: skip
+
+#: Function words of the languages the first pass decides (lower case, accents as written).
+STOP_WORDS = {
+    "en": """the be to of and in that have it for not on with he as you do at this but his by from they we
+        say her she or an will my one all would there their what so up out if about who get which go me when
+        make can like time no just him know take people into year your good some could them see other than
+        then now look only come its over think also back after use two how our work first well way even new
+        want because any these give day most us is are was were has had been being does did am should may
+        might must here where why very much more such those through while both each few own same too under
+        again once off down before without within between yes thanks please i""",
+    "pt": """o os a as um uma uns umas de do da dos das em no na nos nas ao aos à às pelo pela pelos pelas
+        por para com sem sobre entre até e ou mas que se não sim é são está estão estava foi foram ser estar
+        ter tem têm tinha há vai vou eu você vocês ele ela eles elas nós meu minha meus minhas seu sua seus
+        suas nosso nossa isso isto esse essa este esta aquele aquela aqui ali lá já também muito muita
+        muitos muitas mais menos quando como onde porque então ainda só sempre nunca bem pode podem fazer
+        tudo nada algo alguém cada qual quais quem depois antes agora hoje obrigado obrigada olá tá pra né
+        coisa assim mesmo outro outra outros outras todos todas todo toda nem lhe me te mim comigo num numa
+        dum duma sua seja será pois tão seria tenho disse queria quero quer acho sei vamos estou fica gente
+        aí dá tô bom boa""",
+    "es": """el la los las un una unos unas de del al a en con sin por para sobre entre hasta y pero
+        que se no sí es son está están estaba fue fueron ser estar tener tiene tienen había hay va voy yo tú
+        usted ustedes él ella ellos ellas nosotros mi mis tu tus su sus nuestro nuestra eso esto ese esa este
+        esta aquel aquí allí ya también muy mucho mucha muchos muchas más menos cuando como donde porque
+        entonces todavía solo sólo siempre nunca bien puede pueden hacer todo nada algo alguien cada cual
+        quien después antes ahora hoy gracias hola lo le les me te mí conmigo otro otra otros otras todos
+        todas toda ni qué cómo dónde cuándo pues tan sea será tengo dijo quería quiero quiere creo sé vamos
+        estoy bueno buena""",
+    "fr": """le la les un une des du de au aux à en dans sur pour par avec sans sous et ou mais que qui ne pas
+        plus est sont était être avoir a ont fait je tu il elle nous vous ils elles mon ma mes ton ta tes son
+        sa ses notre votre leur leurs ce cette ces cet ça cela ceci ici là aussi très bien tout tous toute
+        toutes quand comme où parce donc encore seulement toujours jamais peut peuvent faire rien quelque
+        chaque quel quelle quoi après avant maintenant aujourd merci bonjour oui non y lui se moi toi c'est
+        n'est j'ai qu'il d'un d'une l'on c qu""",
+    "de": """der die das den dem des ein eine einen einem einer eines und oder aber dass nicht ist sind war
+        waren haben hat hatte wird werden ich du er sie es wir ihr mein meine dein unser euer dieser diese
+        dieses hier auch sehr gut alle alles wenn wie wo weil dann noch nur immer nie kann können machen
+        nichts etwas jeder jede welche wer was nach vor jetzt heute danke bitte hallo ja nein mit von zu für
+        auf bei aus im am um durch über unter zum zur ohne gegen sich mir dir ihm ihn uns euch man schon
+        doch mal""",
+    "it": """il lo la i gli le un uno una di del della dei degli delle da dal dalla in nel nella con su per
+        tra fra e ma che non è sono era essere avere ha hanno ho fatto io tu lui lei noi voi loro mio mia
+        miei tuo tua suo sua nostro questo questa quello quella qui anche molto bene tutto tutti quando come
+        dove perché allora ancora solo sempre mai può possono fare niente qualcosa ogni quale chi cosa dopo
+        prima adesso oggi grazie ciao sì si mi ti ci vi ne al alla ai alle sul sulla nei più""",
+    "nl": """de het een en van in op met voor aan door over bij uit naar om tot dat die dit deze niet is zijn
+        was waren heeft hebben had wordt worden ik jij je hij zij ze wij we jullie mijn jouw haar ons onze
+        hier daar ook zeer heel goed alle alles als hoe waar omdat dan nog maar altijd nooit kan kunnen maken
+        niets iets elke welke wie wat na nu vandaag bedankt hallo ja nee er geen wel al zo""",
+    "tr": """bir ve bu için ile çok ne mi mı mu mü ben sen biz siz onlar var yok gibi daha ama olarak
+        değil kadar ya şey şu her ki nasıl neden çünkü sonra önce şimdi bugün evet hayır tamam lütfen
+        teşekkür teşekkürler merhaba iyi güzel bana sana onu bunu bunun benim senin olan olur oldu olduğu
+        ise hem veya ancak diye artık zaten biraz hiç sadece bile iki üç miyim misin miyiz misiniz mısın
+        mısınız musun musunuz değilim burada şimdi""",
+}
+#: Words only Catalan or Galician use among close neighbours: evidence against a quick Spanish or Portuguese verdict.
+GUARD_WORDS = {
+    "ca": """amb això aquest aquesta aquests aquestes però també perquè doncs nosaltres vosaltres seva seves
+        molt més els és són pel pels fins tot gràcies ningú em et ens hi ho quant quan abans després ara avui
+        vull puc pots fer sense allà mateix altre""",
+    "gl": """non unha unhas moi tamén co coa cos coas iso isto cando xa polo pola polos polas máis aínda cousa
+        moito moita vostede dun dunha nun nunha súa hai""",
+}
+FAST = tuple(STOP_WORDS)  # decided by the first pass
+CODES = (*FAST, *GUARD_WORDS)
+#: Letters that no other language of langdetect's writes: Turkish glues its function words to the
+#: end of other words (``bakalım mı``), so its stop words alone are few.
+DISTINCT_LETTERS = {"tr": "ığ"}
+_LETTERS = [(CODES.index(lang), [c.encode() for c in letters]) for lang, letters in DISTINCT_LETTERS.items()]
+
+#: Characters of each part that the first pass and langdetect read (enough to tell a language), and the
+#: words of the last question and answer below which the example's other turns are read as well.
+SAMPLE = 400
+ENOUGH_WORDS = 40
+MIN_WORDS = 4
+MIN_WORDS_CAREFUL = 6  # langdetect guesses wildly on fewer words
+MIN_LETTERS = 20
+#: The first pass decides when the leading language has this weight of stop words, this many times the
+#: runner-up's, and stop words make this share of the words (a text in a language without a list has few).
+MIN_SCORE = 3.0
+RATIO = 2.5
+COVERAGE = 0.2
+#: Without ``careful``: a text of Latin letters (UTF-8 bytes under LATIN_BYTES per character) is
+#: judged by its stop words alone, the leading language needing LEAN_RATIO times the runner-up's weight.
+LATIN_BYTES = 1.2
+LEAN_RATIO = 1.5
+#: Stop-word weight at which a lean contradicts langdetect, and the share of distinct words below which
+#: a text is too repetitive to judge.
+LEAN_SCORE = 1.0
+LEAN_COVERAGE = 0.15
+DIVERSITY = 0.3
+DEFAULT_CONFIDENCE = 0.9
+
+
+def _lexicon() -> tuple[dict[bytes, int], list[tuple[tuple[int, float], ...]]]:
+    """Each word (UTF-8) -> the index of its group: the languages it belongs to, each with its share."""
+    langs: dict[bytes, list[int]] = {}
+    for index, lang in enumerate(CODES):
+        for word in {**STOP_WORDS, **GUARD_WORDS}[lang].split():
+            langs.setdefault(word.encode(), []).append(index)
+    groups: dict[tuple[int, ...], int] = {}
+    lexicon = {word: groups.setdefault(tuple(found), len(groups)) for word, found in langs.items()}
+    weights = [tuple((i, 1 / len(group)) for i in group) for group in groups]
+    return lexicon, weights
+
+
+LEXICON, GROUP_WEIGHTS = _lexicon()
+#: ASCII bytes that are not letters become spaces; so do the apostrophe (``c'est``) and the quotes below.
+_SEPARATORS = bytes(b if bytes([b]).isalpha() or b >= 0x80 else 0x20 for b in range(256))
+_PUNCTUATION = re.compile("|".join(re.escape(p) for p in "¿¡«»“”‘’…–—").encode())
+#: Characters that code has plenty of and prose few of.
+_CODE_SYMBOLS = b"{}[]()<>;=_\\$"
+
+_CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.S)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_URL = re.compile(r"\b(?:https?|ftp)://\S*|\bwww\.\S*", re.I)
+_EMAIL = re.compile(r"\S+@\S+")
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kana and Han ideographs
+_UNSAFE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates, which no detector should see
+
+
+class Evidence(NamedTuple):
+    """What the first pass found in a text: the cleaned sample and its stop-word weights per language."""
+
+    text: str  # the sample, without code, URLs, e-mail addresses, NUL or lone surrogates
+    words: int
+    letters: int  # roughly: UTF-8 bytes of the words
+    hits: int  # words found in the lists
+    scores: tuple[float, ...]  # per language of CODES
+
+    def __add__(self, other: tuple) -> Evidence:  # type: ignore[override]
+        if not other.words:
+            return self
+        if not self.words:
+            return other  # type: ignore[return-value]
+        return Evidence(
+            f"{self.text}\n{other.text}",
+            self.words + other.words,
+            self.letters + other.letters,
+            self.hits + other.hits,
+            tuple(a + b for a, b in zip(self.scores, other.scores, strict=True)),
+        )
+
+
+NOTHING = Evidence("", 0, 0, 0, (0.0,) * len(CODES))
+
+
+class Detection(NamedTuple):
+    lang: str  # a langdetect code
+    confidence: float  # langdetect's probability; 1.0 for a stop-word verdict
+    method: str  # "stop words" or "langdetect"
+
+    def describe(self) -> str:
+        """``Spanish (`es`)``."""
+        return f"{NAMES.get(self.lang, self.lang)} (`{self.lang}`)"
+
+
+def clean(text: str) -> str:
+    """The part of ``text`` a detector should read: no code, URLs, e-mail addresses, NUL or lone surrogates."""
+    text = text[: 4 * SAMPLE]
+    if "`" in text or "~~~" in text:
+        text = _INLINE_CODE.sub(" ", _CODE_BLOCK.sub(" ", text))
+    if "://" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    text = text[:SAMPLE]
+    return _UNSAFE.sub("", text) if "\x00" in text or not text.isascii() and _UNSAFE.search(text) else text
+
+
+def evidence(text: str) -> Evidence:
+    """The first pass over one text (see the module's description); NOTHING for code and empty texts."""
+    text = clean(text)
+    raw = text.lower().encode()
+    if not raw.isascii():
+        raw = _PUNCTUATION.sub(b" ", raw)
+    spaced = raw.translate(_SEPARATORS)
+    words = spaced.split()
+    if not words:
+        return NOTHING
+    letters = len(spaced) - spaced.count(b" ")
+    if (len(raw) - len(raw.translate(None, _CODE_SYMBOLS))) * 6 > letters:
+        return NOTHING  # code, markup or numbers, not prose
+    counts = Counter(map(LEXICON.get, words))
+    scores = [0.0] * len(CODES)
+    for group, count in counts.items():
+        if group is not None:
+            for index, weight in GROUP_WEIGHTS[group]:
+                scores[index] += weight * count
+    hits = len(words) - counts.get(None, 0)
+    if not raw.isascii():
+        for index, marks in _LETTERS:
+            found = sum(map(raw.count, marks))
+            if found:  # each such letter counts half a stop word, and marks its word as the language's
+                scores[index] += found / 2
+                hits = min(hits + found, len(words))
+    return Evidence(text, len(words), letters, hits, tuple(scores))
+
+
+def _ranked(found: Evidence) -> tuple[int, float, float]:
+    """(index of the leading language, its score, the runner-up's score)."""
+    scores = found.scores
+    best, second = sorted(scores, reverse=True)[:2]
+    return scores.index(best), best, second
+
+
+def stop_word_language(found: Evidence) -> str | None:
+    """The language the stop words leave no doubt about, or None."""
+    top, best, second = _ranked(found)
+    if top < len(FAST) and best >= MIN_SCORE and best >= RATIO * second and found.hits >= COVERAGE * found.words:
+        return CODES[top]
+    return None
+
+
+def leaning(found: Evidence) -> str | None:
+    """The language with the most stop-word weight, however little (None without any)."""
+    top, best, _ = _ranked(found)
+    return CODES[top] if best else None
+
+
+def judge(found: Evidence, confidence: float = DEFAULT_CONFIDENCE, careful: bool = True) -> Detection | None:
+    """The language of a text from its evidence: stop words if they decide, else langdetect; None if unsure.
+
+    langdetect's verdict does not count when the stop words lean to another language and give
+    its own little support: on short texts it takes Portuguese for French, Italian or Catalan
+    now and then (``O que é machine learning?``). Nor does it judge repetitive text. Without
+    ``careful``, a text in Latin letters is judged by its stop words alone, by their lean when
+    they cover enough of it (a text that mixes two languages counts as the one it leans to) and
+    not at all otherwise (an identifier soup, a language without a list), rather than sent to
+    langdetect at 2 ms a text: what the rules that run by default (L002, L003) and ``stats`` do.
+    """
+    if found.letters < MIN_LETTERS:
+        return None
+    fast = stop_word_language(found)
+    if fast is not None and found.words >= MIN_WORDS:
+        return Detection(fast, 1.0, "stop words")
+    text = found.text
+    words = found.words
+    if words < MIN_WORDS_CAREFUL and not text.isascii():
+        words += len(_UNSPACED.findall(text)) // 2  # Chinese and Japanese put no spaces between words
+    if words < MIN_WORDS_CAREFUL or sum(map(str.isalpha, text)) < MIN_LETTERS:
+        return None  # too short, or emoji, symbols and non-Latin punctuation rather than words
+    tokens = text.lower().split()
+    if len(set(tokens)) < DIVERSITY * len(tokens):
+        return None  # the same few words over and over
+    if not careful and len(text.encode()) < LATIN_BYTES * len(text):
+        # Latin letters: the stop words' lean, when they cover enough of the text, or no verdict
+        top, best, second = _ranked(found)
+        clear = best >= MIN_SCORE and best >= LEAN_RATIO * second and found.hits >= COVERAGE * found.words
+        return Detection(CODES[top], 1.0, "stop words") if clear else None
+    careful = _langdetect(text, confidence)
+    if careful is not None and careful.lang != leaning(found) and _leans_elsewhere(found, careful.lang):
+        return None
+    return careful
+
+
+def _leans_elsewhere(found: Evidence, lang: str) -> bool:
+    """Whether the stop words speak against ``lang``: they lean to another language and give ``lang``
+    less than half its weight; for a language without a list, they must lean harder."""
+    _, best, _ = _ranked(found)
+    coverage = found.hits / found.words
+    if lang in CODES:
+        return best >= LEAN_SCORE and coverage >= LEAN_COVERAGE and found.scores[CODES.index(lang)] < best / 2
+    return best >= 2 * LEAN_SCORE and coverage >= 2 * LEAN_COVERAGE
+
+
+def detect(text: str, confidence: float = DEFAULT_CONFIDENCE) -> Detection | None:
+    """The language of ``text``, or None when it is too short, not prose, or not confidently one language."""
+    return judge(evidence(text), confidence)
+
+
+@lru_cache(maxsize=1)
+def _factory():
+    """langdetect's profiles, loaded once per process in a fixed order, with a fixed seed."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    profiles = []
+    for name in sorted(os.listdir(PROFILES_DIRECTORY)):
+        with open(os.path.join(PROFILES_DIRECTORY, name), encoding="utf-8") as stream:
+            profiles.append(stream.read())
+    factory.load_json_profile(profiles)
+    factory.set_seed(0)
+    return factory
+
+
+@lru_cache(maxsize=1024)  # datasets repeat their short texts
+def _langdetect(text: str, confidence: float) -> Detection | None:
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _factory().create()  # a new detector per text: its random draws start from the seed
+    detector.append(text)
+    try:
+        found = detector.get_probabilities()
+    except LangDetectException:
+        return None  # nothing it can read
+    if not found or found[0].prob < confidence:
+        return None
+    return Detection(found[0].lang, found[0].prob, "langdetect")
+
+
+# -- examples -------------------------------------------------------------------------
+
+
+class Parts(NamedTuple):
+    """An example's evidence: all its user and assistant text, the last question, the final answer."""
+
+    example: Evidence
+    question: Evidence
+    answer: Evidence
+    answer_path: str | None  # JSON path of the final answer
+
+
+def parts(example: Example) -> Parts:
+    """The evidence of an example, computed once however many rules ask for it."""
+    return example.derive(_parts)
+
+
+def _parts(example: Example) -> Parts:
+    turns = example.turns
+    answer_roles = example.format.answer_roles
+    prose = {"user", "assistant", *answer_roles}
+    answer = question = None
+    for i in range(len(turns) - 1, -1, -1):
+        turn = turns[i]
+        if answer is None and turn.role in answer_roles:
+            if turn.nontext:
+                break  # a tool call, not an answer in words
+            answer = i
+        elif answer is not None and turn.role == "user":
+            question = i
+            break
+    found_answer = NOTHING if answer is None else evidence(turns[answer].text)
+    found_question = NOTHING if question is None else evidence(turns[question].text)
+    rest: list[str] = []
+    room = SAMPLE if found_question.words + found_answer.words < ENOUGH_WORDS else 0
+    for i, turn in enumerate(turns):
+        if room <= 0:
+            break
+        if i != answer and i != question and turn.role in prose and not (turn.nontext and turn.role != "user"):
+            rest.append(turn.text[:room])
+            room -= len(rest[-1])
+    whole = found_question + found_answer + (evidence("\n".join(rest)) if rest else NOTHING)
+    path = None if answer is None else turns[answer].path
+    return Parts(whole, found_question, found_answer, path)
+
+
+def verdict(example: Example, part: str, confidence: float, careful: bool = True) -> Detection | None:
+    """The language of one part of an example ("example", "question" or "answer"), judged once."""
+    return example.derive(_verdict, part, confidence, careful)
+
+
+def _verdict(example: Example, part: str, confidence: float, careful: bool) -> Detection | None:
+    return judge(getattr(parts(example), part), confidence, careful)
+
+
+def switch(example: Example, confidence: float) -> tuple[Detection, Detection] | None:
+    """(question, answer) when the final answer is confidently in another language than the last question.
+
+    One side must be plain from its stop words, and the other must not lean to the same
+    language, before langdetect is asked about the other: a switch is rare, and most
+    questions and answers too short to tell apart are greetings in the same language.
+    """
+    found = parts(example)
+    question, answer = stop_word_language(found.question), stop_word_language(found.answer)
+    if question is None and answer is None:
+        return None
+    if question is not None and answer is not None:
+        if question == answer:
+            return None
+    elif leaning(found.answer if question is not None else found.question) == (question or answer):
+        return None
+    asked, answered = verdict(example, "question", confidence), verdict(example, "answer", confidence)
+    if asked is None or answered is None or asked.lang == answered.lang:
+        return None
+    return asked, answered

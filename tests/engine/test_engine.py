@@ -1,0 +1,124 @@
+"""The engine's parallel path: the output is identical, line for line, whatever --jobs and chunking."""
+
+from __future__ import annotations
+
+import random
+
+import orjson
+import pytest
+
+from jsonl_lint import Settings, engine, lint
+
+
+def _record(rng: random.Random, i: int) -> bytes:
+    """A chat record, or one of every kind of defect the core rules find."""
+    good = {"messages": [{"role": "user", "content": f"Question {i} about {rng.random()}"},
+                         {"role": "assistant", "content": f"Answer {i}:\nsee \"docs\"."}]}  # fmt: skip
+    kind = i % 23
+    if kind == 1:
+        return b"{not json\n"
+    if kind == 2:
+        return b"\n"
+    if kind == 3:
+        return b"[1, 2]\n"
+    if kind == 4:
+        return b'{"messages":[{"role":"user","content":"a","content":"b"},{"role":"assistant","content":"c"}]}\n'
+    if kind == 5:
+        return orjson.dumps({"message": good["messages"]}) + b"\n"
+    if kind == 6:
+        return orjson.dumps({"prompt": "p", "completion": "c"}) + b"\n"
+    if kind == 7:
+        good["messages"].append({"role": "user", "content": "and?"})
+    if kind == 8:
+        good["messages"][1]["weight"] = 1.0
+    if kind == 9:
+        good["messages"][0]["role"] = "human"
+    if kind == 10:
+        good["id"] = i
+    if kind == 11:
+        return b'{"messages":[{"role":"user","content":"same"},{"role":"assistant","content":"dup"}]}\r\n'
+    if kind == 12:
+        return b'{"messages":[{"role":"user","content":"\xff"},{"role":"assistant","content":"x"}]}\n'
+    if kind == 13:
+        good["messages"][1]["content"] = "  "
+    if kind == 14:  # near-duplicates of one paragraph, within and across splits (D005, V002)
+        good["messages"][0]["content"] = f"{PARAGRAPH} Variant {rng.randint(0, 10**9)}."
+    if kind == 15:  # one prompt, several answers (D006, V003)
+        good["messages"] = [
+            {"role": "user", "content": "Which city?"},
+            {"role": "assistant", "content": f"City {rng.randint(0, 10**6)}"},
+        ]
+    return orjson.dumps(good) + b"\n"
+
+
+PARAGRAPH = " ".join(f"word{n}" for n in range(60))
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    rng = random.Random(7)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, n in (("train.jsonl", 2000), ("more_train.jsonl", 700), ("validation.jsonl", 300)):
+        (folder / name).write_bytes(b"".join(_record(rng, i) for i in range(n)) + b'{"messages": []}')
+    return folder
+
+
+def _report(result) -> list[dict]:
+    return [{**d.to_dict(), "fingerprint": d.fingerprint} for d in result.diagnostics]
+
+
+def test_jobs_and_chunks_give_identical_output(dataset, monkeypatch):
+    whole = lint([str(dataset)], Settings(), jobs=1)
+    assert {d.code for d in whole.diagnostics} >= {
+        "F003",
+        "F004",
+        "F005",
+        "J001",
+        "J002",
+        "J003",
+        "S001",
+        "S003",
+        "S004",
+        "C001",
+        "C005",
+        "C006",
+        "C008",
+        "D004",
+        "D005",
+        "D006",
+        "V001",
+        "V002",
+        "V003",
+    }
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 4_000)  # cut each file into many ranges
+    parallel = lint([str(dataset)], Settings(), jobs=2)
+    more = lint([str(dataset)], Settings(), jobs=3)
+    assert _report(parallel) == _report(whole)
+    assert _report(more) == _report(whole)
+    assert [(s.path, s.records, s.size, dict(s.formats), s.first_lines) for s in parallel.sources] == [
+        (s.path, s.records, s.size, dict(s.formats), s.first_lines) for s in whole.sources
+    ]
+
+
+def test_a_range_boundary_inside_a_long_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 100)
+    path = tmp_path / "train.jsonl"
+    long = orjson.dumps({"messages": [{"role": "user", "content": "x" * 5000}]}) + b"\n"
+    path.write_bytes(long * 3 + b"[]\n")
+    found = sorted((d.line or 0, d.code) for d in lint([str(path)], Settings(), jobs=2).diagnostics)
+    assert found == [(0, "D001"), (1, "C002"), (2, "C002"), (2, "D004"), (3, "C002"), (3, "D004"), (4, "J002")]
+
+
+def test_not_jsonl_stops_at_the_first_range(tmp_path, monkeypatch):
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 50)
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(b"[\n" + b'  {"a": 1},\n' * 100 + b"]\n")
+    result = lint([str(path)], Settings(), jobs=2)
+    assert [d.code for d in result.diagnostics] == ["F006"]
+
+
+def test_small_inputs_run_in_one_process(dataset):
+    sources = lint([str(dataset)], Settings(), jobs=1).sources
+    assert engine.default_jobs(None, sources) == 1
+    assert engine.default_jobs(3, sources) == 3

@@ -1,0 +1,308 @@
+"""The streaming reader (src/jsonl_lint/reader.py): bytes in, records and F/J findings out."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from conftest import any_bytes
+from hypothesis import given, settings
+
+from jsonl_lint import Settings, lint
+from jsonl_lint.files.reader import BOM, Reader, duplicate_keys, file_findings
+
+READER_CODES = {"F001", "F002", "F003", "F004", "F005", "F006", "J001", "J002", "J003", "F008"}
+HI = b'{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}'
+BYE = b'{"messages":[{"role":"user","content":"Bye"},{"role":"assistant","content":"Goodbye!"}]}'
+
+
+class Run:
+    """One pass of the reader over ``data``: what it yielded and what it reported."""
+
+    def __init__(self, data: bytes, **kwargs):
+        self.reports: list[tuple] = []
+        self.reader = Reader(io.BufferedReader(io.BytesIO(data)), self._report, **kwargs)
+        self.records = list(self.reader)
+        file_findings(self.reader.stats, self._report)  # as the engine does once a file is read
+
+    def _report(self, code, line, column, message, json_path=None, raw=None):
+        self.reports.append((code, line, column, message, json_path))
+
+    def codes(self) -> list[str]:
+        return [r[0] for r in self.reports]
+
+    def where(self, code: str) -> list[tuple[int | None, int | None]]:
+        return [(r[1], r[2]) for r in self.reports if r[0] == code]
+
+    def message(self, code: str) -> str:
+        [message] = [r[3] for r in self.reports if r[0] == code]
+        return message
+
+
+def test_line_numbers_count_every_line():
+    data = HI + b"\n\n{broken\n[1]\n" + BYE + b"\n"
+    run = Run(data)
+    assert [line for line, _, _ in run.records] == [1, 5]
+    assert [record["messages"][0]["content"] for _, _, record in run.records] == ["Hi", "Bye"]
+    assert [raw for _, raw, _ in run.records] == [HI + b"\n", BYE + b"\n"]
+    assert run.where("F004") == [(2, None)]
+    assert [line for line, _ in run.where("J001")] == [3]
+    assert run.where("J002") == [(4, 1)]
+    assert (run.reader.stats.lines, run.reader.stats.records, run.reader.stats.blank, run.reader.stats.size) == (
+        5,
+        2,
+        1,
+        len(data),
+    )
+
+
+def test_clean_file_reports_nothing():
+    run = Run(HI + b"\n" + BYE + b"\n")
+    assert run.reports == []
+    assert len(run.records) == 2
+    assert not run.reader.stats.not_jsonl
+
+
+def test_crlf_is_reported_once_at_the_first_crlf_line():
+    run = Run(HI + b"\r\n" + BYE + b"\r\n" + HI + b"\r\n")
+    assert run.where("F003") == [(1, None)]
+    assert run.message("F003").startswith("CRLF line endings (3 ")
+    assert len(run.records) == 3  # the records are still read
+
+
+def test_mixed_line_endings_count_both():
+    run = Run(HI + b"\n" + BYE + b"\r\n" + HI + b"\n")
+    assert run.where("F003") == [(2, None)]
+    assert run.message("F003") == "Mixed line endings: 1 CRLF and 2 LF lines"
+
+
+def test_crlf_with_an_unterminated_last_line_is_not_mixed():
+    run = Run(HI + b"\r\n" + BYE)
+    assert run.where("F003") == [(1, None)]
+    assert "Mixed" not in run.message("F003")
+    assert run.where("F005") == [(2, None)]
+
+
+def test_escaped_crlf_inside_a_string_is_not_a_line_ending():
+    run = Run(b'{"messages":[{"role":"user","content":"a\\r\\nb"}]}\n')
+    assert run.reports == []
+    assert run.records[0][2]["messages"][0]["content"] == "a\r\nb"
+
+
+def test_bom_is_reported_and_skipped():
+    run = Run(BOM + HI + b"\n" + BYE + b"\n")
+    assert run.where("F002") == [(1, 1)]
+    assert run.codes() == ["F002"]
+    assert [record["messages"][0]["content"] for _, _, record in run.records] == ["Hi", "Bye"]
+
+
+def test_bom_after_line_1_is_invalid_json_not_f002():
+    run = Run(HI + b"\n" + BOM + BYE + b"\n")
+    assert run.codes() == ["J001"]
+    assert run.where("J001")[0][0] == 2
+
+
+def test_blank_lines_each_reported():
+    run = Run(HI + b"\n\n   \n\t\r\n" + BYE + b"\n\n")
+    assert run.where("F004") == [(2, None), (3, None), (4, None), (6, None)]
+    assert run.reader.stats.blank == 4
+    assert run.reader.stats.lines == 6
+    assert len(run.records) == 2
+
+
+def test_missing_final_newline():
+    run = Run(HI + b"\n" + BYE)
+    assert run.where("F005") == [(2, None)]
+    assert len(run.records) == 2
+
+
+@pytest.mark.parametrize(
+    "data", [b"", HI + b"\n", HI + b"\n   ", HI + b"\n\n"], ids=["empty", "newline", "ws-tail", "blank"]
+)
+def test_no_missing_final_newline(data):
+    run = Run(data)
+    assert "F005" not in run.codes()
+
+
+def test_invalid_utf8_column_counts_bytes():
+    line = b'{"messages":[{"role":"user","content":"h\xc3\xa9llo \xff"}]}'
+    run = Run(line + b"\n")
+    [(lineno, column)] = run.where("F001")
+    assert lineno == 1
+    assert column == line.index(b"\xff") + 1 == 47  # "é" is two bytes, so two columns
+    assert "0xff" in run.message("F001")
+    # The line is still read, with U+FFFD for the bad byte.
+    assert run.records[0][2]["messages"][0]["content"] == "h\u00e9llo \ufffd"
+
+
+def test_invalid_utf8_latin1_example_from_the_docs():
+    line = (
+        b'{"messages":[{"role":"user","content":"Un caf\xe9, s\'il vous pla\xeet."},'
+        b'{"role":"assistant","content":"Voil\xe0 !"}]}'
+    )
+    run = Run(line + b"\n")
+    assert run.where("F001") == [(1, 46)]  # rules/F001.md: first bad byte only
+    assert len(run.records) == 1
+
+
+def test_invalid_utf8_on_an_invalid_json_line_reports_both():
+    run = Run(b'{"content":"\xff"\n')
+    assert sorted(run.codes()) == ["F001", "J001"]
+    assert run.records == []
+
+
+def test_invalid_json_column_counts_characters():
+    run = Run('{"é": x}\n'.encode())
+    [(line, column)] = run.where("J001")
+    assert (line, column) == (1, 7)  # "x" is the 7th character (8th byte)
+
+
+def test_json_array_of_objects_on_line_1_is_not_jsonl():
+    run = Run(b"[" + HI + b"," + BYE + b"]\n")
+    assert run.where("F006") == [(1, None)]
+    assert run.records == [] and run.reader.stats.not_jsonl
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"[\n" + HI + b",\n" + BYE + b"\n]\n",
+        b'{\n  "messages": [\n  ]\n}\n',
+        b"\x1f\x8b\x08\x00rest",
+        b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 1\n",
+        HI + b"\n\x00\n",
+    ],
+    ids=["array", "pretty", "gzip", "lfs", "nul"],
+)
+def test_sniffed_not_jsonl(data):
+    run = Run(data)
+    assert run.reports == [("F006", 1, None, run.message("F006"), None)]
+    assert run.records == [] and run.reader.stats.not_jsonl
+
+
+# -- duplicate keys -------------------------------------------------------------
+
+
+def test_duplicate_keys_function():
+    assert duplicate_keys(b'{"a":1,"b":2}') == []
+    assert duplicate_keys(b'{"a":1,"a":2}') == [("$", "a")]
+    assert duplicate_keys(b'{"a":1,"a":2,"a":3}') == [("$", "a"), ("$", "a")]
+    assert duplicate_keys(b'{"messages":[{"role":"user","content":"x","content":"y"}]}') == [
+        ("$.messages[0]", "content")
+    ]
+    assert duplicate_keys(b'{"x":{"y":[{},{"z":1,"z":2}]},"b":1,"b":2}') == [("$", "b"), ("$.x.y[1]", "z")]
+    assert duplicate_keys(b'{"role":1,"r\\u006fle":2}') == [("$", "role")]  # the same key once decoded
+    assert duplicate_keys(b'{"a":"{\\"k\\":1,\\"k\\":2}"}') == []  # inside a string: text, not keys
+    assert duplicate_keys(b"{not json") == []
+    assert duplicate_keys(b"[" * 5000 + b"]" * 5000) == []  # too deep for json: no crash
+
+
+def test_duplicate_keys_reported_by_reader():
+    line = b'{"messages":[{"role":"user","content":"x","content":"y"},{"role":"assistant","content":"ok"}]}'
+    run = Run(line + b"\n")
+    assert [(r[0], r[1], r[4]) for r in run.reports] == [("J003", 1, "$.messages[0].content")]
+    assert "`content`" in run.message("J003") and "$.messages[0]" in run.message("J003")
+    assert len(run.records) == 1  # the record is still linted (with the last value)
+    assert run.records[0][2]["messages"][0]["content"] == "y"
+
+
+def test_duplicate_keys_with_spaces_before_colons():
+    run = Run(b'{"a" : 1, "a" : 2}\n')
+    assert run.where("J003") == [(1, None)]
+
+
+def test_duplicate_keys_check_can_be_turned_off():
+    run = Run(b'{"a":1,"a":2}\n', check_duplicate_keys=False)
+    assert run.reports == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"messages":[{"role":"user","content" :"Hi","content":"Hello"},{"role":"assistant","content":"ok"}]}',
+        b'{"a"\t:1,"a"\t:2,"b":"\\":"}',
+    ],
+    ids=["space", "tab-and-escaped-quote"],
+)
+def test_duplicate_keys_next_to_a_spaced_key(line):
+    assert duplicate_keys(line)  # the full scan finds it
+    run = Run(line + b"\n")
+    assert len(run.where("J003")) == 1
+
+
+# -- robustness -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"[" * 5000 + b"]" * 5000,
+        b'{"a":' * 5000 + b"1" + b"}" * 5000,
+        b'{"messages":' + b"[" * 5000 + b"]" * 5000 + b"}",
+    ],
+    ids=["arrays", "objects", "in-record"],
+)
+def test_deeply_nested_line_is_invalid_json_not_a_crash(data):
+    run = Run(HI + b"\n" + data + b"\n")
+    assert run.codes() == ["J001"]
+    assert run.where("J001")[0][0] == 2
+    assert "depth" in run.message("J001")
+    assert len(run.records) == 1
+
+
+FIFTY_MB = 50 * 1024 * 1024
+
+
+def test_50mb_line_is_one_record(tmp_path):
+    path = tmp_path / "big.jsonl"
+    with open(path, "wb") as stream:
+        stream.write(b'{"messages":[{"role":"user","content":"')
+        stream.write(b"a" * FIFTY_MB)
+        stream.write(b'"},{"role":"assistant","content":"ok"}]}\n')
+    start = time.perf_counter()
+    reports = []
+    with open(path, "rb", buffering=1 << 20) as stream:
+        reader = Reader(stream, lambda *args: reports.append(args))
+        records = list(reader)
+    assert reports == []
+    assert len(records) == 1 and len(records[0][2]["messages"][0]["content"]) == FIFTY_MB
+    assert reader.stats.lines == 1 and reader.stats.size == path.stat().st_size
+    assert time.perf_counter() - start < 20
+
+
+def test_50mb_truncated_line_is_one_j001(tmp_path):
+    path = tmp_path / "big.jsonl"
+    with open(path, "wb") as stream:
+        stream.write(b'{"messages":[{"role":"user","content":"')
+        stream.write(b"a" * FIFTY_MB)
+    result = lint([str(path)], Settings())
+    assert result.errors == []
+    assert [(d.code, d.line) for d in result.diagnostics] == [("F005", 1), ("J001", 1)]
+    j001 = result.diagnostics[1]
+    assert j001.column is not None and j001.column > FIFTY_MB
+    assert len(j001.snippet[0]) <= 170  # the snippet is a window, not the line
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=any_bytes())
+def test_reader_survives_any_bytes(data):
+    run = Run(data)
+    codes = set(run.codes())
+    assert codes <= READER_CODES
+    lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+    if run.reader.stats.not_jsonl:
+        assert run.codes() == ["F006"] and run.records == []
+    else:
+        assert run.reader.stats.lines == lines
+        assert run.reader.stats.size == len(data)
+        assert run.reader.stats.records == len(run.records)
+        assert run.reader.stats.blank == len(run.where("F004"))
+    for _code, line, column, message, _ in run.reports:
+        assert message
+        assert line is None or 1 <= line <= max(lines, 1)
+        assert column is None or column >= 1
+    for lineno, _raw, record in run.records:
+        assert type(record) is dict
+        assert 1 <= lineno <= lines
+    assert [lineno for lineno, _, _ in run.records] == sorted({lineno for lineno, _, _ in run.records})

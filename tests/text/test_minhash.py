@@ -1,0 +1,103 @@
+"""Shingles, MinHash signatures (checked against datasketch), banding and exact Jaccard."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jsonl_lint.text import minhash
+
+
+def _words(text: str) -> list[str]:
+    """The documented normalisation, written the slow and obvious way."""
+    punctuation = "\u00a0\u00a1\u00ab\u00b7\u00bb\u00bf\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
+    return re.sub(rf"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f{punctuation}]", " ", text.lower()).split()
+
+
+def _jaccard(a: str, b: str, n: int = 5) -> float:
+    def grams(text):
+        words = _words(text)
+        return {tuple(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
+
+    x, y = grams(a), grams(b)
+    return len(x & y) / len(x | y) if x | y else 1.0
+
+
+def test_signatures_are_datasketchs():
+    datasketch = pytest.importorskip("datasketch")
+    text = " ".join(f"word{i}" for i in range(1_300))  # more shingles than one block of the computation
+    hashes = minhash.shingles(text)
+    assert len(hashes) > minhash.BLOCK * 2
+    reference = datasketch.MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED, hashfunc=int)
+    reference.update_batch([int(h) >> 32 for h in hashes])
+    assert np.array_equal(reference.hashvalues, minhash.signature(hashes))
+
+
+def test_normalisation_ignores_case_punctuation_and_spacing():
+    assert np.array_equal(
+        minhash.shingles("Hello,   World! «Olá» — mundo…\n¿Qué tal?"),
+        minhash.shingles("hello world olá mundo qué tal"),
+    )
+    assert not np.array_equal(minhash.shingles("hello world"), minhash.shingles("world hello"))
+
+
+def test_short_texts_are_one_shingle_and_empty_texts_none():
+    assert len(minhash.shingles("two words")) == 1
+    assert len(minhash.shingles("one two three four five six")) == 2
+    assert len(minhash.shingles("")) == 0 and len(minhash.shingles(" !? ")) == 0
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.8, 0.9, 0.95])
+def test_banding_finds_pairs_at_the_threshold(threshold):
+    bands, rows = minhash.banding(threshold)
+    assert bands * rows <= minhash.NUM_PERM
+    assert 1 - (1 - threshold**rows) ** bands >= minhash.RECALL_AT_THRESHOLD
+
+
+def test_exact_jaccard_matches_a_set_computation():
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(40)]
+    for _ in range(50):
+        a = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 30)))
+        b = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 30)))
+        assert minhash.jaccard(minhash.shingles(a), minhash.shingles(b)) == pytest.approx(_jaccard(a, b))
+
+
+def test_similar_texts_share_a_band_and_different_ones_do_not():
+    rng = random.Random(5)
+    base = [f"w{rng.randint(0, 10_000)}" for _ in range(200)]
+    near = base[:100] + ["changed"] + base[101:]
+    other = [f"w{rng.randint(0, 10_000)}" for _ in range(200)]
+    bands, rows = minhash.banding(0.8)
+
+    def keys(words):
+        data = minhash.band_keys(minhash.signature(minhash.shingles(" ".join(words))), bands, rows)
+        return np.frombuffer(data, np.uint32)
+
+    assert (keys(base) == keys(near)).any()
+    assert not (keys(base) == keys(other)).any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_shingles_deterministically(text):
+    first = minhash.shingles(text)
+    assert np.array_equal(first, minhash.shingles(text))
+    assert np.all(first[1:] > first[:-1])  # sorted and unique
+    if len(first):
+        assert len(minhash.signature(first)) == minhash.NUM_PERM
+    assert minhash.jaccard(first, first) == 1.0
+
+
+def test_templates_are_the_words_most_texts_start_and_end_with():
+    texts = [f"### Instruction: item {i} is here. TL;DR:" for i in range(19)] + ["No template at all"]
+    assert minhash.affixes(texts) == (b"instruction item", b"is here tl dr")
+    assert minhash.affixes(texts[:10]) == (b"", b"")  # too few to tell
+    assert minhash.strip("### Instruction: item 7 is here. TL;DR:", (b"instruction item",), (b"is here tl dr",)) == b"7"
+    assert minhash.strip("Other text", (b"instruction",), ()) == minhash.normalise("Other text")
+    assert minhash.strip("A b c d e", (b"a", b"a b"), (b"e", b"d e")) == b"c"  # the longest that matches
