@@ -477,3 +477,12 @@ def test_path_globs_are_relative_to_the_config_file_folder(cli, tmp_path, where)
     run = cli("data" if where == "." else "../data", "--output-format", "json", cwd=project / where)
     assert "C002" not in codes(run)
     assert "D001" in codes(run)  # the file was linted; only the ignored rule is silent
+
+
+def test_a_rule_sees_only_the_options_it_declares():
+    resolved = resolve(Settings(options={"min-examples": 5, "threshold": 0.9}))
+    for rule in resolved.rules:
+        assert set(rule.settings) == {option.name for option in rule.options}, rule.code
+    by_code = {rule.code: rule for rule in resolved.rules}
+    assert by_code["D002"].settings["min-examples"] == 5  # D002 declares D001's minimum: it defers below it
+    assert "threshold" not in by_code["D001"].settings

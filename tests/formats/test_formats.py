@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from jsonl_lint import profiles
 from jsonl_lint.example import Example, Turn
 from jsonl_lint.formats import FORMATS
-from jsonl_lint.formats.detect import profile_formats
+from jsonl_lint.formats.detect import Detector, profile_formats
 from jsonl_lint.formats.hints import explain_unknown
 
 KINDS = {"chat", "completion", "preference", "text"}
@@ -771,3 +771,11 @@ def test_corpus_files_classify_and_adapt_cleanly(corpus, path, name, count):
         assert example.turns, lineno
         if fmt.kind == "preference":
             assert example.rejected is not None and example.rejected.role == "assistant", lineno
+
+
+def test_an_example_holds_its_format_which_equals_its_name():
+    example, problems = Detector(profiles.load("openai")).adapt({"messages": [{"role": "user", "content": "hi"}]})
+    assert problems == []
+    assert example.format is FORMATS["openai-chat"]
+    assert example.format == "openai-chat" and example.format in {"openai-chat"}
+    assert example.kind == "chat" and str(example.format) == "openai-chat"

@@ -35,6 +35,41 @@ def fast_message(message: object, path: str) -> Turn | None:
     return None
 
 
+def one_text(content_key: str, answer_role: str) -> Fast:
+    """The fast function of formats whose common message is exactly
+    ``{"role": "user" | answer_role, content_key: [{"text": str}]}`` (Bedrock's blocks, Gemini's parts).
+
+    Any other JSON value fails a test or raises in it (not an object, no such key, not one block)
+    and takes the full check. Three keys in all, the content key, `text` and `role`, leave no other.
+    """
+
+    def fast(message: object, path: str) -> Turn | None:
+        try:
+            [block] = message[content_key]  # type: ignore[index]
+            text = block["text"]
+            if (
+                len(message) + len(block) == 3  # type: ignore[arg-type]
+                and ((role := message["role"]) == "user" or role == answer_role)  # type: ignore[index]
+                and type(text) is str
+            ):
+                return new_turn(Turn, (role, text, path, False, ABSENT))
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass
+        return None
+
+    return fast
+
+
+def role_of(message: dict, path: str, problems: list[Problem], noun: str = "Message") -> str | None:
+    """The message's role, or None with S002 when it is missing or not a string."""
+    role = message.get("role")
+    if type(role) is str:
+        return role
+    why = f"{noun} has no `role`" if role is None else "`role` must be a string"
+    problems.append(Problem(S002, why, f"{path}.role"))
+    return None
+
+
 class Messages:
     """Where a format keeps a list of messages (``$.messages``), and what each must be."""
 

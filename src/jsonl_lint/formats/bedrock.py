@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from jsonl_lint.codes import S002
 from jsonl_lint.example import ABSENT, Example, Problem, Turn
-from jsonl_lint.formats._messages import Messages, fast_message, json_text, new_turn
+from jsonl_lint.formats._messages import Messages, fast_message, json_text, new_turn, one_text, role_of
 from jsonl_lint.formats.base import Format
 
 SCHEMA_VERSION = "bedrock-conversation-2024"
@@ -23,33 +23,7 @@ MESSAGES = Messages("$.messages")
 NOVA_KEYS = frozenset({"schemaVersion", "system", "messages", "toolConfig"})
 
 
-def _fast_block(message: object, path: str) -> Turn | None:
-    """The turn of a message exactly ``{"role": "user" | "assistant", "content": [{"text": str}]}``.
-
-    Any other JSON value fails a test or raises here (not an object, no such key, not one block) and
-    takes the full check. Three keys in all, `content`, `text` and `role`, leave no other.
-    """
-    try:
-        [block] = message["content"]  # type: ignore[index]
-        text = block["text"]
-        if (
-            len(message) + len(block) == 3  # type: ignore[arg-type]
-            and ((role := message["role"]) == "user" or role == "assistant")  # type: ignore[index]
-            and type(text) is str
-        ):
-            return new_turn(Turn, (role, text, path, False, ABSENT))
-    except (KeyError, TypeError, ValueError, IndexError):
-        pass
-    return None
-
-
-def _role(message: dict, path: str, problems: list[Problem]) -> str | None:
-    role = message.get("role")
-    if type(role) is str:
-        return role
-    why = "Message has no `role`" if role is None else "`role` must be a string"
-    problems.append(Problem(S002, why, f"{path}.role"))
-    return None
+_fast_block = one_text("content", "assistant")
 
 
 class BedrockNova(Format):
@@ -126,7 +100,7 @@ class BedrockNova(Format):
     def _turn(self, message: dict, path: str, problems: list[Problem]) -> Turn:
         if not MESSAGE_KEYS.issuperset(message.keys()):
             self.unknown_keys(message, problems, MESSAGE_KEYS, path)
-        role = _role(message, path, problems)
+        role = role_of(message, path, problems)
         content = message.get("content")
         if type(content) is not list or not content:
             problems.append(Problem(S002, "`content` must be a non-empty array of content blocks", f"{path}.content"))
@@ -221,7 +195,7 @@ class BedrockClaude(Format):
     def _turn(self, message: dict, path: str, problems: list[Problem]) -> Turn:
         if not MESSAGE_KEYS.issuperset(message.keys()):
             self.unknown_keys(message, problems, MESSAGE_KEYS, path)
-        role = _role(message, path, problems)
+        role = role_of(message, path, problems)
         content = message.get("content")
         text = ""
         if type(content) is str:

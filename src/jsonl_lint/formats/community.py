@@ -16,7 +16,7 @@ import re
 
 from jsonl_lint.codes import S002
 from jsonl_lint.example import ABSENT, Example, Problem, Turn
-from jsonl_lint.formats._messages import Messages, fast_message, json_text, new_turn
+from jsonl_lint.formats._messages import Messages, fast_message, json_text, new_turn, role_of
 from jsonl_lint.formats.base import Format
 
 # -- ShareGPT ----------------------------------------------------------------------
@@ -219,11 +219,7 @@ def _message(fmt: Format, message: dict, where: str, problems: list[Problem]) ->
     """The full check of a chat-template message ``{"role", "content", "tool_calls"?}``."""
     if not MESSAGE_KEYS.issuperset(message.keys()):
         fmt.unknown_keys(message, problems, MESSAGE_KEYS, where)
-    role = message.get("role")
-    if type(role) is not str:
-        why = "Message has no `role`" if role is None else "`role` must be a string"
-        problems.append(Problem(S002, why, f"{where}.role"))
-        role = None
+    role = role_of(message, where, problems)
     content = message.get("content")
     nontext = False
     if type(content) is str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from jsonl_lint.codes import S002, S003
 from jsonl_lint.example import ABSENT, Example, Problem, Turn
-from jsonl_lint.formats._messages import Messages, fast_message, new_turn
+from jsonl_lint.formats._messages import Messages, fast_message, new_turn, role_of
 from jsonl_lint.formats.base import Format
 
 MESSAGE_KEYS = frozenset(
@@ -114,11 +114,7 @@ class OpenAIChat(Format):
     def _turn(self, message: dict, path: str, problems: list[Problem]) -> Turn:
         if not MESSAGE_KEYS.issuperset(message.keys()):
             self.unknown_keys(message, problems, MESSAGE_KEYS, path)
-        role = message.get("role")
-        if type(role) is not str:
-            why = "Message has no `role`" if role is None else "`role` must be a string"
-            problems.append(Problem(S002, why, f"{path}.role"))
-            role = None
+        role = role_of(message, path, problems)
         content = message.get("content")
         nontext = False
         if type(content) is str:

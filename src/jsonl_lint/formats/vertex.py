@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from jsonl_lint.codes import S002
 from jsonl_lint.example import ABSENT, Example, Problem, Turn
-from jsonl_lint.formats._messages import Messages, json_text, new_turn
+from jsonl_lint.formats._messages import Messages, json_text, new_turn, one_text, role_of
 from jsonl_lint.formats.base import Format
 
 CONTENT_KEYS = frozenset({"role", "parts"})
@@ -42,24 +42,7 @@ CONTENTS = Messages("$.contents", "Content must be an object with `role` and `pa
 VERTEX_KEYS = frozenset({"systemInstruction", "system_instruction", "contents", "tools"})
 
 
-def _fast_content(content: object, path: str) -> Turn | None:
-    """The turn of a content exactly ``{"role": "user" | "model", "parts": [{"text": str}]}``.
-
-    Any other JSON value fails a test or raises here (not an object, no such key, not one part) and
-    takes the full check. Three keys in all, `parts`, `text` and `role`, leave no other.
-    """
-    try:
-        [part] = content["parts"]  # type: ignore[index]
-        text = part["text"]
-        if (
-            len(content) + len(part) == 3  # type: ignore[arg-type]
-            and ((role := content["role"]) == "user" or role == "model")  # type: ignore[index]
-            and type(text) is str
-        ):
-            return new_turn(Turn, (role, text, path, False, ABSENT))
-    except (KeyError, TypeError, ValueError, IndexError):
-        pass
-    return None
+_fast_content = one_text("parts", "model")
 
 
 class VertexGemini(Format):
@@ -137,12 +120,8 @@ class VertexGemini(Format):
     def _turn(self, content: dict, path: str, problems: list[Problem]) -> Turn:
         if not CONTENT_KEYS.issuperset(content.keys()):
             self.unknown_keys(content, problems, CONTENT_KEYS, path)
-        role = content.get("role")
-        if type(role) is not str:
-            why = "Content has no `role`" if role is None else "`role` must be a string"
-            problems.append(Problem(S002, why, f"{path}.role"))
-            role = None
-        elif role == "system":
+        role = role_of(content, path, problems, "Content")
+        if role == "system":
             why = "`contents` has no `system` role; put the system prompt in `systemInstruction`"
             problems.append(Problem(S002, why, f"{path}.role"))
         parts = content.get("parts")
