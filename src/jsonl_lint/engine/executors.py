@@ -71,7 +71,11 @@ def run_task_in_worker(spec: TaskSpec) -> bytes:
         text = text if len(text) <= 200 else text[:200] + "…"
         return pickle.dumps(
             TaskResult(
-                type(result.diagnostics)(), {}, result.stats, result.formats, result.first_lines,
+                type(result.diagnostics)(),
+                {},
+                result.stats,
+                result.formats,
+                result.first_lines,
                 f"internal error: the task's findings cannot be sent between processes: {type(exc).__name__}: {text}",
             ),  # fmt: skip
         )

@@ -141,10 +141,10 @@ class Linter:
             if self.collapse:  # a dataset rule's repeats past the bound are only counted
                 never = {code for code, rule in self.rules.items() if not rule.collapse}
                 for path, found in gathered.items():
-                    found.bound, found.never = collapse_bound(lines[path]), never
+                    found.bound, found.never = collapse_bound(lines.get(path, 0)), never
             self._reduce(readable, summaries, contexts, gathered)
             for path, found in gathered.items():
-                diagnostics.extend(self._finish(path, found, lines[path]))
+                diagnostics.extend(self._finish(path, found, lines.get(path, 0)))
             collected = {
                 c.code: c.reduce(summaries.pop(self.summary_keys[c.code]), readable)
                 for c in self.dataset_rules

@@ -132,7 +132,7 @@ def spooled(path: str, limit: int | None = None) -> Iterator[str]:
     limit = SPOOL_LIMIT if limit is None else limit
     spool = tempfile.NamedTemporaryFile(prefix="jsonl-lint-", suffix=".jsonl", delete=False)
     try:
-        with spool, (nullcontext(sys.stdin.buffer) if path == STDIN else open(path, "rb")) as source:
+        with spool, nullcontext(sys.stdin.buffer) if path == STDIN else open(path, "rb") as source:
             copied = 0
             while chunk := source.read(READ_BUFFER):
                 copied += len(chunk)

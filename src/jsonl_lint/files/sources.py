@@ -121,6 +121,7 @@ class Source:
     special: str | None = None  # not a regular file (a device, a socket): what it is; never read
     records: int = 0
     size: int = 0
+    mtime: int | None = None  # st_mtime_ns when the run began (--fix checks that the file did not change)
     formats: Counter = field(default_factory=Counter)  # records per format name
     first_lines: dict[str, int] = field(default_factory=dict)  # first line of each format
 
