@@ -360,19 +360,21 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _big(folder: Path) -> None:
+def _with_workers(folder: Path) -> tuple[subprocess.Popen, list[int]]:
+    """A run over 40 MB with --jobs 2, once its workers have started: (the process, its workers)."""
     line = orjson.dumps(chat(0)) + b"\n"
     (folder / "big.jsonl").write_bytes(line * (40_000_000 // len(line)))
-
-
-def test_sigterm_with_workers_exits_143_quietly(folder):
-    _big(folder)
     process = _start([str(folder), "--jobs", "2"], folder)
     deadline = time.monotonic() + 60
     while not _children(process.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     workers = _children(process.pid)
     assert workers
+    return process, workers
+
+
+def test_sigterm_with_workers_exits_143_quietly(folder):
+    process, workers = _with_workers(folder)
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 143 and "Traceback" not in err and "BrokenPipe" not in err, err
@@ -388,12 +390,7 @@ def _state(pid: int) -> str:
 
 
 def test_workers_end_with_a_killed_parent(folder):
-    _big(folder)
-    process = _start([str(folder), "--jobs", "2"], folder)
-    deadline = time.monotonic() + 60
-    while not _children(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    workers = _children(process.pid)
+    process, workers = _with_workers(folder)
     process.kill()
     process.communicate(timeout=30)
     deadline = time.monotonic() + 10
