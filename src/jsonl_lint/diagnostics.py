@@ -66,7 +66,7 @@ class Diagnostic:
     #: occurrences this diagnostic stands for: more than 1 when a finding that repeats on most lines of
     #: a file is reported once (its message then says how many more, ``related`` lists the first ones)
     count: int = 1
-    #: every line a collapsed finding of a fixable rule stands for (``--fix`` repairs each)
+    #: every line a collapsed finding stands for (``--fix`` repairs each; a keep-mask drops each)
     lines: array | None = field(default=None, repr=False, compare=False)
     #: (window of the offending line, caret index in it), for ``--output-format full``
     snippet: tuple[str, int] | None = field(default=None, repr=False, compare=False)

@@ -117,13 +117,14 @@ class Gathered:
         #: per key, in order: (line offset, rows) of each task merged
         self.rows: dict[tuple[str, str], list[tuple[int, Rows]]] = {}
         #: once set (the file's collapse bound, known when its lines are all read), repeats of a key
-        #: that reaches it are only counted: it collapses whatever follows
+        #: that reaches it keep only their line: it collapses whatever follows
         self.bound: float | None = None
         self.never: Collection[str] = ()  # codes of rules that never collapse
-        self.counted: dict[tuple[str, str], int] = {}
+        self.counted: dict[tuple[str, str], array] = {}  # per key, the lines of the repeats past the bound
 
     def total(self, key: tuple[str, str]) -> int:
-        return self.kept.get(key, 0) + sum(len(r) for _, r in self.rows.get(key, ())) + self.counted.get(key, 0)
+        counted = self.counted.get(key)
+        return self.kept.get(key, 0) + sum(len(r) for _, r in self.rows.get(key, ())) + (len(counted) if counted else 0)
 
     def add(self, d: Diagnostic, content: int = 0) -> bool:
         """Keep ``d``; False when only its row was kept (the caller need not finish it)."""
@@ -136,7 +137,7 @@ class Gathered:
         if key in self.counted or (
             self.bound is not None and d.code not in self.never and self.total(key) >= self.bound
         ):
-            self.counted[key] = self.counted.get(key, 0) + 1
+            self.counted.setdefault(key, array("I")).append(d.line or 0)
             return False
         parts = self.rows.setdefault(key, [])
         if not parts:
@@ -181,7 +182,8 @@ class Gathered:
             else:
                 out.append(d)
         for key, d in first.items():
-            _collapsed(d, key[1], seen[key], self.rows.get(key, []), totals[key], rules.get(d.code))
+            counted = self.counted.get(key, array("I"))
+            _collapsed(d, key[1], seen[key], self.rows.get(key, []), counted, totals[key])
         for key, parts in self.rows.items():
             if key not in first:
                 model = next(d for d in self.diagnostics if (d.code, template(d.message)) == key)
@@ -195,19 +197,20 @@ def collapse_bound(lines: int) -> float:
     return max(COLLAPSE_MIN, COLLAPSE_SHARE * lines)
 
 
-def _collapsed(d: Diagnostic, key: str, whole: list[Diagnostic], parts: list, count: int, rule: Rule | None) -> None:
-    """Make ``d``, the first of its kind in the file, stand for every occurrence."""
-    fixable = rule is not None and rule.fixable is not None
+def _collapsed(d: Diagnostic, key: str, whole: list[Diagnostic], parts: list, counted: array, count: int) -> None:
+    """Make ``d``, the first of its kind in the file, stand for every occurrence: ``d.lines`` holds every
+    line (4 bytes each: what --fix repairs, what a keep-mask or `filter` drops)."""
     lines = array("I", (x.line for x in whole if x.line is not None))
-    for offset, rows in parts:  # every line for --fix; else the first few are enough for ``related``
-        lines.extend(line + offset for line in (rows.lines if fixable else rows.lines[: RELATED + 1]) if line)
+    for offset, rows in parts:
+        lines.extend(line + offset for line in rows.lines if line)
+    lines.extend(line for line in counted if line)
     others = sorted(set(lines) - {d.line})
     d.count = count
     d.message += f" (and {count - 1:,} more line{'s' if count > 2 else ''} like it)"
     d.related = tuple(dict.fromkeys((*d.related, *(Location(d.path, line) for line in others[:RELATED]))))
     d.fingerprint = f"{d.code}:{d.path}:{stable_hash(key.encode()):016x}"
-    if fixable:
-        d.lines = array("I", sorted({*lines, *([d.line] if d.line else [])}))  # --fix repairs every line
+    if lines or d.line:
+        d.lines = array("I", sorted({*lines, *([d.line] if d.line else [])}))
 
 
 class Findings:

@@ -318,7 +318,8 @@ def _group(
         yield current, parts  # type: ignore[misc]
 
 
-def lint(paths: list[str], settings: Settings | None = None, jobs: int | None = None) -> Result:
-    """Lint ``paths`` (files, folders, or ``-`` for stdin) and return the result."""
+def lint(paths: list[str], settings: Settings | None = None, jobs: int | None = None, collapse: bool = True) -> Result:
+    """Lint ``paths`` (files, folders, or ``-`` for stdin) and return the result; ``collapse=False`` lists a
+    finding that repeats on most lines of a file once per line (``--no-collapse``)."""
     settings = settings or Settings()
-    return Linter(resolve(settings)).run(paths, settings, jobs)
+    return Linter(resolve(settings), collapse=collapse).run(paths, settings, jobs)

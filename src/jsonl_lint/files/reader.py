@@ -214,6 +214,7 @@ class Reader:
         check_keys = self.check_duplicate_keys
         lineno = size = crlf = records = 0
         raw = b""
+        leading: list[int] | None = [] if head else None  # blank lines before the first, told after it
         try:
             for raw in stream:
                 lineno += 1
@@ -226,14 +227,20 @@ class Reader:
                     raw = raw[len(BOM) :]
                     self.bom = len(BOM)
                     stats.bom = True
-                try:
-                    value = loads(raw)
-                except decode_error as exc:
-                    what = spread_over_lines(raw) if lineno == 1 and head else None
+                if leading is not None:  # the head's blank lines, then its first line: is the file JSONL?
+                    if not raw.strip():
+                        leading.append(lineno)
+                        continue
+                    what = spread_over_lines(raw)
                     if what is not None:
                         stats.not_jsonl = True
                         report(F006, 1, None, f"Not a JSONL file: {what}", None, None)
                         return
+                    self._blank_lines(leading)
+                    leading = None
+                try:
+                    value = loads(raw)
+                except decode_error as exc:
                     value = self._recover(lineno, raw, exc)
                     if value is None:
                         continue
@@ -273,15 +280,21 @@ class Reader:
                         )
                 records += 1
                 yield lineno, raw, value
+            if leading:  # a file of blank lines only
+                self._blank_lines(leading)
         finally:
             stats.lines, stats.size, stats.crlf, stats.records = lineno, size, crlf, records
             stats.final_newline = raw.endswith(b"\n") or not raw.strip()
 
+    def _blank_lines(self, lines: list[int]) -> None:
+        for line in lines:
+            self.report(F004, line, None, "Blank line", None, None)
+        self.stats.blank += len(lines)
+
     def _recover(self, lineno: int, raw: bytes, exc: orjson.JSONDecodeError) -> object | None:
         """Report a line orjson rejected; return its value if only its encoding was bad."""
         if not raw.strip():
-            self.report(F004, lineno, None, "Blank line", None, None)
-            self.stats.blank += 1
+            self._blank_lines([lineno])
             return None
         try:
             text = raw.decode("utf-8")
