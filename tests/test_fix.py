@@ -172,7 +172,7 @@ def test_standard_input_is_not_rewritten(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines(1) + b"\n")))
     run = cli("-", "--fix", "--output-format", "json", "--ignore", "D001,D002")
     assert codes(run) == {"F004"}
-    assert "-: not fixed: standard input and compressed files are not rewritten" in run.err
+    assert "-: not fixed: standard input, named pipes and compressed files are not rewritten" in run.err
 
 
 # -- the file itself ----------------------------------------------------------------
@@ -213,7 +213,7 @@ def test_an_error_while_fixing_leaves_the_original_untouched(cli, tmp_path, monk
     monkeypatch.setattr(BlankLine, "fix_line", lambda self, content, found: b"broken\nline")
     run = cli(str(path), "--fix", "--ignore", "D001,D002", cwd=tmp_path)
     assert run.code == 2
-    assert "a.jsonl: not fixed: FixError: F004 fix of line 2 would split it" in run.err
+    assert "a.jsonl: not fixed: F004 fix of line 2 would split it" in run.err
     assert path.read_bytes() == original
     assert os.listdir(tmp_path) == ["a.jsonl"]  # no temporary file left behind
 

@@ -260,6 +260,16 @@ class Resolved:
 
 
 def resolve(settings: Settings) -> Resolved:
+    """The enabled rules and their options; a ConfigError names the config file the settings came from."""
+    try:
+        return _resolve(settings)
+    except ConfigError as exc:
+        if settings.config_file is None or str(exc).startswith(settings.config_file):
+            raise
+        raise ConfigError(f"{exc} (settings from {settings.config_file} and the command line)") from None
+
+
+def _resolve(settings: Settings) -> Resolved:
     plugins.use_local(settings.plugins, settings.plugin_paths)  # a worker process resolves settings afresh
     settings.check_selectors()
     profile = plugins.load_profile(settings.profile)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from array import array
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -62,6 +63,11 @@ class Diagnostic:
     json_path: str | None = None
     related: tuple[Location, ...] = ()
     fingerprint: str | None = None
+    #: occurrences this diagnostic stands for: more than 1 when a finding that repeats on most lines of
+    #: a file is reported once (its message then says how many more, ``related`` lists the first ones)
+    count: int = 1
+    #: every line a collapsed finding stands for (``--fix`` repairs each; a keep-mask drops each)
+    lines: array | None = field(default=None, repr=False, compare=False)
     #: (window of the offending line, caret index in it), for ``--output-format full``
     snippet: tuple[str, int] | None = field(default=None, repr=False, compare=False)
 
@@ -78,6 +84,7 @@ class Diagnostic:
             "name": self.name,
             "severity": str(self.severity),
             "message": self.message,
+            "count": self.count,
             "related": [loc.to_dict() for loc in self.related],
         }
 

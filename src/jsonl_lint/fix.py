@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -37,7 +38,8 @@ from typing import BinaryIO, TextIO
 from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.files.reader import BOM
 from jsonl_lint.files.write import atomic_write
-from jsonl_lint.rules.base import Rule
+from jsonl_lint.rules.base import DatasetRule, Rule
+from jsonl_lint.text.keys import stable_hash
 
 UNSAFE = "unsafe"  # Rule.fixable: "safe" fixes run with --fix, these also need --unsafe-fixes
 #: Fixes of the file's bytes as a whole, applied here rather than by a rule's ``fix_line``.
@@ -46,6 +48,7 @@ READ_BUFFER = 1 << 20
 CONTEXT = 3  # lines of context around a change in ``--diff``
 RUN_LINES = 1024  # changed lines held before they are written to the hunk
 SPOOL_BYTES = 8 << 20  # a hunk of the diff larger than this waits on disk, not in memory
+BLANK = -1  # Plan.expect: the line was blank
 
 
 class FixError(Exception):
@@ -68,6 +71,11 @@ class Plan:
     drop_blank: bool = False  # F004 applies: a first line left blank by removing its BOM goes too
     lines: dict[int, dict[Rule, list[Diagnostic]]] = field(default_factory=dict)  # line -> rule -> its findings
     findings: int = 0  # the findings the plan repairs
+    file: str = ""  # what to open (``path`` shows a name that is not UTF-8 escaped)
+    #: (size, st_mtime_ns) when the run began: a file that changed since is not fixed
+    linted: tuple[int, int | None] | None = None
+    #: line -> the hash of the content that was linted (BLANK: a blank line), where the finding tells it
+    expect: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,7 +91,10 @@ class Outcome:
         """What to tell the user, one line each."""
         files, fixed = len(self.files), self.fixed
         verb = "would fix" if would else "fixed"
-        notes = [f"{path}: not fixed: standard input and compressed files are not rewritten" for path in self.skipped]
+        notes = [
+            f"{path}: not fixed: standard input, named pipes and compressed files are not rewritten"
+            for path in self.skipped
+        ]
         if files or not self.errors:
             notes.append(
                 f"{verb} {fixed} finding{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}"
@@ -94,6 +105,7 @@ class Outcome:
 def plans(result, unsafe: bool) -> list[Plan]:
     """One plan per file of ``result`` that has a fixable finding, in path order."""
     enabled = {rule.code for rule in result.resolved.rules}
+    sources = {s.path: s for s in result.sources}
     found: dict[str, Plan] = {}
     for d in result.diagnostics:
         rule = result.rules.get(d.code)
@@ -104,6 +116,9 @@ def plans(result, unsafe: bool) -> list[Plan]:
             here = enabled - result.resolved.ignored_in(d.path)
             plan = found[d.path] = Plan(d.path, result.resolved.profile.bom if "F002" in here else None)
             plan.drop_blank = "F004" in here
+            source = sources.get(d.path)
+            plan.file = source.name if source is not None else d.path
+            plan.linted = (source.size, source.mtime) if source is not None else None
         if d.code == "F003":
             plan.crlf = True
         elif d.code == "F005":
@@ -111,9 +126,23 @@ def plans(result, unsafe: bool) -> list[Plan]:
         elif d.code not in FILE_FIXES:
             if d.line is None:
                 continue  # a line fix needs a line
-            plan.lines.setdefault(d.line, {}).setdefault(rule, []).append(d)
-        plan.findings += 1
+            for line in d.lines if d.lines is not None else (d.line,):  # a collapsed finding: each line
+                plan.lines.setdefault(line, {}).setdefault(rule, []).append(d)
+            if d.lines is None:
+                _expect(plan, d, rule)
+        plan.findings += d.count
     return [found[path] for path in sorted(found)]
+
+
+def _expect(plan: Plan, d: Diagnostic, rule: Rule) -> None:
+    """What line ``d.line`` held when it was linted, where the finding tells it: its content hash is in the
+    fingerprint of a record finding (not a dataset rule's, which hashes what it compares); a blank line."""
+    if d.code == "F004":
+        plan.expect[d.line] = BLANK  # type: ignore[index]
+    elif d.fingerprint and not isinstance(rule, DatasetRule):
+        parts = d.fingerprint.split(":")
+        if len(parts) >= 3 and len(parts[1]) == 16:
+            plan.expect[d.line] = int(parts[1], 16)  # type: ignore[index]
 
 
 def _split(raw: bytes) -> tuple[bytes, bytes]:
@@ -140,6 +169,9 @@ def edits(stream: BinaryIO, plan: Plan) -> Iterator[tuple[bytes, bytes | None]]:
             bom, raw = BOM, raw[len(BOM) :]
         content: bytes | None
         content, ending = _split(raw)
+        expected = plan.expect.get(number)
+        if expected is not None and not _as_linted(content, expected):
+            raise FixError(f"line {number} is not the line that was linted: the file changed during the run")
         for rule, found in sorted(plan.lines.get(number, {}).items(), key=lambda item: item[0].code):
             content = rule.fix_line(content, found)
             if content is None:
@@ -166,9 +198,17 @@ def edits(stream: BinaryIO, plan: Plan) -> Iterator[tuple[bytes, bytes | None]]:
         bom, first = b"", False
 
 
+def _as_linted(content: bytes, expected: int) -> bool:
+    """The line's content is what the lint saw (hashed as engine.findings hashes a record)."""
+    if expected == BLANK:
+        return not content.strip()
+    return (stable_hash(content.rstrip(b"\r\n")) or 1) == expected
+
+
 def rewrite(plan: Plan) -> bool:
     """Apply ``plan`` to its file, atomically; False (and the file untouched) when nothing changes."""
-    path = os.path.realpath(plan.path)  # a symbolic link stays a link: its target is rewritten
+    path = os.path.realpath(plan.file or plan.path)  # a symbolic link stays a link: its target is rewritten
+    _unchanged(plan, path)
     try:
         with open(path, "rb", buffering=READ_BUFFER) as stream, atomic_write(path) as out:
             changed = False
@@ -183,9 +223,16 @@ def rewrite(plan: Plan) -> bool:
     return True
 
 
+def _unchanged(plan: Plan, path: str) -> None:
+    """Raise FixError when the file is not the one that was linted (its size or time changed)."""
+    info = os.stat(path)
+    if plan.linted is not None and (info.st_size, info.st_mtime_ns) != plan.linted and plan.linted[1] is not None:
+        raise FixError("the file changed during the run")
+
+
 def diff(plan: Plan, out: TextIO) -> bool:
     """Write the unified diff of ``plan`` to ``out``; False when nothing would change."""
-    with open(plan.path, "rb", buffering=READ_BUFFER) as stream:
+    with open(plan.file or plan.path, "rb", buffering=READ_BUFFER) as stream:
         return unified_diff(edits(stream, plan), plan.path, out)
 
 
@@ -294,13 +341,16 @@ def apply(result, unsafe: bool = False, diff_out: TextIO | None = None) -> Outco
     """Fix what ``result`` found (or, with ``diff_out``, write the diff there and change nothing)."""
     outcome = Outcome()
     for plan in plans(result, unsafe):
-        if plan.path == "-" or plan.path.endswith(".gz"):
+        if plan.path == "-" or plan.path.endswith(".gz") or not _regular(plan.file or plan.path):
             outcome.skipped.append(plan.path)
             continue
         try:
             changed = diff(plan, diff_out) if diff_out is not None else rewrite(plan)
         except OSError as exc:
             outcome.errors.append(f"{plan.path}: not fixed: {exc.strerror or exc}")
+            continue
+        except FixError as exc:
+            outcome.errors.append(f"{plan.path}: not fixed: {exc}")
             continue
         except Exception as exc:  # a rule's fix_line: this file stays as it was, the others are fixed
             outcome.errors.append(f"{plan.path}: not fixed: {type(exc).__name__}: {exc}")
@@ -309,3 +359,10 @@ def apply(result, unsafe: bool = False, diff_out: TextIO | None = None) -> Outco
             outcome.fixed += plan.findings
             outcome.files.append(plan.path)
     return outcome
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # rewrite() says why it cannot be read

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import orjson
 import pytest
-from conftest import write_jsonl
+from conftest import ROOT, write_jsonl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -776,3 +776,37 @@ def test_arbitrary_bytes_through_the_whole_cli(cli, data):
     assert isinstance(report, list)
     for d in report:
         assert d["path"].endswith("fuzz.jsonl")
+
+
+# -- --jobs 1 and --jobs 2 through the command line (issue 17) --------------------------------------
+
+FUZZ_PIECES = [
+    b'{"messages":[{"role":"user","content":"', b'"},{"role":"assistant","content":"', b'"}]}', b"\n", b"\r\n",
+    b",", b"{", b"[", b'"', b"\xff", b"\x00", b" ", b"<|endoftext|>", b'"weight":1.0', b'"a":1,"a":2',
+]  # fmt: skip
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    first=st.integers(min_value=8000, max_value=70_000),
+    at=st.sampled_from([b",", b"{", b"[", b"\n", b"x"]),
+    body=st.lists(st.sampled_from(FUZZ_PIECES), min_size=0, max_size=60).map(b"".join),
+    lines=st.integers(min_value=1, max_value=40),
+)
+def test_jobs_1_and_2_print_the_same_report(tmp_path, first, at, body, lines):
+    """Generated files with a long first line and ranges cut at awkward bytes (CHUNK_BYTES made small in the
+    child: the same code path as a file over 16 MB)."""
+    record = b'{"messages":[{"role":"user","content":"' + b"w " * (first // 2) + b'"}]}'
+    record = record[:8191] + at + record[8192:]
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(record + b"\n" + (body + b"\n") * lines)
+    chunk = "import jsonl_lint.engine.linter as linter\nlinter.CHUNK_BYTES = 4_000\n"
+    code = f"{chunk}import sys\nfrom jsonl_lint.cli import main\nsys.exit(main(sys.argv[1:]))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    outputs = []
+    for jobs in ("1", "2"):
+        args = [sys.executable, "-c", code, str(path), "--isolated", "--output-format", "json", "--jobs", jobs]
+        done = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert "Traceback" not in done.stderr, done.stderr
+        outputs.append((done.returncode, done.stdout))
+    assert outputs[0] == outputs[1]

@@ -122,3 +122,23 @@ def test_small_inputs_run_in_one_process(dataset):
     sources = lint([str(dataset)], Settings(), jobs=1).sources
     assert engine.default_jobs(None, sources) == 1
     assert engine.default_jobs(3, sources) == 3
+
+
+def test_a_long_first_line_cut_where_sniffing_stops_gives_the_same_findings(tmp_path, monkeypatch):
+    """Issue 17 item 1 and issue 13 item 7: byte 8,192 of a long first line is a comma; a NUL byte past
+    the first 8 KiB but within what is sniffed."""
+    first = orjson.dumps(
+        {"messages": [{"role": "user", "content": "x" * 20_000}, {"role": "assistant", "content": "y"}]}
+    )
+    first = first[:8190] + b'","a":"' + first[8197:]  # still one valid line, with `,` at byte 8,192
+    assert first[8191:8192] == b","
+    orjson.loads(first)
+    rest = b"".join(_record(random.Random(1), i) for i in range(300))
+    (tmp_path / "train.jsonl").write_bytes(first + b"\n" + rest)
+    (tmp_path / "more_train.jsonl").write_bytes(first + b"\n\x00 a NUL byte\n" + rest)
+    whole = lint([str(tmp_path)], Settings(), jobs=1)
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 9_000)
+    assert _report(lint([str(tmp_path)], Settings(), jobs=2)) == _report(whole)
+    found = {(d.path.rsplit("/", 1)[-1], d.code) for d in whole.diagnostics}
+    assert ("train.jsonl", "F006") not in found and ("train.jsonl", "C005") in found
+    assert ("more_train.jsonl", "F006") in found

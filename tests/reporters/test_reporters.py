@@ -14,7 +14,7 @@ from jsonl_lint import docs
 from jsonl_lint.plugins import registry
 from jsonl_lint.reporters.github import escape_data, escape_property
 
-DIAGNOSTIC_KEYS = {"path", "line", "column", "end_line", "code", "name", "severity", "message", "related"}
+DIAGNOSTIC_KEYS = {"path", "line", "column", "end_line", "code", "name", "severity", "message", "count", "related"}
 
 
 @pytest.fixture(autouse=True)

@@ -60,6 +60,12 @@ def check_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-format", choices=list(REPORTERS), default=None, help="report format (default: concise)")
     p.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE")
     p.add_argument("--statistics", action="store_true", help="show the number of findings per rule")
+    p.add_argument(
+        "--no-collapse",
+        action="store_true",
+        help="list every finding, also those that repeat on most lines of a file (by default reported once, "
+        "with a count)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     p.add_argument("--show-settings", action="store_true", help="show the resolved settings and files, then exit")
     p.add_argument(
@@ -67,7 +73,8 @@ def check_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="worker processes (default: one per core for inputs over 8 MB, else 1)",
+        help="worker processes (default: one per core for inputs over 8 MB, else 1); never more than the "
+        "cores or the tasks (16 MB ranges of lines) there are",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar (shown on a terminal for large inputs)")
     p.add_argument(

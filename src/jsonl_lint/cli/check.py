@@ -10,9 +10,10 @@ from jsonl_lint import fix, progress
 from jsonl_lint.baseline import Baseline
 from jsonl_lint.baseline import write as write_baseline
 from jsonl_lint.cli.args import check_parser, load_settings
-from jsonl_lint.cli.output import Outcome, errors, judge, notes, output, style
+from jsonl_lint.cli.output import Outcome, errors, judge, notes, output, refuse_inputs, say, style
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.engine import Linter, Result
+from jsonl_lint.errors import UsageError
 from jsonl_lint.files.sources import Source, discover
 from jsonl_lint.formats.detect import Detector, detect_formats
 from jsonl_lint.reporters import REPORTERS, statistics
@@ -73,16 +74,18 @@ def lint_paths(
     told or pruned). ``quiet``: a second run over the same inputs, which tells nothing again.
     """
     bar = progress.Bar(sys.stderr) if progress.wanted(getattr(args, "no_progress", False)) else None
+    linter = linter or Linter(resolve(settings), collapse=not getattr(args, "no_collapse", False))
     try:
-        result = (linter or Linter(resolve(settings))).run(args.paths, settings, args.jobs, bar, progress.MIN_BYTES)
+        result = linter.run(args.paths, settings, args.jobs, bar, progress.MIN_BYTES)
     finally:
         if bar is not None:
             bar.close()
     if quiet:
         return result
+    notes(args.quiet, *result.notes)
     errors(result.errors)
     if not result.sources and not result.errors:
-        print(f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}", file=sys.stderr)
+        say(f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}")
     if baseline and settings.baseline is not None:
         notes(args.quiet, *apply_baseline(settings.baseline, result, getattr(args, "prune_baseline", False)))
     return result
@@ -92,11 +95,17 @@ def run(argv: list[str]) -> Outcome:
     args = check_parser().parse_args(argv)
     settings = load_settings(args)
     fmt = args.output_format or "concise"
+    refuse_inputs(args.paths, settings, (args.output_file, "--output-file"), (args.write_baseline, "--write-baseline"))
     with output(args.output_file) as out:
         if args.show_settings:
             show_settings(settings, args, out)
             return Outcome.CLEAN
-        linter = Linter(resolve(settings))
+        linter = Linter(resolve(settings), collapse=not args.no_collapse)
+        if not linter.rules:
+            raise UsageError(
+                f"no rule is enabled (select: {settings.select}, extend-select: {settings.extend_select}, "
+                f"ignore: {settings.ignore}): nothing would be checked"
+            )
         result = lint_paths(args, settings, linter, baseline=False)
         if args.fix or args.diff:
             done = fix.apply(result, args.unsafe_fixes, out if args.diff else None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from jsonl_lint.cli.args import Parser, codes, load_settings
-from jsonl_lint.cli.output import Outcome, errors, output
+from jsonl_lint.cli.output import Outcome, errors, output, refuse_inputs
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.engine import Linter
 from jsonl_lint.errors import UsageError
@@ -46,6 +46,7 @@ def run(argv: list[str]) -> Outcome:
     if not 0 <= args.min_class_share <= 1:
         raise UsageError("--min-class-share must be between 0 and 1")
     settings: Settings = load_settings(args)
+    refuse_inputs(args.paths, settings, (args.output_file, "--output-file"), (args.html, "--html"))
     result = Linter(resolve(settings), (ExampleStats,)).run(args.paths, settings, args.jobs)
     errors(result.errors)
     data = report(result, args.min_class_share)

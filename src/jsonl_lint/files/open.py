@@ -5,11 +5,10 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -43,28 +42,53 @@ class Span:
         return self.file or self.path
 
 
+class _Range(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of an open file, read as they are asked for (never the whole range)."""
+
+    def __init__(self, raw: BinaryIO, start: int, end: int):
+        raw.seek(start)
+        self.raw, self.left = raw, end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self.left <= 0:
+            return 0
+        view = memoryview(buffer)[: self.left]
+        count = self.raw.readinto(view)  # type: ignore[attr-defined]
+        self.left -= count or 0
+        return count or 0
+
+
 @contextmanager
 def open_span(span: Span) -> Iterator[BinaryIO]:
-    """A buffered binary stream of the span's lines; ``.gz`` files are decompressed as they are read."""
+    """A buffered binary stream of the span's lines; ``.gz`` files are decompressed as they are read.
+
+    Every stream buffers at least SNIFF_BYTES, so that the head a reader peeks at is the same
+    whichever task reads it.
+    """
     name = span.name
     if name == STDIN:
         yield sys.stdin.buffer
         return
-    with open(name, "rb", buffering=READ_BUFFER) as stream:
+    with open(name, "rb", buffering=0) as raw:
         if span.end is not None:
-            stream.seek(span.start)
-            yield io.BufferedReader(io.BytesIO(stream.read(span.end - span.start)))  # type: ignore[arg-type]
-        elif name.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
-            with io.BufferedReader(gzip.GzipFile(fileobj=stream), READ_BUFFER) as unzipped:  # type: ignore[arg-type]
-                yield unzipped  # type: ignore[misc]
-        else:
-            yield stream
+            with io.BufferedReader(_Range(raw, span.start, span.end), READ_BUFFER) as stream:
+                yield stream  # type: ignore[misc]
+            return
+        with io.BufferedReader(raw, READ_BUFFER) as stream:
+            if name.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
+                with io.BufferedReader(gzip.GzipFile(fileobj=stream), READ_BUFFER) as unzipped:  # type: ignore[arg-type]
+                    yield unzipped  # type: ignore[misc]
+            else:
+                yield stream  # type: ignore[misc]
 
 
 def cut(whole: Span, size: int, chunk: int) -> list[Span]:
     """The input as spans of about ``chunk`` bytes that end on line boundaries (for workers).
 
-    Standard input, gzipped files, small files and files that are plainly not JSONL stay whole.
+    Gzipped files, small files and files that are plainly not JSONL stay whole.
     """
     name = whole.name
     if name == STDIN or name.endswith(".gz") or size <= chunk:
@@ -75,19 +99,49 @@ def cut(whole: Span, size: int, chunk: int) -> list[Span]:
             return [whole]  # not JSONL: one finding from the head, nothing to cut
         while start < size:
             stream.seek(min(start + chunk, size))
-            stream.readline()  # spans end on a line boundary
+            _skip_line(stream)  # spans end on a line boundary
             end = min(stream.tell(), size)
             spans.append(Span(whole.path, whole.file, start, end))
             start = end
     return spans
 
 
+def _skip_line(stream: BinaryIO) -> None:
+    """Read past the end of the current line, a buffer at a time (a line may be longer than memory)."""
+    while True:
+        piece = stream.readline(READ_BUFFER)
+        if not piece or piece.endswith(b"\n"):
+            return
+
+
+class SpoolError(OSError):
+    """A piped input longer than the spool may hold."""
+
+
+#: The most a piped input (standard input, a named pipe) is kept on disk while it is linted.
+SPOOL_LIMIT = 4 << 30
+
+
 @contextmanager
-def spooled_stdin() -> Iterator[str]:
-    """Standard input copied to a temporary file (removed afterwards), so that it can be read twice."""
-    with tempfile.NamedTemporaryFile(prefix="jsonl-lint-", suffix=".jsonl", delete=False) as spool:
-        shutil.copyfileobj(sys.stdin.buffer, spool, READ_BUFFER)
+def spooled(path: str, limit: int | None = None) -> Iterator[str]:
+    """A piped input (standard input, or a named pipe) copied to a temporary file, removed afterwards
+    (on an error or a signal too), so that it can be read more than once.
+
+    Raises :class:`SpoolError` past ``limit`` bytes (SPOOL_LIMIT): an endless source must not fill the disk.
+    """
+    limit = SPOOL_LIMIT if limit is None else limit
+    spool = tempfile.NamedTemporaryFile(prefix="jsonl-lint-", suffix=".jsonl", delete=False)
     try:
+        with spool, nullcontext(sys.stdin.buffer) if path == STDIN else open(path, "rb") as source:
+            copied = 0
+            while chunk := source.read(READ_BUFFER):
+                copied += len(chunk)
+                if copied > limit:
+                    raise SpoolError(
+                        f"more than {limit / 1e9:,.1f} GB piped in; jsonl-lint keeps a piped input in a "
+                        "temporary file while it lints it: write it to a file and lint the file"
+                    )
+                spool.write(chunk)
         yield spool.name
     finally:
         os.unlink(spool.name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -22,6 +23,7 @@ from jsonl_lint.jsonpath import json_type, member
 BOM = b"\xef\xbb\xbf"
 _KEY_END = re.compile(rb'"[ \t\r]*:')
 SNIFF_BYTES = 1 << 16
+NESTING_LIMIT = 1024  # orjson's: deeper records are J001
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 MAGIC = (
     (b"\x1f\x8b", "gzip-compressed data; decompress it first (`gunzip`)"),
@@ -36,16 +38,23 @@ Report = Callable[[str, "int | None", "int | None", str, "str | None", "bytes | 
 
 
 def sniff(head: bytes) -> str | None:
-    """Say what the file is when it is plainly not JSONL, from its first bytes."""
+    """Say what the file is when its first bytes show it is plainly not JSONL (magic numbers, NUL bytes).
+
+    ``head`` is the first SNIFF_BYTES of the file (fewer only for a shorter file), whichever task reads
+    it: what the first line looks like is judged on the whole line, once it fails to parse
+    (:func:`spread_over_lines`), so that no finding depends on how a file is cut into tasks.
+    """
     for magic, what in MAGIC:
         if head.startswith(magic):
             return what
     if b"\x00" in head:
         return "binary data (it contains NUL bytes)"
-    text = (head[len(BOM) :] if head.startswith(BOM) else head).lstrip()
-    if b"\n" not in text and len(head) >= SNIFF_BYTES:
-        return None  # the first line goes on past what we looked at: judge it when it is read
-    first = text.split(b"\n", 1)[0].strip()
+    return None
+
+
+def spread_over_lines(first: bytes) -> str | None:
+    """What a first line that is not JSON says of the file: a JSON array or object spread over lines."""
+    first = first.strip()
     if first == b"[" or (first.startswith(b"[") and first.endswith(b",")):
         return "a JSON array spread over several lines, not one object per line; convert it with `jq -c '.[]'`"
     if first == b"{" or (first.startswith(b"{") and first.endswith((b",", b"{", b"["))):
@@ -100,10 +109,16 @@ class _Pairs(list):
 
 def duplicate_keys(raw: bytes) -> list[tuple[str, str]]:
     """Return ``(json_path, key)`` for each repeated key in one JSON line."""
+    limit = sys.getrecursionlimit()
+    # orjson accepts 1,024 levels of nesting, the json module's C scanner counts Python's recursion
+    # limit (1,000): lift it for this call, so that a duplicate key deep in a record is still found.
+    sys.setrecursionlimit(max(limit, 4 * NESTING_LIMIT))
     try:
         tree = json.loads(raw, object_pairs_hook=_Pairs)
     except (ValueError, RecursionError):
         return []
+    finally:
+        sys.setrecursionlimit(limit)
     found = []
     stack: list[tuple[object, str]] = [(tree, "$")]
     while stack:
@@ -199,6 +214,7 @@ class Reader:
         check_keys = self.check_duplicate_keys
         lineno = size = crlf = records = 0
         raw = b""
+        leading: list[int] | None = [] if head else None  # blank lines before the first, told after it
         try:
             for raw in stream:
                 lineno += 1
@@ -211,6 +227,17 @@ class Reader:
                     raw = raw[len(BOM) :]
                     self.bom = len(BOM)
                     stats.bom = True
+                if leading is not None:  # the head's blank lines, then its first line: is the file JSONL?
+                    if not raw.strip():
+                        leading.append(lineno)
+                        continue
+                    what = spread_over_lines(raw)
+                    if what is not None:
+                        stats.not_jsonl = True
+                        report(F006, 1, None, f"Not a JSONL file: {what}", None, None)
+                        return
+                    self._blank_lines(leading)
+                    leading = None
                 try:
                     value = loads(raw)
                 except decode_error as exc:
@@ -253,15 +280,21 @@ class Reader:
                         )
                 records += 1
                 yield lineno, raw, value
+            if leading:  # a file of blank lines only
+                self._blank_lines(leading)
         finally:
             stats.lines, stats.size, stats.crlf, stats.records = lineno, size, crlf, records
             stats.final_newline = raw.endswith(b"\n") or not raw.strip()
 
+    def _blank_lines(self, lines: list[int]) -> None:
+        for line in lines:
+            self.report(F004, line, None, "Blank line", None, None)
+        self.stats.blank += len(lines)
+
     def _recover(self, lineno: int, raw: bytes, exc: orjson.JSONDecodeError) -> object | None:
         """Report a line orjson rejected; return its value if only its encoding was bad."""
         if not raw.strip():
-            self.report(F004, lineno, None, "Blank line", None, None)
-            self.stats.blank += 1
+            self._blank_lines([lineno])
             return None
         try:
             text = raw.decode("utf-8")
@@ -276,8 +309,25 @@ class Reader:
             else:
                 return value
         column = min(exc.pos, len(text)) + 1
-        self.report(J001, lineno, column, f"Invalid JSON: {exc.msg}", None, raw)
+        if _valid_json(text):
+            message = f"Valid JSON, but no JSON parser of the upload path will accept it: {exc.msg}"
+        else:
+            message = f"Invalid JSON: {exc.msg}"
+        self.report(J001, lineno, column, message, None, raw)
         return None
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(name)
+
+
+def _valid_json(text: str) -> bool:
+    """The text is JSON by RFC 8259 that orjson still rejects (``\\ud800``, ``1e400``, a 2**64 integer)."""
+    try:
+        json.loads(text, parse_constant=_refuse_constant)  # NaN and Infinity are not JSON
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def parse_line(raw: bytes, first: bool = False) -> object | None:

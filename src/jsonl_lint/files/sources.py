@@ -6,6 +6,7 @@ import fnmatch
 import glob
 import os
 import re
+import stat
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -113,9 +114,14 @@ class Source:
     split: str | None = None
     #: False for a split partner read only for leakage checks (its own findings are not shown)
     reported: bool = True
-    file: str | None = None  # what to read, when not ``path`` (standard input kept in a temporary file)
+    #: what to read, when not ``path``: a piped input kept in a temporary file, or the file of a name
+    #: that is not UTF-8 (``path`` shows its bytes escaped, ``\\xe9``)
+    file: str | None = None
+    pipe: bool = False  # read once: standard input or a named pipe, spooled to a temporary file
+    special: str | None = None  # not a regular file (a device, a socket): what it is; never read
     records: int = 0
     size: int = 0
+    mtime: int | None = None  # st_mtime_ns when the run began (--fix checks that the file did not change)
     formats: Counter = field(default_factory=Counter)  # records per format name
     first_lines: dict[str, int] = field(default_factory=dict)  # first line of each format
 
@@ -129,19 +135,58 @@ class Source:
         return self.path == STDIN
 
     @property
+    def name(self) -> str:
+        """What to open."""
+        return self.file or self.path
+
+    @property
     def main_format(self) -> str | None:
         """The format most records of the file have, if any."""
         return self.formats.most_common(1)[0][0] if self.formats else None
 
 
 def display_path(path: str) -> str:
-    """The path as shown in reports: relative to the current folder when inside it."""
+    """The path as shown in reports: relative to the current folder when inside it.
+
+    A name that is not UTF-8 shows its other bytes escaped (``caf\\xe9.jsonl``): every output
+    format can then hold it.
+    """
     if path == STDIN:
         return path
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute, os.getcwd())
     shown = absolute if relative.startswith(os.pardir) else relative
-    return shown.replace(os.sep, "/")
+    return printable_name(shown.replace(os.sep, "/"))
+
+
+def printable_name(path: str) -> str:
+    """``path`` with the bytes of a name that is not UTF-8 escaped (``\\xe9``)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace") if _has_surrogates(path) else path
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+#: What a file that is not a regular file is, by its type.
+SPECIAL = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _source(given: str, mode: int, splits: dict[str, list[str]] | None, root: str) -> Source:
+    """The source of a file that exists (``mode``: its ``st_mode``, links followed)."""
+    shown = display_path(given)
+    source = Source(shown, split_role(shown, splits, root), file=given if _has_surrogates(given) else None)
+    source.pipe = stat.S_ISFIFO(mode)
+    source.special = next((what for test, what in SPECIAL if test(mode)), None)
+    return source
 
 
 def path_matches(path: str, patterns: list[str], root: str) -> bool:
@@ -166,7 +211,11 @@ def path_matches(path: str, patterns: list[str], root: str) -> bool:
 
 
 def discover(
-    paths: list[str], exclude: list[str], root: str, splits: dict[str, list[str]] | None = None
+    paths: list[str],
+    exclude: list[str],
+    root: str,
+    splits: dict[str, list[str]] | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[list[Source], list[str]]:
     """Expand ``paths`` into sources (folders recursively for *.jsonl / *.ndjson, gzipped too).
 
@@ -175,36 +224,51 @@ def discover(
     named explicitly that belongs to a split brings its partners in the other splits
     (see :func:`partners`) as sources that are read but not reported on: a
     pre-commit run that passes only ``validation.jsonl`` still finds what leaked
-    from ``train.jsonl``.
+    from ``train.jsonl``. A named pipe named explicitly is a ``pipe`` source (read once);
+    in a folder it is skipped, with a line in ``notes``. Devices and sockets are sources
+    marked ``special``, never read.
     """
     sources: dict[str, Source] = {}
     errors = []
     named: list[str] = []  # files named explicitly
     for given in paths:
         if given == STDIN:
-            sources.setdefault(STDIN, Source(STDIN))
-        elif os.path.isdir(given):
-            found = []
-            for folder, dirs, files in os.walk(given):
-                dirs[:] = sorted(
-                    d
-                    for d in dirs
-                    if not d.startswith(".") and not path_matches(os.path.join(folder, d), exclude, root)
-                )
-                found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(EXTENSIONS))
-            for path in sorted(found):
-                shown = display_path(path)
-                if not path_matches(path, exclude, root):
-                    sources.setdefault(shown, Source(shown, split_role(shown, splits, root)))
-        elif os.path.exists(given):
-            shown = display_path(given)
-            sources.setdefault(shown, Source(shown, split_role(shown, splits, root)))
+            sources.setdefault(STDIN, Source(STDIN, pipe=True))
+            continue
+        try:
+            mode = os.stat(given).st_mode
+        except OSError as exc:  # missing, a dangling link, a loop of links, no permission
+            errors.append(f"{printable_name(given)}: {exc.strerror}")
+            continue
+        if not stat.S_ISDIR(mode):
+            source = _source(given, mode, splits, root)
+            sources.setdefault(source.path, source)
             named.append(given)
-        else:
-            errors.append(f"{given}: No such file or directory")
+            continue
+        found = []
+        for folder, dirs, files in os.walk(given):
+            dirs[:] = sorted(
+                d for d in dirs if not d.startswith(".") and not path_matches(os.path.join(folder, d), exclude, root)
+            )
+            found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(EXTENSIONS))
+        for path in sorted(found):
+            if path_matches(path, exclude, root) or display_path(path) in sources:
+                continue
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as exc:
+                errors.append(f"{display_path(path)}: {exc.strerror}")
+                continue
+            if stat.S_ISFIFO(mode):  # reading it would wait for a writer, or take what another reader wanted
+                if notes is not None:
+                    notes.append(f"{display_path(path)}: skipped: a named pipe (name it to lint it)")
+                continue
+            source = _source(path, mode, splits, root)
+            sources[source.path] = source
     for given in named:
         for partner in partners(given, splits, root):
-            shown = display_path(partner)
-            if shown not in sources and not path_matches(partner, exclude, root):
-                sources[shown] = Source(shown, split_role(shown, splits, root), reported=False)
+            if display_path(partner) not in sources and not path_matches(partner, exclude, root):
+                source = _source(partner, stat.S_IFREG, splits, root)  # partners are regular files
+                source.reported = False
+                sources[source.path] = source
     return list(sources.values()), errors

@@ -67,6 +67,8 @@ def _result(d: Diagnostic, index: int) -> dict:
         "locations": [_location(d.path, d.line, d.column)],
         "partialFingerprints": {FINGERPRINT: d.fingerprint or f"{d.code}:{d.path}:{d.line}"},
     }
+    if d.count > 1:  # a finding that repeats on most lines of its file, reported once
+        result["occurrenceCount"] = d.count
     if d.related:
         result["relatedLocations"] = [
             {"id": i, **_location(loc.path, loc.line), "message": {"text": "first occurrence"}}

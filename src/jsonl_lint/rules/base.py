@@ -95,9 +95,10 @@ class Rule:
     kinds: ClassVar[frozenset[str] | None] = None
     #: format names (e.g. "openai-chat") the rule applies to; None means all
     formats: ClassVar[frozenset[str] | None] = None
-    #: report identical findings (same message) in one file once, at the first
-    #: line, with a count: a file wholly in another format is one finding, not 10,000
-    collapse: ClassVar[bool] = False
+    #: a finding that repeats on most lines of a file (the same message but for its numbers, on at
+    #: least half of the file's lines and 10 times or more) is reported once, at its first line, with
+    #: a count: a file wholly in another format is one finding, not 10,000. False: always each one
+    collapse: ClassVar[bool] = True
     #: "safe" (``--fix``) or "unsafe" (``--fix --unsafe-fixes``) when the rule can repair
     #: what it finds, None when it cannot; the repair is :meth:`fix_line` (see jsonl_lint.fix)
     fixable: ClassVar[str | None] = None
@@ -134,8 +135,8 @@ class Rule:
         ``content`` is the line's bytes without its line ending (and without the
         file's byte-order mark); the result must hold no line break. Called by
         ``--fix`` for a rule whose ``fixable`` is set, once per line it reported,
-        from the findings of a run over the whole input (a fixable rule must not
-        ``collapse``). The byte-level file rules (F002, F003, F005) are repaired by
+        from the findings of a run over the whole input (a collapsed finding stands for
+        every line it repeats on, and each is repaired). The byte-level file rules (F002, F003, F005) are repaired by
         :mod:`jsonl_lint.fix` itself.
         """
         raise NotImplementedError

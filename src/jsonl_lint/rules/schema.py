@@ -11,7 +11,6 @@ from jsonl_lint.rules.base import DatasetRule, PipelineRule
 class UnknownFormat(PipelineRule):
     code, name, severity = S001, "unknown-format", Severity.ERROR
     summary = "The record matches no format of the profile"
-    collapse = True
 
 
 class SchemaViolation(PipelineRule):
@@ -22,7 +21,6 @@ class SchemaViolation(PipelineRule):
 class UnknownKey(PipelineRule):
     code, name, severity = S003, "unknown-key", Severity.WARNING
     summary = "A key the target provider does not accept"
-    collapse = True
 
 
 class MixedFormats(DatasetRule):

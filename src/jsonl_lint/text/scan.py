@@ -411,6 +411,16 @@ def secret_kind(label: str) -> str:
     return next(kind for kind, name in _SECRET_KINDS.items() if name == label)
 
 
+def mask_secrets(text: str) -> str:
+    """``text`` (a message, a JSON path) with each secret in it masked as P003 shows one: a message
+    may echo a value or a key name that is a key, and no output may show it."""
+    if _SECRET_GATE.search(text) is None:
+        return text
+    for hit in reversed(secrets(text)):
+        text = text[: hit.start] + mask(hit.value, secret_kind(hit.label)) + text[hit.end :]
+    return text
+
+
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
