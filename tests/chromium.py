@@ -148,16 +148,18 @@ class Browser:
                 found.append(params["entry"].get("text", ""))
         return found
 
-    def screenshot(self, full: bool = True, dark: bool = False) -> bytes:
-        """A PNG of the page (the whole page when ``full``), in the dark colour scheme when ``dark``."""
+    def screenshot(self, full: bool = True, dark: bool = False, height: int | None = None) -> bytes:
+        """A PNG of the page: the whole page when ``full``, else the viewport; its top ``height``
+        pixels when given; in the dark colour scheme when ``dark``."""
         scheme = "dark" if dark else "light"
         self.call(
             "Emulation.setEmulatedMedia", session=True, features=[{"name": "prefers-color-scheme", "value": scheme}]
         )
-        params: dict = {"format": "png", "captureBeyondViewport": full}
-        if full:
+        params: dict = {"format": "png", "captureBeyondViewport": full or height is not None}
+        if full or height is not None:
             size = self.call("Page.getLayoutMetrics", session=True)["cssContentSize"]
-            params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+            tall = size["height"] if height is None else min(height, size["height"])
+            params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": tall, "scale": 1}
         return base64.b64decode(self.call("Page.captureScreenshot", session=True, **params)["data"])
 
     def close(self) -> None:

@@ -382,6 +382,18 @@ def test_fail_on_drift_exits_1_with_the_limit_named(cli, versions):
     assert data["drift"]["limits"] == [{"limit": "examples.increase", "threshold": 0.0, "exceeded": []}]
 
 
+def test_drift_pairs_files_of_other_folders_by_name(cli, versions, tmp_path):
+    new, old = versions
+    data = json.loads(cli("stats", "--output-format", "json", "--compare", str(old), "v2", cwd=tmp_path).out)
+    files = {f["path"]: f for f in data["drift"]["files"]}
+    assert set(files) == {"v2/train.jsonl (was train.jsonl)", "v2/validation.jsonl (was validation.jsonl)"}
+    assert files["v2/train.jsonl (was train.jsonl)"]["examples"]["change"] == -10
+    (new / "extra.jsonl").write_text('{"messages": [{"role": "user", "content": "Hi"}]}\n')
+    data = json.loads(cli("stats", "--output-format", "json", "--compare", str(old), ".", cwd=new).out)
+    extra = next(f for f in data["drift"]["files"] if f["path"] == "extra.jsonl")
+    assert extra["status"] == "added" and extra["examples"] == {"old": 0, "new": 1, "change": 1}
+
+
 def test_drift_is_in_the_html_report(cli, versions, tmp_path):
     new, old = versions
     page = tmp_path / "r.html"

@@ -809,15 +809,37 @@ def _exceeds(name: str, threshold: float, delta: dict) -> str | None:
     return f"{key.replace('_', '-')} {old:,} -> {new:,}" if amount > threshold else None
 
 
+def matched(before: dict[str, dict], after: dict[str, dict]) -> list[tuple[dict | None, dict | None]]:
+    """Pairs of (earlier, current) file reports: by path, then by file name where it is unique on
+    both sides (``v1/train.jsonl`` and ``v2/train.jsonl``); a file on one side only is paired with None."""
+    pairs: list[tuple[dict | None, dict | None]] = [(before.get(p), f) for p, f in after.items() if p in before]
+    left = {p: f for p, f in before.items() if p not in after}
+    right = {p: f for p, f in after.items() if p not in before}
+
+    def names(files: dict[str, dict]) -> dict[str, str]:
+        counted = Counter(p.rsplit("/", 1)[-1] for p in files)
+        return {p.rsplit("/", 1)[-1]: p for p in files if counted[p.rsplit("/", 1)[-1]] == 1}
+
+    old_names, new_names = names(left), names(right)
+    for name, path in new_names.items():
+        if name in old_names:
+            pairs.append((left.pop(old_names[name]), right.pop(path)))
+    pairs += [(None, f) for f in right.values()] + [(f, None) for f in left.values()]
+    order = {p: i for i, p in enumerate(after)}
+    return sorted(pairs, key=lambda pair: order.get(pair[1]["path"], len(order)) if pair[1] else len(order))
+
+
 def drift(new: dict, old: dict, limits: dict[str, float]) -> dict:
     """What changed from an earlier report ``old`` to ``new``: per file (matched by path) and per
     split, and each of ``limits`` (name -> threshold, :data:`DRIFT_LIMITS`) with where it is exceeded."""
     before = {f["path"]: f for f in old["files"]}
     after = {f["path"]: f for f in new["files"]}
     files = []
-    for path in [*after, *(p for p in before if p not in after)]:
-        was, now = before.get(path), after.get(path)
+    for was, now in matched(before, after):
         status = "added" if was is None else "removed" if now is None else "kept"
+        path = now["path"] if now is not None else was["path"]  # type: ignore[index]
+        if was is not None and now is not None and was["path"] != path:
+            path = f"{path} (was {was['path']})"
         split = (now or was or {}).get("split")
         change = _delta(None if was is None else measures(was), None if now is None else measures(now))
         files.append({"path": path, "split": split, "status": status, **change})

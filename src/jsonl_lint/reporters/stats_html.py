@@ -60,6 +60,7 @@ svg .bar{fill:var(--bar)}svg .bar.answer{fill:var(--answer)}svg .axis{stroke:var
 svg .pct{stroke:var(--mark);stroke-dasharray:4 3}svg text.pct{fill:var(--mark);stroke:none}
 svg .limit{stroke:var(--limit);stroke-width:2}svg text.limit{fill:var(--limit);stroke:none}
 svg .value{fill:var(--fg)}
+.columns{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:0 2rem}
 .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr));gap:.75rem}
 .sample{background:var(--card);border-radius:.5rem;padding:.5rem .75rem;min-width:0}
 .sample pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.25rem 0 0;max-height:22rem;overflow:auto}
@@ -365,7 +366,7 @@ def _table(head: list[tuple[str, bool]], rows: list[list[tuple[str, object]]]) -
 def overview_html(data: dict, pages: dict[str, str]) -> list[str]:
     o = data["overview"]
     verdict, totals = o["verdict"], o["totals"]
-    severities = ", ".join(f"{n:,} {level}" for level, n in o["severities"].items() if n) or "no findings"
+    severities = ", ".join(_counted(n, level) for level, n in o["severities"].items() if n) or "no findings"
     if verdict["passed"]:
         banner = (
             f'<p class="verdict pass">✓ Passes at fail-on <code>{escape(verdict["fail_on"])}</code>: {severities}.</p>'
@@ -391,24 +392,26 @@ def overview_html(data: dict, pages: dict[str, str]) -> list[str]:
         parts.append(
             '<p class="note">No cost estimate: give the model\'s price with <code>--price-per-million</code>.</p>'
         )
+    parts.append('<div class="columns">')
     splits = [s for s in o["splits"] if s["split"] is not None]
     if splits:
-        parts.append("<h3>Splits</h3>")
+        parts.append("<div><h3>Splits</h3>")
         rows = []
         for s in splits:
             leaked = s["leaked"]
             cells = [(escape(s["split"]), None), (f"{s['files']:,}", s["files"]), (f"{s['examples']:,}", s["examples"])]
             cells.append((f"{s['tokens']:,}", s["tokens"]))
-            for kind in ("exact", "near", "prompt"):
-                cells.append(("–", -1) if leaked is None else (f"{leaked[kind]:,}", leaked[kind]))
-            share = s.get("leaked_share")
-            cells.append(("–", -1) if share is None else (f"{share:.1%}", share))
+            if leaked is None:
+                cells += [("–", -1), ("–", -1)]
+            else:
+                listed = " · ".join(f"{leaked[kind]:,} {kind}" for kind in ("exact", "near", "prompt"))
+                cells += [(listed, sum(leaked.values())), (f"{s['leaked_share']:.1%}", s["leaked_share"])]
             rows.append(cells)
         head = [("split", False), ("files", True), ("examples", True), ("tokens", True)]
-        head += [("leaked: exact", True), ("near", True), ("same prompt", True), ("share leaked", True)]
-        parts.append(_table(head, rows))
+        head += [("leaked from train", False), ("share", True)]
+        parts.append(_table(head, rows) + "</div>")
     if o["rules"]:
-        parts.append("<h3>Findings by rule</h3>")
+        parts.append("<div><h3>Findings by rule</h3>")
         rows = [
             [
                 (_rule(r["code"], r["name"], pages.get(r["code"])), r["code"]),
@@ -418,9 +421,15 @@ def overview_html(data: dict, pages: dict[str, str]) -> list[str]:
             ]
             for r in o["rules"]
         ]
-        parts.append(_table([("rule", False), ("severity", True), ("findings", True), ("files", True)], rows))
-    parts.append("</section>")
+        parts.append(
+            _table([("rule", False), ("severity", False), ("findings", True), ("files", True)], rows) + "</div>"
+        )
+    parts.append("</div></section>")
     return parts
+
+
+def _counted(n: int, level: str) -> str:
+    return f"{n:,} {level}{'s' if n != 1 and level != 'info' else ''}"
 
 
 def drift_html(drift: dict) -> list[str]:

@@ -7,6 +7,7 @@ from typing import TextIO
 import orjson
 
 from jsonl_lint.reporters.text import printable
+from jsonl_lint.text.language import NAMES
 
 
 def write_text(data: dict, out: TextIO) -> None:
@@ -82,14 +83,15 @@ def drift_lines(drift: dict) -> list[str]:
         rules = ", ".join(f"{code} {v['change']:+,}" for code, v in entry["rules"].items())
         if rules:
             parts.append(f"findings {rules}")
-        for key, label in (("languages", "languages"), ("labels", "labels")):
+        for key in ("languages", "labels"):
             moved = ", ".join(
-                f"{printable(name_)} {v['old']:.1%} -> {v['new']:.1%}"
+                f"{printable(NAMES.get(name_, name_) if key == 'languages' else repr(name_))} "
+                f"{v['old']:.1%} -> {v['new']:.1%}"
                 for name_, v in entry[key].items()
                 if abs(v["change"]) >= 0.001
             )
             if moved:
-                parts.append(f"{label} {moved}")
+                parts.append(f"{key} {moved}")
         status = f" ({entry['status']})" if entry.get("status", "kept") != "kept" else ""
         lines.append(f"  {name}{status}: {'; '.join(parts) if parts else 'no change'}")
     for limit in drift["limits"]:
