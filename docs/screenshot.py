@@ -64,7 +64,9 @@ def dataset(folder: Path) -> None:
         words = long.split()
         words[20 * k + 5] = "derailleur"
         train.insert(50 + 40 * k, chat(f"Tell me everything about servicing a {BIKES[k]}.", " ".join(words)))
-    train[77] = chat("What is the shop's API key?", "It is sk-proj-" + "Zq8Vt2Lm9Rx4Kp7Wn3Hj6Bd1Fs5Gc0Ya8Ue2Io4Pk7Rt3Wm9Qz" + ".")
+    train[77] = chat(
+        "What is the shop's API key?", "It is sk-proj-" + "Zq8Vt2Lm9Rx4Kp7Wn3Hj6Bd1Fs5Gc0Ya8Ue2Io4Pk7Rt3Wm9Qz" + "."
+    )
     validation = [chat(f"Which {b} suits a beginner of {age}?", answer(rng)) for b in BIKES for age in range(20, 25)]
     validation += [train[3], train[9], train[50]]  # leaked: two exact, one of the near-duplicate group
     for name, records in (("train.jsonl", train), ("validation.jsonl", validation)):

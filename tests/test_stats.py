@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections import Counter
@@ -241,8 +242,15 @@ def test_near_duplicate_clusters_hold_their_members_and_a_pair(cli, tmp_path):
     assert first["line"] == 6 and other["line"] in (7, 8)
     assert first["text"].startswith("system: Classify the review.\nuser: Review 9: ")
     assert "changed" in first["text"] and "changed" in other["text"]
-    html = stats_html.render(json.loads(cli("stats", str(path), "--output-format", "json").out) | {})
+    html = stats_html.render(data)
     assert '<mark class="del">' in html and '<mark class="ins">' in html
+    assert clusters["across_files"] == 0
+    write_jsonl(tmp_path / "more_train.jsonl", [chat(20, alike[0].replace("token7 ", "token7b "))])
+    data = json.loads(cli("stats", str(tmp_path), "--output-format", "json").out)
+    files = {Path(f["path"]).name: f for f in data["files"]}
+    assert "clusters" not in files["train.jsonl"]  # the group now starts in more_train.jsonl (sorted first)
+    assert files["more_train.jsonl"]["clusters"]["across_files"] == 1
+    assert files["more_train.jsonl"]["clusters"]["largest"][0]["size"] == 4
 
 
 def test_leaked_examples_are_shown_beside_their_training_twin(cli, tmp_path):
@@ -328,7 +336,24 @@ def test_highlighted_marks_the_words_that_differ_and_escapes():
 def test_masked_hides_personal_data_and_secrets():
     text = masked("mail bob@corp-mail.io, call (11) 98765-4321, key AKIAZ7Q3X9K2LM4NP6RT")
     assert "bob@" not in text and "98765" not in text and "AKIAZ7Q3X9K2" not in text
-    assert text.startswith("mail ‹e-mail›, call ‹phone›, key AKIA")
+    assert text == "mail ‹e-mail›, call ‹phone›, key AKIAZ7…(masked)"
+
+
+def test_masked_hides_a_hit_inside_another_once():
+    assert masked("to AKIAZ7Q3X9K2LM4NP6RT@corp-mail.io now") == "to ‹e-mail› now"  # a key that is an address
+
+
+def test_gzipped_files_have_no_sample_text(cli, tmp_path):
+    records = [chat(i, "positive") for i in range(12)]
+    path = write_jsonl(tmp_path / "train.jsonl", [*records, records[0]])
+    zipped = tmp_path / "train.jsonl.gz"
+    zipped.write_bytes(gzip.compress(path.read_bytes()))
+    path.unlink()
+    data = json.loads(cli("stats", str(zipped), "--output-format", "json").out)
+    d004 = next(r for r in data["files"][0]["rules"] if r["code"] == "D004")
+    assert d004["samples"] == [
+        {"path": str(zipped), "line": 13, "message": d004["samples"][0]["message"], "text": None}
+    ]
 
 
 # -- drift ----------------------------------------------------------------------------

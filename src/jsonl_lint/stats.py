@@ -184,9 +184,12 @@ def masked(text: str) -> str:
     hits = [(h.start, h.end, mask(h.value, secret_kind(h.label))) for h in secrets(text)]
     hits += [(h.start, h.end, "‹e-mail›") for h in emails(text)]
     hits += [(h.start, h.end, "‹phone›") for h in phones(text)]
-    for start, end, shown in sorted(hits, reverse=True):
-        text = text[:start] + shown + text[end:]
-    return text
+    pieces, last = [], 0
+    for start, end, shown in sorted(hits, key=lambda hit: (hit[0], -hit[1])):
+        if start >= last:  # a hit inside another (digits of a key read as a phone) is already hidden
+            pieces += (text[last:start], shown)
+            last = end
+    return "".join(pieces) + text[last:]
 
 
 def clipped(text: str, limit: int = SAMPLE_CHARS) -> str:
@@ -200,7 +203,8 @@ class Samples:
     def __init__(self, result: Result, wanted: Iterable[Location]):
         by_path: dict[str, set[int]] = {}
         for location in wanted:
-            if location.line is not None:
+            # read_lines reads a file as it is on disk: a gzipped file's lines are not its records
+            if location.line is not None and not location.path.endswith(".gz"):
                 by_path.setdefault(location.path, set()).add(location.line)
         detector = Detector(result.resolved.profile, result.resolved.schema, result.resolved.schema_mode)
         self.texts = {
@@ -425,8 +429,12 @@ def near_duplicate_clusters(c: FileContext) -> Section | None:
             }
         )
     sizes_ = ", ".join(str(s["size"]) for s in shown)
-    text = f"{len(c.clusters):,} group(s); the largest hold {sizes_} examples"
-    return Section("clusters", [("near-duplicate groups", text)], {"count": len(c.clusters), "largest": shown})
+    # The training files are one pool: a group that starts here may go on in another file.
+    across = sum(any(m.path != c.source.path for m in cluster.members()) for cluster in c.clusters)
+    elsewhere = f" ({across:,} go on in other files)" if across else ""
+    text = f"{len(c.clusters):,} group(s) start here{elsewhere}; the largest hold {sizes_} examples"
+    data = {"count": len(c.clusters), "across_files": across, "largest": shown}
+    return Section("clusters", [("near-duplicate groups", text)], data)
 
 
 def leakage(c: FileContext) -> Section | None:

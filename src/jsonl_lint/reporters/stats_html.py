@@ -495,6 +495,11 @@ def file_html(index: int, file: dict, unit: str, links: Links, pages: dict[str, 
     clusters = file.get("clusters")
     if clusters:
         parts.append(f"<h3>Near-duplicate groups ({clusters['count']:,})</h3>")
+        if clusters.get("across_files"):
+            parts.append(
+                f'<p class="note">{clusters["across_files"]:,} of them go on in other training files '
+                "(the training files are compared as one pool).</p>"
+            )
         for cluster in clusters["largest"]:
             members = ", ".join(links.place(m["path"], m["line"]) for m in cluster["members"])
             more = " …" if cluster["size"] > len(cluster["members"]) else ""
