@@ -77,8 +77,7 @@ class Browser:
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Page", "Runtime", "Network", "Log"):
             self.call(f"{domain}.enable", session=True)
-        self.call("Emulation.setDeviceMetricsOverride", session=True, width=width, height=height,
-                  deviceScaleFactor=1, mobile=False)  # fmt: skip
+        self.resize(width, height)
 
     # -- the protocol --
 
@@ -119,6 +118,15 @@ class Browser:
 
     # -- what tests use --
 
+    def resize(self, width: int, height: int) -> None:
+        """The viewport's size in CSS pixels (a phone is about 390 wide)."""
+        self.call("Emulation.setDeviceMetricsOverride", session=True, width=width, height=height,
+                  deviceScaleFactor=1, mobile=width < 600)  # fmt: skip
+
+    def scripts(self, enabled: bool) -> None:
+        """Run the page's scripts or not (for pages opened after this)."""
+        self.call("Emulation.setScriptExecutionDisabled", session=True, value=not enabled)
+
     def open(self, path: Path) -> None:
         """Load a file and wait until it has loaded (and its script has run)."""
         self.call("Page.navigate", session=True, url=path.resolve().as_uri())
@@ -148,18 +156,23 @@ class Browser:
                 found.append(params["entry"].get("text", ""))
         return found
 
-    def screenshot(self, full: bool = True, dark: bool = False, height: int | None = None) -> bytes:
+    def screenshot(self, full: bool = True, dark: bool = False, height: int | None = None, scale: float = 1) -> bytes:
         """A PNG of the page: the whole page when ``full``, else the viewport; its top ``height``
-        pixels when given; in the dark colour scheme when ``dark``."""
+        pixels when given; in the dark colour scheme when ``dark``; ``scale`` times its size."""
         scheme = "dark" if dark else "light"
         self.call(
             "Emulation.setEmulatedMedia", session=True, features=[{"name": "prefers-color-scheme", "value": scheme}]
         )
-        params: dict = {"format": "png", "captureBeyondViewport": full or height is not None}
+        metrics = self.call("Page.getLayoutMetrics", session=True)
         if full or height is not None:
-            size = self.call("Page.getLayoutMetrics", session=True)["cssContentSize"]
-            tall = size["height"] if height is None else min(height, size["height"])
-            params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": tall, "scale": 1}
+            size = metrics["cssContentSize"]
+            left, top = 0, 0
+            width, tall = size["width"], size["height"] if height is None else min(height, size["height"])
+        else:  # what is on the screen, wherever the page is scrolled to
+            view = metrics["cssVisualViewport"]
+            left, top, width, tall = view["pageX"], view["pageY"], view["clientWidth"], view["clientHeight"]
+        box = {"x": left, "y": top, "width": width, "height": tall, "scale": scale}
+        params = {"format": "png", "captureBeyondViewport": full or height is not None, "clip": box}
         return base64.b64decode(self.call("Page.captureScreenshot", session=True, **params)["data"])
 
     def close(self) -> None:

@@ -9,9 +9,13 @@ violation, every chart drawn, and a hostile dataset's markup inert.
 
 from __future__ import annotations
 
+import struct
+import subprocess
+import sys
+
 import pytest
 from chromium import Browser, available, pixels
-from conftest import FIXTURE_DIR, HOSTILE, hostile_dataset
+from conftest import FIXTURE_DIR, HOSTILE, ROOT, hostile_dataset
 
 REASON = available()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"no headless browser: {REASON}")
@@ -71,13 +75,13 @@ def test_the_report_draws_and_fetches_nothing(browser, golden_report):
 
 def test_the_screenshot_is_not_blank_in_light_and_dark(browser, golden_report):
     opened(browser, golden_report)
-    light = browser.screenshot(full=False)
-    dark = browser.screenshot(full=False, dark=True)
+    light = browser.screenshot(full=False, scale=0.25)  # small: decoded in Python
+    dark = browser.screenshot(full=False, dark=True, scale=0.25)
     assert not_blank(light) > 0.02 and not_blank(dark) > 0.02
     assert light != dark
     background = browser.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(22, 23, 26)"  # the dark palette, as the page says
-    browser.screenshot(full=False)  # back to light for the next test
+    browser.screenshot(full=False, scale=0.1)  # back to light for the next test
 
 
 def test_tables_sort_with_the_script_and_read_without_it(browser, golden_report):
@@ -91,6 +95,21 @@ def test_tables_sort_with_the_script_and_read_without_it(browser, golden_report)
     assert before.startswith("C001")  # without the script: most severe first
     assert browser.evaluate(first) == max(codes)
     assert browser.errors() == []
+
+
+def test_the_report_reads_without_javascript_and_on_a_phone(browser, golden_report):
+    browser.scripts(False)
+    browser.resize(390, 800)
+    try:
+        opened(browser, golden_report)
+        assert browser.evaluate("document.querySelectorAll('svg.chart .bar').length") > 20  # drawn without script
+        assert browser.evaluate("document.querySelector('#overview .verdict').textContent").startswith("✗ Fails")
+        # nothing wider than the screen but what scrolls in its own box (tables, long samples)
+        assert browser.evaluate("document.documentElement.scrollWidth") <= 390
+        assert browser.evaluate("document.querySelector('svg.chart').getBoundingClientRect().width") < 390
+    finally:
+        browser.scripts(True)
+        browser.resize(1280, 900)
 
 
 def test_a_hostile_dataset_stays_inert(browser, cli, tmp_path):
@@ -109,3 +128,17 @@ def test_a_hostile_dataset_stays_inert(browser, cli, tmp_path):
     assert labels == len(HOSTILE)  # the labels' chart drew, with the markup as its labels' text
     assert browser.requests() == [page.resolve().as_uri()]
     assert browser.errors() == []
+
+
+def test_the_readme_screenshot_is_made_by_its_script(tmp_path):
+    """docs/screenshot.py still runs (the README's picture can be made again) and shows a page."""
+    out = tmp_path / "report.png"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "screenshot.py"), str(out)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    png = out.read_bytes()
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    assert png.startswith(b"\x89PNG") and width >= 1200 and height > 900
+    assert len(png) > 100_000  # a blank page of that size compresses to a few kilobytes
+    assert "docs/report.png" in (ROOT / "README.md").read_text("utf-8")

@@ -42,7 +42,8 @@ padding:1rem 1.25rem 4rem;color:var(--fg);background:var(--bg)}
 h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;margin:2.5rem 0 .75rem;padding-bottom:.25rem;
 border-bottom:2px solid var(--line);overflow-wrap:anywhere}h3{font-size:1.05rem;margin:1.5rem 0 .5rem}
 a{color:var(--info)}code,pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-.muted,.note{color:var(--muted)}nav{margin:.5rem 0 1rem}nav a{margin-right:1rem;white-space:nowrap}
+.muted,.note{color:var(--muted)}nav{margin:.5rem 0 1rem;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+nav a{overflow-wrap:anywhere}
 .verdict{padding:.75rem 1rem;border-radius:.5rem;border-left:.4rem solid;background:var(--card);font-weight:600}
 .verdict.fail{border-color:var(--error)}.verdict.pass{border-color:var(--ok)}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem;margin:1rem 0}
