@@ -443,3 +443,25 @@ def test_drift_usage_errors(cli, labelled, tmp_path, args, error):
     (tmp_path / "NOT_A_REPORT").write_text(json.dumps({"files": [{"path": 1}]}))
     run = cli("stats", str(labelled), *args, cwd=tmp_path)
     assert run.code == 2 and error in run.err
+
+
+def test_a_broken_or_hostile_earlier_report_is_compared_as_far_as_it_goes(cli, labelled, tmp_path):
+    old = json.loads(cli("stats", str(labelled), "--output-format", "json").out)
+    file = old["files"][0]
+    file["sizes"]["examples"] = "many"
+    file["findings"] = {"D004": "<script>", "C001": 3}
+    file["answers"] = {"<img src=x onerror=alert(1)>": 0.5, "neutral": "half"}
+    old["files"].append({"path": "<script>alert(1)</script>.jsonl", "split": "<b>", "sizes": {"examples": 2}})
+    old["files"].append({"path": "odd.jsonl", "split": 7, "sizes": {"examples": 1}})
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    page = tmp_path / "r.html"
+    run = cli("stats", str(labelled), "--compare", str(tmp_path / "old.json"), "--html", str(page))
+    assert run.code == 0, run.err
+    html = page.read_text("utf-8")
+    assert "<script>alert" not in html and "<img" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;.jsonl" in html
+    data = json.loads(
+        cli("stats", str(labelled), "--compare", str(tmp_path / "old.json"), "--output-format", "json").out
+    )
+    kept = next(f for f in data["drift"]["files"] if f["status"] == "kept")
+    assert kept["examples"] == {"old": None, "new": 41, "change": None}
+    assert kept["rules"]["C001"] == {"old": 3, "new": 0, "change": -3}

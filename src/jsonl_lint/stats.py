@@ -748,20 +748,38 @@ def is_report(data: object) -> bool:
 
 
 def measures(file: dict) -> dict:
-    """What drift compares of one file of a report (an earlier version's report may lack some: None)."""
+    """What drift compares of one file of a report. An earlier report is a file the user gives:
+    what it lacks, or holds in the wrong type, is None (a count) or left out (a share)."""
     sizes_ = file.get("sizes") or {}
     leakage_ = file.get("leakage")
+    leaked = [_count(n) for n in leakage_.values()] if isinstance(leakage_, dict) else None
+    rules_ = _table(file.get("findings"), _count)
     return {
-        "examples": sizes_.get("examples"),
-        "tokens": sizes_.get("tokens"),
-        "duplicates": file.get("duplicates"),
-        "near_duplicates": file.get("near_duplicates"),
-        "leakage": None if leakage_ is None else sum(n or 0 for n in leakage_.values()),
-        "findings": sum((file.get("findings") or {}).values()),
-        "rules": dict(file.get("findings") or {}),
-        "languages": dict(file.get("languages") or {}),
-        "labels": dict(file.get("answers") or {}),
+        "examples": _count(sizes_.get("examples")),
+        "tokens": _count(sizes_.get("tokens")),
+        "duplicates": _count(file.get("duplicates")),
+        "near_duplicates": _count(file.get("near_duplicates")),
+        "leakage": None if leaked is None else sum(n or 0 for n in leaked),
+        "findings": sum(rules_.values()),
+        "rules": rules_,
+        "languages": _table(file.get("languages"), _share),
+        "labels": _table(file.get("answers"), _share),
     }
+
+
+def _count(value: object) -> int | None:
+    return value if type(value) is int and value >= 0 else None
+
+
+def _share(value: object) -> float | None:
+    return float(value) if type(value) in (int, float) and 0 <= value <= 1 else None  # type: ignore[operator]
+
+
+def _table(value: object, kind: Callable[[object], Any]) -> dict:
+    """A JSON object of counts or shares, its keys strings, what is not of ``kind`` left out."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in ((k, kind(v)) for k, v in value.items()) if v is not None}
 
 
 def _combined(parts: list[dict]) -> dict:
@@ -817,6 +835,12 @@ def _exceeds(name: str, threshold: float, delta: dict) -> str | None:
     return f"{key.replace('_', '-')} {old:,} -> {new:,}" if amount > threshold else None
 
 
+def _split(file: dict) -> str:
+    """A file's split name, "" for none (or for what an earlier report holds that is not a name)."""
+    split = file.get("split")
+    return split if isinstance(split, str) else ""
+
+
 def matched(before: dict[str, dict], after: dict[str, dict]) -> list[tuple[dict | None, dict | None]]:
     """Pairs of (earlier, current) file reports: by path, then by file name where it is unique on
     both sides (``v1/train.jsonl`` and ``v2/train.jsonl``); a file on one side only is paired with None."""
@@ -848,14 +872,14 @@ def drift(new: dict, old: dict, limits: dict[str, float]) -> dict:
         path = now["path"] if now is not None else was["path"]  # type: ignore[index]
         if was is not None and now is not None and was["path"] != path:
             path = f"{path} (was {was['path']})"
-        split = (now or was or {}).get("split")
+        split = _split(now or was or {}) or None
         change = _delta(None if was is None else measures(was), None if now is None else measures(now))
         files.append({"path": path, "split": split, "status": status, **change})
     splits = []
-    for name in sorted({f.get("split") or "" for f in (*before.values(), *after.values())}):
+    for name in sorted({_split(f) for f in (*before.values(), *after.values())}):
         if not name:
             continue  # files of no split are compared as files
-        parts = [[measures(f) for f in side.values() if (f.get("split") or "") == name] for side in (before, after)]
+        parts = [[measures(f) for f in side.values() if _split(f) == name] for side in (before, after)]
         splits.append({"split": name, **_delta(*(_combined(p) if p else None for p in parts))})
     judged = []
     for name, threshold in limits.items():
