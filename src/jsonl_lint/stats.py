@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any, NamedTuple
 
 from jsonl_lint.diagnostics import Diagnostic, Location, Severity
@@ -69,7 +70,9 @@ class Row(NamedTuple):
     language: str  # as L001/L002 judge it; "" when too short or unsure
     prompt: int  # tokens before the final answer, framing included
     answer: int  # text tokens of the final answer (0 without one)
-    roles: tuple[tuple[str, int, bool], ...]  # (role, text tokens of its turns, an answer role), per role
+    #: per role: its name, the text tokens of its turns, whether it is an answer role, one after
+    #: another (one flat tuple: 112 bytes for three roles, 256 as a tuple of triples)
+    roles: tuple
 
 
 class _Remembering(Tokenizer):
@@ -108,12 +111,12 @@ class ExampleStats(Collector):
         answer_roles = example.format.answer_roles
         per_role: dict[str, int] = {}
         for turn in turns:
-            role = turn.role or "?"
+            role = intern(turn.role or "?")  # one string per role: the rows share it, and a task's pickle too
             per_role[role] = per_role.get(role, 0) + counter.count(turn.text)
         answered = counted.answer is not None  # type: ignore[union-attr]
         label = example.answer.strip() if answered else None
-        if label is not None and len(label) > LABEL_CHARS:
-            label = None
+        if label is not None:
+            label = intern(label) if len(label) <= LABEL_CHARS else None
         found = verdict(example, "example", self.settings["language-confidence"], careful=False)
         return Row(
             len(turns),
@@ -126,7 +129,7 @@ class ExampleStats(Collector):
             "" if found is None else found.lang,
             counted.before,  # type: ignore[union-attr]
             counted.answer or 0,  # type: ignore[union-attr]
-            tuple((role, n, role in answer_roles) for role, n in per_role.items()),
+            tuple(item for role, n in per_role.items() for item in (role, n, role in answer_roles)),
         )
 
     def reduce(self, items, sources) -> dict[str, list[Row]]:
@@ -364,7 +367,9 @@ def role_tokens(c: FileContext) -> Section | None:
     """Text tokens per role: how much of the data is prompt and how much is answer."""
     totals: dict[str, list] = {}
     for row in c.rows:
-        for role, tokens, answer in row.roles:
+        roles_ = row.roles
+        for i in range(0, len(roles_), 3):
+            role, tokens, answer = roles_[i : i + 3]
             entry = totals.setdefault(role, [0, 0, answer])
             entry[0] += 1
             entry[1] += tokens
