@@ -17,7 +17,11 @@ from jsonl_lint.stats import DRIFT_LIMITS, MIN_CLASS_SHARE, ExampleStats, is_rep
 
 
 def parser() -> argparse.ArgumentParser:
-    p = Parser(prog="jsonl-lint stats", description="Per-file dataset report: sizes, tokens, answers, billing.")
+    p = Parser(
+        prog="jsonl-lint stats",
+        description="The dataset report: an overview, then per file sizes, tokens, languages, duplicates, leakage, "
+        "answers and billing; with --compare, the drift from an earlier report.",
+    )
     p.add_argument("paths", nargs="*", default=["."], help="files or folders (folders: *.jsonl, *.ndjson); - for stdin")
     p.add_argument("--profile", help="target profile (its tokenizer and token limit)")
     p.add_argument(
