@@ -34,7 +34,7 @@ from jsonl_lint.files.reader import parse_line
 from jsonl_lint.files.sources import Source
 from jsonl_lint.formats.detect import Detector
 from jsonl_lint.rules.base import Collector
-from jsonl_lint.rules.language import CONFIDENCE
+from jsonl_lint.rules.language import CONFIDENCE, LANGUAGES
 from jsonl_lint.rules.tokens import CHARS_PER_TOKEN, TOKENIZER, quantile, tokenizer
 from jsonl_lint.text.language import NAMES, verdict
 from jsonl_lint.text.scan import emails, mask, phones, redact_line, secret_kind, secrets
@@ -95,11 +95,13 @@ class ExampleStats(Collector):
 
     code, name, severity = "stats", "stats", Severity.INFO
     summary = "Numbers per example for the dataset report"
-    options = (CONFIDENCE, TOKENIZER, CHARS_PER_TOKEN)
+    options = (CONFIDENCE, LANGUAGES, TOKENIZER, CHARS_PER_TOKEN)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.tokenizer = _Remembering(self.settings["tokenizer"], self.settings["chars-per-token"])
+        # L002's verdict (careful when L001 is on): judged once per example for both, and the same
+        self.careful = bool(self.settings["languages"])
 
     def map(self, example):
         turns = example.turns
@@ -117,7 +119,7 @@ class ExampleStats(Collector):
         label = example.answer.strip() if answered else None
         if label is not None:
             label = intern(label) if len(label) <= LABEL_CHARS else None
-        found = verdict(example, "example", self.settings["language-confidence"], careful=False)
+        found = verdict(example, "example", self.settings["language-confidence"], self.careful)
         return Row(
             len(turns),
             counted.total,  # type: ignore[union-attr]
