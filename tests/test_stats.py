@@ -465,3 +465,10 @@ def test_a_broken_or_hostile_earlier_report_is_compared_as_far_as_it_goes(cli, l
     kept = next(f for f in data["drift"]["files"] if f["status"] == "kept")
     assert kept["examples"] == {"old": None, "new": 41, "change": None}
     assert kept["rules"]["C001"] == {"old": 3, "new": 0, "change": -3}
+
+
+def test_many_shares_end_in_one_bar_of_the_others():
+    shares = {f"label{i}": 1 / 20 for i in range(20)}
+    items = stats_html._shares(shares)
+    assert len(items) == stats_html.MAX_BARS and items[-1][0] == f"{20 - stats_html.MAX_BARS + 1} others"
+    assert sum(value for _, value, _, _ in items) == pytest.approx(1.0)

@@ -99,7 +99,7 @@ POLICY = (
 
 #: Schemes a ``--line-url`` template may use.
 LINK_SCHEMES = ("https://", "http://", "file://", "vscode://")
-#: Bars drawn in a chart of shares or counts (the rest are summed into "other").
+#: Bars drawn in a chart of shares (the rest are summed into one).
 MAX_BARS = 12
 #: Characters of a bar's label (the whole label is in its tooltip).
 LABEL_CHARS = 22
@@ -190,11 +190,6 @@ def histogram_svg(hist: dict, spread: dict | None, limit: int | None, unit: str)
 
 def bars_svg(kind: str, items: list[tuple[str, float, str, str]], label: str) -> str:
     """Horizontal bars: ``items`` are (label, value, the value as shown, extra CSS class)."""
-    if len(items) > MAX_BARS:
-        rest = items[MAX_BARS - 1 :]
-        items = items[: MAX_BARS - 1] + [(f"{len(rest)} others", sum(v for _, v, _, _ in rest), "", "")]
-        if not items[-1][2]:
-            items[-1] = (items[-1][0], items[-1][1], _fmt(items[-1][1]) if items[-1][1] >= 1 else "", "")
     row, left, top = 24, 130, 6
     right = 12 + 7 * max((len(shown) for _, _, shown, _ in items), default=0)  # room for the value
     width, height = 400, top + row * len(items) + 22
@@ -230,7 +225,12 @@ def _figure(title: str, chart: str, note: str = "") -> str:
 
 
 def _shares(shares: dict[str, float], names: dict[str, str] | None = None) -> list[tuple[str, float, str, str]]:
-    return [((names or {}).get(k, k), v, f"{v:.1%}", "") for k, v in shares.items()]
+    """Bars of shares, largest first; past MAX_BARS the rest as one bar of "N others"."""
+    items = [((names or {}).get(k, k), v, f"{v:.1%}", "") for k, v in shares.items()]
+    if len(items) > MAX_BARS:
+        rest = sum(v for _, v, _, _ in items[MAX_BARS - 1 :])
+        items = items[: MAX_BARS - 1] + [(f"{len(items) - MAX_BARS + 1} others", rest, f"{rest:.1%}", "")]
+    return items
 
 
 def charts(file: dict, unit: str) -> list[str]:
