@@ -71,6 +71,14 @@ def test_the_report_draws_and_fetches_nothing(browser, golden_report):
     assert len(charts) >= 8  # tokens, roles, turns for each file with records; languages
     assert {c["kind"] for c in charts} >= {"tokens", "roles", "messages", "languages"}
     assert all(c["bars"] > 0 and c["drawn"] for c in charts), charts
+    outside = browser.evaluate(
+        """Array.from(document.querySelectorAll("svg.chart text")).filter(text => {
+            const box = text.getBoundingClientRect(), chart = text.ownerSVGElement.getBoundingClientRect();
+            return box.left < chart.left - 1 || box.right > chart.right + 1 || box.top < chart.top - 1
+                || box.bottom > chart.bottom + 1;
+        }).map(text => text.textContent)"""
+    )
+    assert outside == []  # every label, tick and value inside its chart
 
 
 def test_the_screenshot_is_not_blank_in_light_and_dark(browser, golden_report):

@@ -102,7 +102,7 @@ LINK_SCHEMES = ("https://", "http://", "file://", "vscode://")
 #: Bars drawn in a chart of shares (the rest are summed into one).
 MAX_BARS = 12
 #: Characters of a bar's label (the whole label is in its tooltip).
-LABEL_CHARS = 22
+LABEL_CHARS = 20
 
 
 def rule_pages(rules) -> dict[str, str]:
@@ -167,7 +167,9 @@ def histogram_svg(hist: dict, spread: dict | None, limit: int | None, unit: str)
         )
     out.append(f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>')
     for tick in _ticks(low, high, 5):
-        out.append(f'<text x="{x(tick):.1f}" y="{height - bottom + 14}" text-anchor="middle">{_fmt(tick)}</text>')
+        at = x(tick)
+        anchor = "end" if at > width - right - 16 else "start" if at < left + 16 else "middle"  # inside the chart
+        out.append(f'<text x="{at:.1f}" y="{height - bottom + 14}" text-anchor="{anchor}">{_fmt(tick)}</text>')
     middle_x, middle_y = (left + width - right) / 2, (top + height - bottom) / 2
     out.append(f'<text x="{middle_x}" y="{height - 6}" text-anchor="middle">{escape(unit)} per example</text>')
     out.append(
@@ -190,7 +192,7 @@ def histogram_svg(hist: dict, spread: dict | None, limit: int | None, unit: str)
 
 def bars_svg(kind: str, items: list[tuple[str, float, str, str]], label: str) -> str:
     """Horizontal bars: ``items`` are (label, value, the value as shown, extra CSS class)."""
-    row, left, top = 24, 130, 6
+    row, left, top = 24, 156, 6  # 20 characters of 12-pixel text fit left of the bars
     right = 12 + 7 * max((len(shown) for _, _, shown, _ in items), default=0)  # room for the value
     width, height = 400, top + row * len(items) + 22
     most = max((v for _, v, _, _ in items), default=0) or 1
