@@ -208,8 +208,7 @@ class Samples:
     def __init__(self, result: Result, wanted: Iterable[Location]):
         by_path: dict[str, set[int]] = {}
         for location in wanted:
-            # read_lines reads a file as it is on disk: a gzipped file's lines are not its records
-            if location.line is not None and not location.path.endswith(".gz"):
+            if location.line is not None:
                 by_path.setdefault(location.path, set()).add(location.line)
         detector = Detector(result.resolved.profile, result.resolved.schema, result.resolved.schema_mode)
         self.texts = {
@@ -404,19 +403,26 @@ def roles(c: FileContext) -> Section:
     )
 
 
+def occurrences(found: list[Diagnostic]) -> int:
+    """How many times the findings occur: a finding collapsed over many lines counts each of them."""
+    return sum(d.count for d in found)
+
+
 def duplicates(c: FileContext) -> Section:
     found = c.findings("D004")
     if found is None:
         return Section("duplicates", [("exact duplicates", "not checked (D004 is off)")], None)
-    return Section("duplicates", [("exact duplicates", f"{len(found):,} (D004, whitespace ignored)")], len(found))
+    count = occurrences(found)
+    return Section("duplicates", [("exact duplicates", f"{count:,} (D004, whitespace ignored)")], count)
 
 
 def near_duplicates(c: FileContext) -> Section:
     found = c.findings("D005")
     if found is None:
         return Section("near_duplicates", [("near-duplicates", "not checked (D005 is off)")], None)
-    text = f"{len(found):,} (D005: word n-gram Jaccard at or above the threshold, templates aside)"
-    return Section("near_duplicates", [("near-duplicates", text)], len(found))
+    count = occurrences(found)
+    text = f"{count:,} (D005: word n-gram Jaccard at or above the threshold, templates aside)"
+    return Section("near_duplicates", [("near-duplicates", text)], count)
 
 
 def near_duplicate_clusters(c: FileContext) -> Section | None:
@@ -449,7 +455,7 @@ def leakage(c: FileContext) -> Section | None:
     if not c.source.held_out:
         return None
     counts = {code: c.findings(code) for code in LEAK_KINDS}
-    data = {code: None if found is None else len(found) for code, found in counts.items()}
+    data = {code: None if found is None else occurrences(found) for code, found in counts.items()}
     text = ", ".join(f"{'off' if n is None else f'{n:,}'} {label}" for n, label in zip(
         data.values(), ("exact (V001)", "near (V002)", "same prompt (V003)"), strict=True
     ))  # fmt: skip
@@ -542,7 +548,7 @@ def rules(c: FileContext) -> Section | None:
                 "code": code,
                 "name": first.name,
                 "severity": str(first.severity),
-                "count": len(found),
+                "count": occurrences(found),
                 "samples": samples,
             }
         )
@@ -594,8 +600,10 @@ def overview(result: Result, files: list[dict], fail_on: Severity, price: float 
     """The dataset at a glance: the verdict at ``fail_on``, findings by severity and by rule,
     totals across files, and each split's size and what of it leaked from training."""
     diagnostics = result.diagnostics
-    failing = sum(d.severity >= fail_on for d in diagnostics)
-    severities = Counter(str(d.severity) for d in diagnostics)
+    failing = sum(d.count for d in diagnostics if d.severity >= fail_on)
+    severities: Counter = Counter()
+    for d in diagnostics:
+        severities[str(d.severity)] += d.count
     by_code: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_code.setdefault(d.code, []).append(d)
@@ -604,10 +612,12 @@ def overview(result: Result, files: list[dict], fail_on: Severity, price: float 
             "code": code,
             "name": found[0].name,
             "severity": str(found[0].severity),
-            "count": len(found),
+            "count": occurrences(found),
             "files": len({d.path for d in found}),
         }
-        for code, found in sorted(by_code.items(), key=lambda item: (-item[1][0].severity, -len(item[1]), item[0]))
+        for code, found in sorted(
+            by_code.items(), key=lambda item: (-item[1][0].severity, -occurrences(item[1]), item[0])
+        )
     ]
     billed = sum(f["billing"]["billed_tokens"] for f in files if f.get("billing"))
     totals = {
@@ -679,7 +689,10 @@ def report(
             starts.get(source.path, []),
         )
         found = [s for s in (section(context) for section in SECTIONS) if s is not None]
-        codes = Counter(d.code for d in result.diagnostics if d.path == source.path)
+        codes: Counter = Counter()
+        for d in result.diagnostics:
+            if d.path == source.path:
+                codes[d.code] += d.count  # a finding collapsed over many lines counts each of them
         files.append(
             {
                 "path": source.path,
