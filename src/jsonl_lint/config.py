@@ -16,6 +16,7 @@ from typing import Any
 from jsonl_lint import plugins, profiles
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.errors import ConfigError, SchemaError, closest
+from jsonl_lint.files.ignore import DEFAULT_EXCLUDES
 from jsonl_lint.files.sources import path_matches
 from jsonl_lint.formats import user_schema
 from jsonl_lint.plugins import registry
@@ -28,10 +29,12 @@ else:  # pragma: no cover
 
 CONFIG_FILE = "jsonl-lint.toml"
 PYPROJECT = "pyproject.toml"
-LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
+LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
+BOOL_KEYS = ("respect-gitignore", "force-exclude")
 PLUGIN_KEYS = ("plugins", "plugin-paths")
 CORE_KEYS = (
     *LIST_KEYS,
+    *BOOL_KEYS,
     *PLUGIN_KEYS,
     "per-file-ignores",
     "fail-on",
@@ -50,7 +53,13 @@ class Settings:
     select: list[str] = field(default_factory=lambda: ["ALL"])
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
+    #: globs of paths a folder walk leaves out (relative to `root`; a glob without / matches any folder
+    #: or file name): setting `exclude` replaces the defaults, `extend-exclude` adds to them
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
+    extend_exclude: list[str] = field(default_factory=list)
+    respect_gitignore: bool = True  # a folder walk leaves out what .gitignore files ignore
+    force_exclude: bool = False  # `exclude` and .gitignore also apply to files named on the command line
+    stdin_filename: str | None = None  # the name standard input stands for (`--stdin-filename`)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     fail_on: Severity = Severity.WARNING
     profile: str = profiles.DEFAULT
@@ -68,6 +77,17 @@ class Settings:
     #: folder that path globs (exclude, per-file-ignores) are relative to: the config file's, else the current one
     root: str = field(default_factory=os.getcwd)
 
+    def discovery(self) -> dict[str, Any]:
+        """What :func:`~jsonl_lint.files.sources.discover` needs besides the paths."""
+        return {
+            "exclude": [*self.exclude, *self.extend_exclude],
+            "root": self.root,
+            "splits": self.splits,
+            "gitignore": self.respect_gitignore,
+            "force_exclude": self.force_exclude,
+            "stdin_filename": self.stdin_filename,
+        }
+
     # -- loading ---------------------------------------------------------
 
     def apply(self, table: dict[str, Any], origin: str) -> None:
@@ -83,6 +103,10 @@ class Settings:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise ConfigError(f"{where} must be a list of strings")
                 setattr(self, key.replace("-", "_"), list(value))
+            elif key in BOOL_KEYS:
+                if not isinstance(value, bool):
+                    raise ConfigError(f"{where} must be true or false")
+                setattr(self, key.replace("-", "_"), value)
             elif key == "per-file-ignores":
                 if not isinstance(value, dict) or not all(
                     isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()

@@ -293,8 +293,9 @@ def unified_diff(pairs: Iterable[tuple[bytes, bytes | None]], path: str, out: Te
 def apply(result, unsafe: bool = False, diff_out: TextIO | None = None) -> Outcome:
     """Fix what ``result`` found (or, with ``diff_out``, write the diff there and change nothing)."""
     outcome = Outcome()
+    stdin = {source.path for source in result.sources if source.is_stdin}
     for plan in plans(result, unsafe):
-        if plan.path == "-" or plan.path.endswith(".gz"):
+        if plan.path in stdin or plan.path.endswith(".gz"):
             outcome.skipped.append(plan.path)
             continue
         try:

@@ -23,12 +23,13 @@ def test_hook_manifest_matches_the_cli():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert [hook["id"] for hook in hooks] == ["jsonl-lint"]
     hook = hooks[0]
-    assert hook["entry"] == "jsonl-lint" and hook["language"] == "python"
+    assert hook["entry"] == "jsonl-lint --force-exclude" and hook["language"] == "python"
     assert hook["require_serial"] is True  # dataset rules need all files in one run
     import re
 
     pattern = re.compile(hook["files"])
     assert pattern.search("data/train.jsonl") and pattern.search("x.ndjson")
+    assert pattern.search("data/train.jsonl.gz") and pattern.search("x.ndjson.gz")
     assert not pattern.search("data/train.json") and not pattern.search("notes.jsonl.md")
 
 
@@ -94,3 +95,25 @@ def test_hook_reads_the_training_split_when_only_validation_is_staged(data_repo,
     assert leaked.returncode == 1, leaked.stdout + leaked.stderr
     assert "validation.jsonl:2: V001" in leaked.stdout and "train.jsonl:4" in leaked.stdout
     assert "D004" not in leaked.stdout and "train.jsonl:122" not in leaked.stdout
+
+
+def test_hook_leaves_out_what_the_config_and_gitignore_exclude_and_lints_gzip(data_repo, home):
+    """--force-exclude: a staged file under the config's `exclude` or a gitignored folder is not linted;
+    a broken .jsonl.gz is (the hook's pattern covers it)."""
+    bad = (data_repo / "bad.jsonl").read_bytes()
+    (data_repo / "raw").mkdir()
+    (data_repo / "raw" / "scrape.jsonl").write_bytes(bad)
+    (data_repo / "vendor").mkdir()
+    (data_repo / "vendor" / "v.jsonl").write_bytes(bad)
+    (data_repo / ".gitignore").write_text("vendor/\n")
+    (data_repo / "jsonl-lint.toml").write_text('extend-exclude = ["raw"]\n')
+    _git(data_repo, "add", "raw/scrape.jsonl", ".gitignore", "jsonl-lint.toml")
+    _git(data_repo, "add", "-f", "vendor/v.jsonl")
+    excluded = _try_repo(data_repo, home, "raw/scrape.jsonl", "vendor/v.jsonl")
+    assert excluded.returncode == 0, excluded.stdout + excluded.stderr
+    assert "C002" not in excluded.stdout
+    (data_repo / "broken.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00 not gzip after all")
+    _git(data_repo, "add", "broken.jsonl.gz")
+    broken = _try_repo(data_repo, home, "broken.jsonl.gz")
+    assert broken.returncode == 1, broken.stdout + broken.stderr  # pre-commit's code for a failed hook
+    assert "exit code: 2" in broken.stdout and "broken.jsonl.gz: Compressed file ended" in broken.stdout

@@ -31,7 +31,7 @@ def _detected(source: Source, detector: Detector) -> str:
 def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> None:
     resolved = resolve(settings)
     detector = Detector(resolved.profile)
-    sources, found_errors = discover(args.paths, settings.exclude, settings.root, settings.splits)
+    sources, found_errors = discover(args.paths, **settings.discovery())
     lines = [
         f"config file: {settings.config_file or '(none)'}",
         f"profile: {resolved.profile.name} ({resolved.profile.title})",
@@ -42,6 +42,8 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
         f"ignore: {settings.ignore}",
         f"per-file-ignores: {settings.per_file_ignores}",
         f"exclude: {settings.exclude}",
+        f"extend-exclude: {settings.extend_exclude}",
+        f"respect-gitignore: {settings.respect_gitignore}; force-exclude: {settings.force_exclude}",
         f"plugins: {settings.plugins} (plugin-paths: {settings.plugin_paths})",
         "options:",
         *(f"  {name} = {value!r}" for name, value in sorted(resolved.options.items())),

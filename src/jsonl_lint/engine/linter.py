@@ -86,14 +86,14 @@ class Linter:
         ``progress(done, total, records)`` is called with bytes and records read as tasks
         finish, when the inputs hold at least ``progress_bytes``.
         """
-        sources, errors = discover(paths, settings.exclude, settings.root, settings.splits)
+        sources, errors = discover(paths, **settings.discovery())
         diagnostics: list[Diagnostic] = []
         jobs = None if jobs is None else max(1, jobs)
         with ExitStack() as stack:
             for source in sources:
                 if source.is_stdin and any(rule.rereads for rule in self.dataset_rules):
                     source.file = stack.enter_context(spooled_stdin())  # read again to verify candidates
-                if source.file is not None or not source.is_stdin:
+                if not source.streamed:
                     try:
                         source.size = os.stat(source.file or source.path).st_size
                     except OSError as exc:
@@ -163,7 +163,7 @@ class Linter:
             return found
         own: dict[str, dict[str, Any]] = {rule.code: {} for rule in preparing}
         for source in sources:
-            if source.is_stdin and source.file is None:
+            if source.streamed:
                 continue  # read once only: no sample
             head = [example for _, example in fetch(source.path, range(1, PREPARE_SAMPLE + 1))]
             for rule in preparing:

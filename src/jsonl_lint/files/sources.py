@@ -10,6 +10,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from jsonl_lint.files.ignore import GitIgnore
+
 EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 STDIN = "-"
 
@@ -118,6 +120,8 @@ class Source:
     size: int = 0
     formats: Counter = field(default_factory=Counter)  # records per format name
     first_lines: dict[str, int] = field(default_factory=dict)  # first line of each format
+    #: standard input, named ``path`` (``--stdin-filename``) or ``-``
+    stdin: bool = False
 
     @property
     def held_out(self) -> bool:
@@ -126,7 +130,12 @@ class Source:
 
     @property
     def is_stdin(self) -> bool:
-        return self.path == STDIN
+        return self.stdin or self.path == STDIN
+
+    @property
+    def streamed(self) -> bool:
+        """Standard input read as it streams (not kept in a temporary file): it can be read once only."""
+        return self.is_stdin and self.file in (None, STDIN)
 
     @property
     def main_format(self) -> str | None:
@@ -144,16 +153,20 @@ def display_path(path: str) -> str:
     return shown.replace(os.sep, "/")
 
 
-def path_matches(path: str, patterns: list[str], root: str) -> bool:
+def path_matches(path: str, patterns: list[str], root: str, start: str | None = None) -> bool:
     """True when ``path`` matches a glob, taken relative to ``root`` (the config file's folder).
 
-    A glob without ``/`` matches any component of the path, like a name in .gitignore.
+    A glob without ``/`` matches any component of the path, like a name in .gitignore. A path
+    outside ``root`` is matched as it is (absolute), or, given the folder a walk ``start`` ed in,
+    relative to that folder (so that `build` does not exclude everything under /home/me/build/).
     """
     if not patterns or path == STDIN:
         return False
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute, root)
-    where = (absolute if relative.startswith(os.pardir) else relative).replace(os.sep, "/")
+    if relative.startswith(os.pardir):
+        relative = absolute if start is None else os.path.relpath(absolute, os.path.abspath(start))
+    where = relative.replace(os.sep, "/")
     parts = where.split("/")
     for pattern in patterns:
         glob = pattern.strip("/")
@@ -166,37 +179,60 @@ def path_matches(path: str, patterns: list[str], root: str) -> bool:
 
 
 def discover(
-    paths: list[str], exclude: list[str], root: str, splits: dict[str, list[str]] | None = None
+    paths: list[str],
+    exclude: list[str],
+    root: str,
+    splits: dict[str, list[str]] | None = None,
+    *,
+    gitignore: bool = True,
+    force_exclude: bool = False,
+    stdin_filename: str | None = None,
 ) -> tuple[list[Source], list[str]]:
     """Expand ``paths`` into sources (folders recursively for *.jsonl / *.ndjson, gzipped too).
 
     Returns the sources in a stable order and one-line errors for paths that do
-    not exist. Files named explicitly are linted whatever their extension. A file
-    named explicitly that belongs to a split brings its partners in the other splits
-    (see :func:`partners`) as sources that are read but not reported on: a
-    pre-commit run that passes only ``validation.jsonl`` still finds what leaked
-    from ``train.jsonl``.
+    not exist. A folder walk leaves out hidden folders, what ``exclude`` matches and,
+    with ``gitignore``, what git ignores. Files named explicitly are linted whatever
+    their extension and whatever ``exclude`` says, unless ``force_exclude`` (pre-commit
+    passes every staged file). Standard input (``-``) takes the name ``stdin_filename``
+    when one is given: its split role and partners are found as for a file of that name.
+    A file named explicitly that belongs to a split brings its partners in the other splits
+    (see :func:`partners`) as sources that are read but not reported on: a pre-commit run
+    that passes only ``validation.jsonl`` still finds what leaked from ``train.jsonl``.
     """
     sources: dict[str, Source] = {}
     errors = []
     named: list[str] = []  # files named explicitly
+    ignores = GitIgnore() if gitignore else None
+
+    def left_out(path: str, is_dir: bool, start: str | None) -> bool:
+        if path_matches(path, exclude, root, start):
+            return True
+        if ignores is None:
+            return False
+        return ignores.ignored(path, is_dir, start) if start is not None else ignores.ignored_within(path)
+
     for given in paths:
-        if given == STDIN:
-            sources.setdefault(STDIN, Source(STDIN))
+        if given == STDIN and stdin_filename:
+            shown = display_path(stdin_filename)
+            sources.setdefault(shown, Source(shown, split_role(shown, splits, root), file=STDIN, stdin=True))
+            named.append(stdin_filename)
+        elif given == STDIN:
+            sources.setdefault(STDIN, Source(STDIN, stdin=True))
         elif os.path.isdir(given):
             found = []
             for folder, dirs, files in os.walk(given):
                 dirs[:] = sorted(
-                    d
-                    for d in dirs
-                    if not d.startswith(".") and not path_matches(os.path.join(folder, d), exclude, root)
+                    d for d in dirs if not d.startswith(".") and not left_out(os.path.join(folder, d), True, given)
                 )
                 found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(EXTENSIONS))
             for path in sorted(found):
                 shown = display_path(path)
-                if not path_matches(path, exclude, root):
+                if not left_out(path, False, given):
                     sources.setdefault(shown, Source(shown, split_role(shown, splits, root)))
         elif os.path.exists(given):
+            if force_exclude and left_out(given, False, None):
+                continue
             shown = display_path(given)
             sources.setdefault(shown, Source(shown, split_role(shown, splits, root)))
             named.append(given)
@@ -205,6 +241,6 @@ def discover(
     for given in named:
         for partner in partners(given, splits, root):
             shown = display_path(partner)
-            if shown not in sources and not path_matches(partner, exclude, root):
+            if shown not in sources and not left_out(partner, False, None):
                 sources[shown] = Source(shown, split_role(shown, splits, root), reported=False)
     return list(sources.values()), errors
