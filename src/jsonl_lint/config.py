@@ -38,6 +38,7 @@ CORE_KEYS = (
     *PLUGIN_KEYS,
     "per-file-ignores",
     "fail-on",
+    "min-severity",
     "profile",
     "schema",
     "schema-mode",
@@ -62,6 +63,7 @@ class Settings:
     stdin_filename: str | None = None  # the name standard input stands for (`--stdin-filename`)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     fail_on: Severity = Severity.WARNING
+    min_severity: Severity | None = None  # findings below it are not shown (they still count for fail-on)
     profile: str = profiles.DEFAULT
     options: dict[str, Any] = field(default_factory=dict)
     #: options set for one rule only: ``[tool.jsonl-lint.H001]`` (by code or name), by code
@@ -124,11 +126,12 @@ class Settings:
                         'validation = ["data/*val*.jsonl"]}'
                     )
                 self.splits = {name: list(globs) for name, globs in value.items()}
-            elif key == "fail-on":
+            elif key in ("fail-on", "min-severity"):
                 try:
-                    self.fail_on = Severity.parse(value if isinstance(value, str) else repr(value))
+                    level = Severity.parse(value if isinstance(value, str) else repr(value))
                 except ValueError as exc:
                     raise ConfigError(f"{where}: {exc}") from None
+                setattr(self, key.replace("-", "_"), level)
             elif key == "profile":
                 self.profile = check_profile(value, where)
             elif key == "schema":

@@ -37,6 +37,7 @@ from typing import BinaryIO, TextIO
 from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.files.reader import BOM
 from jsonl_lint.files.write import atomic_write
+from jsonl_lint.jsonpath import apply_edits
 from jsonl_lint.rules.base import Rule
 
 UNSAFE = "unsafe"  # Rule.fixable: "safe" fixes run with --fix, these also need --unsafe-fixes
@@ -68,6 +69,7 @@ class Plan:
     drop_blank: bool = False  # F004 applies: a first line left blank by removing its BOM goes too
     lines: dict[int, dict[Rule, list[Diagnostic]]] = field(default_factory=dict)  # line -> rule -> its findings
     findings: int = 0  # the findings the plan repairs
+    repaired: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class Outcome:
     """What ``--fix`` or ``--diff`` did (or would do)."""
 
     fixed: int = 0  # findings repaired
+    findings: list[Diagnostic] = field(default_factory=list)  # the findings repaired (--show-fixes)
     files: list[str] = field(default_factory=list)  # files changed
     errors: list[str] = field(default_factory=list)  # one-line errors; those files are untouched
     skipped: list[str] = field(default_factory=list)  # inputs that cannot be rewritten (stdin, .gz)
@@ -97,7 +100,7 @@ def plans(result, unsafe: bool) -> list[Plan]:
     found: dict[str, Plan] = {}
     for d in result.diagnostics:
         rule = result.rules.get(d.code)
-        if rule is None or rule.fixable is None or (rule.fixable == UNSAFE and not unsafe):
+        if rule is None or d.fix is None or (d.fix.applicability == UNSAFE and not unsafe):
             continue
         plan = found.get(d.path)
         if plan is None:
@@ -113,6 +116,7 @@ def plans(result, unsafe: bool) -> list[Plan]:
                 continue  # a line fix needs a line
             plan.lines.setdefault(d.line, {}).setdefault(rule, []).append(d)
         plan.findings += 1
+        plan.repaired.append(d)
     return [found[path] for path in sorted(found)]
 
 
@@ -141,6 +145,10 @@ def edits(stream: BinaryIO, plan: Plan) -> Iterator[tuple[bytes, bytes | None]]:
         content: bytes | None
         content, ending = _split(raw)
         for rule, found in sorted(plan.lines.get(number, {}).items(), key=lambda item: item[0].code):
+            edits = [edit for d in found for edit in d.fix.edits]  # type: ignore[union-attr]
+            if edits:  # the rule said what to change: that, and nothing else of the record
+                content = apply_edits(content.decode("utf-8"), edits).encode("utf-8")
+                continue
             content = rule.fix_line(content, found)
             if content is None:
                 break
@@ -308,5 +316,6 @@ def apply(result, unsafe: bool = False, diff_out: TextIO | None = None) -> Outco
             continue
         if changed:
             outcome.fixed += plan.findings
+            outcome.findings.extend(plan.repaired)
             outcome.files.append(plan.path)
     return outcome

@@ -7,6 +7,7 @@ test needs git and the package index; it takes a minute on a cold cache.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -117,3 +118,42 @@ def test_hook_leaves_out_what_the_config_and_gitignore_exclude_and_lints_gzip(da
     broken = _try_repo(data_repo, home, "broken.jsonl.gz")
     assert broken.returncode == 1, broken.stdout + broken.stderr  # pre-commit's code for a failed hook
     assert "exit code: 2" in broken.stdout and "broken.jsonl.gz: Compressed file ended" in broken.stdout
+
+
+def _snippets(text: str) -> list[dict]:
+    return [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/plugins.md"])
+def test_the_documented_pre_commit_config_works_against_this_repository(page, tmp_path):
+    """The snippet's repository, hook id and `rev` exist: `rev` names a revision of this repository."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs the git checkout")
+    configs = [s for s in _snippets((ROOT / page).read_text("utf-8")) if isinstance(s, dict) and "repos" in s]
+    assert configs, f"{page} shows no .pre-commit-config.yaml"
+    hook_ids = {hook["id"] for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    for config in configs:
+        [repo] = config["repos"]
+        assert repo["repo"] == "https://github.com/jsonl-lint/jsonl-lint"
+        assert {hook["id"] for hook in repo["hooks"]} <= hook_ids
+        found = subprocess.run(
+            ["git", "rev-parse", "--verify", f"{repo['rev']}^{{commit}}"], cwd=ROOT, capture_output=True
+        )
+        assert found.returncode == 0, f"rev {repo['rev']!r} is not a revision of this repository"
+        (tmp_path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+        checked = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+            cwd=tmp_path, capture_output=True, text=True,
+        )  # fmt: skip
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_documented_action_is_this_repository_at_a_revision_it_has():
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs the git checkout")
+    readme = (ROOT / "README.md").read_text("utf-8")
+    uses = set(re.findall(r"uses: jsonl-lint/jsonl-lint@(\S+)", readme))
+    assert uses, "the README shows no workflow using the action"
+    for rev in uses:
+        found = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True)
+        assert found.returncode == 0, f"@{rev} is not a revision of this repository"

@@ -210,13 +210,13 @@ def load_settings(args: argparse.Namespace) -> Settings:
         settings.profile = check_profile(args.profile, "--profile")
     if args.fail_on is not None:
         settings.fail_on = Severity.parse(args.fail_on)
+    if getattr(args, "min_severity", None) is not None:
+        settings.min_severity = Severity.parse(args.min_severity)
     if getattr(args, "language", None) is not None:
         settings.apply({"languages": args.language}, "--language")
     # Commands other than check (stats) have no baseline or fix options.
     if getattr(args, "baseline", None) is not None:
         settings.baseline = args.baseline
-    if getattr(args, "unsafe_fixes", False) and not (args.fix or args.diff):
-        raise UsageError("--unsafe-fixes needs --fix or --diff")
     if getattr(args, "overwrite_baseline", False) and not args.write_baseline:
         raise UsageError("--overwrite-baseline needs --write-baseline FILE")
     if getattr(args, "prune_baseline", False) and settings.baseline is None:

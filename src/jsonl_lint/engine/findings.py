@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from jsonl_lint.diagnostics import Diagnostic, snippet
+from jsonl_lint.diagnostics import Diagnostic, Fix, snippet
 from jsonl_lint.errors import InternalError
-from jsonl_lint.jsonpath import locate
+from jsonl_lint.jsonpath import locate, string_span
 from jsonl_lint.rules.base import Rule
 from jsonl_lint.text.keys import stable_hash
 
 LINE_ENDING = b"\r\n"
 
-#: ``report(code, line, column, message, json_path=None, raw=None)``
+#: ``report(code, line, column, message, json_path=None, raw=None, fix=None, span=None, edits=())``
 Report = Callable[..., None]
 
 
@@ -45,6 +45,9 @@ class Findings:
             message: str,
             json_path: str | None = None,
             raw: bytes | None = None,
+            fix: str | None = None,
+            span: tuple[int, int, str] | None = None,
+            edits: tuple = (),
         ) -> None:
             rule = rules.get(code)
             if rule is None or code in ignored:
@@ -54,17 +57,25 @@ class Findings:
             diagnostic = Diagnostic(
                 path, line, code, rule.name, rule.severity, message, column=column, json_path=json_path
             )
+            if rule.fixable is not None and (fix or rule.fix_message):
+                diagnostic.fix = Fix(rule.fixable, fix or rule.fix_message, edits)  # type: ignore[arg-type]
             if raw is not None:
                 text = raw.decode("utf-8", "replace")
+                if column is None and json_path is not None:
+                    where = None if span is None else string_span(text, json_path, *span)
+                    if where is not None:
+                        diagnostic.column, diagnostic.end_column = where[0] + 1, where[1] + 1
+                    else:
+                        offset = locate(text, json_path)
+                        diagnostic.column = None if offset is None else offset + 1
                 for redact in redactors:
                     text = redact(text)
-                if column is None and json_path is not None:
-                    offset = locate(text, json_path)
-                    diagnostic.column = None if offset is None else offset + 1
-                diagnostic.snippet = snippet(text, diagnostic.column)
+                diagnostic.snippet = snippet(text, diagnostic.column, diagnostic.end_column)
                 # The record's content, not where it stands: line endings (F003, --fix) do not count.
                 content = stable_hash(raw.rstrip(LINE_ENDING))
                 diagnostic.fingerprint = f"{code}:{content:016x}:{json_path or ''}"
+            else:  # a finding about the file's bytes (line endings, blank lines): the file's, numbered
+                diagnostic.fingerprint = f"{code}:{path}"
             out.append(diagnostic)
 
         return report

@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonl_lint.codes import J003
 from jsonl_lint.config import Resolved
-from jsonl_lint.diagnostics import Diagnostic
+from jsonl_lint.diagnostics import Diagnostic, Edit
 from jsonl_lint.engine.findings import Findings
 from jsonl_lint.example import Example
 from jsonl_lint.files.open import Span, open_span
@@ -147,12 +147,13 @@ class TaskRunner:
                     if len(memo) < MEMO_LIMIT and sum(len(r or "") for r in key) < MEMO_KEY_CHARS:
                         memo[key] = found
                 for rule, f in found:
-                    report(
-                        rule.code, lineno, None, f.message, role_finding_path(f, turns, example.turns_path, fmt), raw
-                    )
+                    path = role_finding_path(f, turns, example.turns_path, fmt)
+                    edits = () if f.value is None else (Edit(path, f.value),)
+                    report(rule.code, lineno, None, f.message, path, raw, f.fix, None, edits)
             for rule in checks:
                 for finding in rule.check(example):
-                    report(rule.code, lineno, None, finding.message, finding.json_path, raw)
+                    message, json_path, fix, span, edits = finding
+                    report(rule.code, lineno, None, message, json_path, raw, fix, span, edits)
             for map_, prepares, context, add_line, add_value in mappers:
                 summary = map_(example, context) if prepares else map_(example)
                 if summary is not None:
