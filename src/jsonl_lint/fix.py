@@ -31,17 +31,20 @@ import os
 import stat
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO
 
-from jsonl_lint.diagnostics import Diagnostic
+from jsonl_lint.diagnostics import Diagnostic, Edit
 from jsonl_lint.files.reader import BOM
 from jsonl_lint.files.write import atomic_write
+from jsonl_lint.jsonpath import apply_edits
 from jsonl_lint.rules.base import DatasetRule, Rule
 from jsonl_lint.text.keys import stable_hash
 
 UNSAFE = "unsafe"  # Rule.fixable: "safe" fixes run with --fix, these also need --unsafe-fixes
+#: ``refix(content, code, first)``: the edits rule ``code`` makes to one line (its content), read again
+Refix = Callable[[bytes, str, bool], list[Edit]]
 #: Fixes of the file's bytes as a whole, applied here rather than by a rule's ``fix_line``.
 FILE_FIXES = frozenset({"F002", "F003", "F005"})
 READ_BUFFER = 1 << 20
@@ -76,6 +79,8 @@ class Plan:
     linted: tuple[int, int | None] | None = None
     #: line -> the hash of the content that was linted (BLANK: a blank line), where the finding tells it
     expect: dict[int, int] = field(default_factory=dict)
+    repaired: list[Diagnostic] = field(default_factory=list)  # the findings it repairs (--show-fixes)
+    refix: Refix | None = None
 
 
 @dataclass
@@ -83,6 +88,7 @@ class Outcome:
     """What ``--fix`` or ``--diff`` did (or would do)."""
 
     fixed: int = 0  # findings repaired
+    findings: list[Diagnostic] = field(default_factory=list)  # the findings repaired (--show-fixes)
     files: list[str] = field(default_factory=list)  # files changed
     errors: list[str] = field(default_factory=list)  # one-line errors; those files are untouched
     skipped: list[str] = field(default_factory=list)  # inputs that cannot be rewritten (stdin, .gz)
@@ -109,7 +115,7 @@ def plans(result, unsafe: bool) -> list[Plan]:
     found: dict[str, Plan] = {}
     for d in result.diagnostics:
         rule = result.rules.get(d.code)
-        if rule is None or rule.fixable is None or (rule.fixable == UNSAFE and not unsafe):
+        if rule is None or d.fix is None or (d.fix.applicability == UNSAFE and not unsafe):
             continue
         plan = found.get(d.path)
         if plan is None:
@@ -131,6 +137,7 @@ def plans(result, unsafe: bool) -> list[Plan]:
             if d.lines is None:
                 _expect(plan, d, rule)
         plan.findings += d.count
+        plan.repaired.append(d)
     return [found[path] for path in sorted(found)]
 
 
@@ -173,6 +180,12 @@ def edits(stream: BinaryIO, plan: Plan) -> Iterator[tuple[bytes, bytes | None]]:
         if expected is not None and not _as_linted(content, expected):
             raise FixError(f"line {number} is not the line that was linted: the file changed during the run")
         for rule, found in sorted(plan.lines.get(number, {}).items(), key=lambda item: item[0].code):
+            if type(rule).fix_line is Rule.fix_line:  # the rule's fix is the edits its findings say
+                edits = [edit for d in found if d.line == number for edit in d.fix.edits]  # type: ignore[union-attr]
+                if not edits and plan.refix is not None:  # a finding collapsed over lines: said again by this one
+                    edits = plan.refix(content, rule.code, number == 1)
+                content = apply_edits(content.decode("utf-8"), edits).encode("utf-8")
+                continue
             content = rule.fix_line(content, found)
             if content is None:
                 break
@@ -337,11 +350,18 @@ def unified_diff(pairs: Iterable[tuple[bytes, bytes | None]], path: str, out: Te
     return header
 
 
-def apply(result, unsafe: bool = False, diff_out: TextIO | None = None) -> Outcome:
-    """Fix what ``result`` found (or, with ``diff_out``, write the diff there and change nothing)."""
+def apply(result, unsafe: bool = False, diff_out: TextIO | None = None, refix: Refix | None = None) -> Outcome:
+    """Fix what ``result`` found (or, with ``diff_out``, write the diff there and change nothing).
+
+    ``refix`` says the edits of a rule on a line again (the engine's
+    :meth:`~jsonl_lint.engine.records.TaskRunner.edits`): a finding collapsed over many lines keeps the
+    edits of its first line only.
+    """
     outcome = Outcome()
+    piped = {source.path for source in result.sources if source.pipe}  # read from a pipe: nothing to rewrite
     for plan in plans(result, unsafe):
-        if plan.path == "-" or plan.path.endswith(".gz") or not _regular(plan.file or plan.path):
+        plan.refix = refix
+        if plan.path in piped or plan.path.endswith(".gz") or not _regular(plan.file or plan.path):
             outcome.skipped.append(plan.path)
             continue
         try:
@@ -357,6 +377,7 @@ def apply(result, unsafe: bool = False, diff_out: TextIO | None = None) -> Outco
             continue
         if changed:
             outcome.fixed += plan.findings
+            outcome.findings.extend(plan.repaired)
             outcome.files.append(plan.path)
     return outcome
 

@@ -24,7 +24,8 @@ from jsonl_lint.plugins import registry
 ANSI = "\x1b["
 #: ``path:line:col: CODE message`` (record level) or ``path: CODE message`` (file level)
 CONCISE_LINE = re.compile(
-    r"^(?P<path>[^\s:][^:]*)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P<code>[A-Z]{1,3}\d{3}) \S.*$"
+    r"^(?P<path>[^\s:][^:]*)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P<code>[A-Z]{1,3}\d{3})(?P<fix> \[\*\])? "
+    r"(?P<severity>error|warning|info): \S.*$"
 )
 SUMMARY = re.compile(r"^Found \d+ problems? \(.+\) in \d+ of \d+ files?, \d+ records?\.$")
 
@@ -151,14 +152,15 @@ def test_python_dash_m(tmp_path):
 
 
 def test_concise_lines_and_summary(cli, tmp_path):
+    """Each line names its severity in words: CI logs have no colour."""
     bad_file(tmp_path / "a.jsonl")
     run = cli("a.jsonl", cwd=tmp_path)
     *lines, last = run.out.splitlines()
     assert lines
     for line in lines:
         assert CONCISE_LINE.match(line), line
-    assert "a.jsonl:1:2: C002 Conversation has no assistant message, so there is nothing to train on" in lines
-    assert re.match(r"^a\.jsonl: D001 Only 1 example\(s\)", next(line for line in lines if " D001 " in line))
+    assert "a.jsonl:1:2: C002 error: Conversation has no assistant message, so there is nothing to train on" in lines
+    assert re.match(r"^a\.jsonl: D001 error: Only 1 example\(s\)", next(line for line in lines if " D001 " in line))
     assert SUMMARY.match(last), last
     assert last.startswith(f"Found {len(lines)} problems (")
     assert "in 1 of 1 file, 1 record." in last
@@ -168,7 +170,10 @@ def test_summary_counts_severities(cli, tmp_path):
     # C002 (error), D001 (error), F005 (info)
     (tmp_path / "a.jsonl").write_bytes(orjson.dumps(NO_ASSISTANT))
     run = cli("a.jsonl", cwd=tmp_path)
-    assert run.out.splitlines()[-1] == "Found 3 problems (2 errors, 1 info) in 1 of 1 file, 1 record."
+    *_, found, fixable = run.out.splitlines()
+    assert found == "Found 3 problems (2 errors, 1 info) in 1 of 1 file, 1 record."
+    assert fixable == "[*] 1 fixable with `--fix`."  # F005
+    assert "a.jsonl:1: F005 [*] info: No newline at end of file" in run.out
 
 
 def test_clean_run_says_all_checks_passed(cli, tmp_path):

@@ -17,9 +17,9 @@ import re
 from array import array
 from collections.abc import Callable, Collection, Iterator
 
-from jsonl_lint.diagnostics import Diagnostic, Location, snippet
+from jsonl_lint.diagnostics import Diagnostic, Fix, Location, snippet
 from jsonl_lint.errors import InternalError
-from jsonl_lint.jsonpath import locate
+from jsonl_lint.jsonpath import locate, string_span
 from jsonl_lint.rules.base import Rule
 from jsonl_lint.text.keys import stable_hash
 from jsonl_lint.text.scan import mask_secrets
@@ -35,7 +35,7 @@ RELATED = 3
 KEEP = 1 + RELATED
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
-#: ``report(code, line, column, message, json_path=None, raw=None)``
+#: ``report(code, line, column, message, json_path=None, raw=None, fix=None, span=None, edits=())``
 Report = Callable[..., None]
 
 
@@ -53,8 +53,10 @@ class Rows:
         self.hashes = array("Q")  # content hash of the record (the fingerprint), 0: none
         self.messages = array("I")  # index into texts
         self.paths = array("I")  # index into texts (0: no JSON path)
-        self.texts: list[str | None] = [None]
-        self._index: dict[str | None, int] = {None: 0}
+        self.end_columns = array("I")  # 0: none
+        self.fixes = array("I")  # index into texts (0: no fix): what --fix would do, its edits aside
+        self.texts: list[str | Fix | None] = [None]
+        self._index: dict[str | Fix | None, int] = {None: 0}
         #: dataset rules' rows: (fingerprint, related) each, kept as they gave them
         self.extra: list[tuple[str | None, tuple[Location, ...]]] = []
 
@@ -70,7 +72,7 @@ class Rows:
         self.__dict__.update(state)
         self._index = {text: i for i, text in enumerate(self.texts)}
 
-    def _text(self, text: str | None) -> int:
+    def _text(self, text: str | Fix | None) -> int:
         found = self._index.get(text)
         if found is None:
             found = self._index[text] = len(self.texts)
@@ -83,6 +85,9 @@ class Rows:
         self.hashes.append(content)
         self.messages.append(self._text(d.message))
         self.paths.append(self._text(d.json_path))
+        self.end_columns.append(d.end_column or 0)
+        # the edits are made again from the line itself when --fix repairs it (fix.py): not kept per row
+        self.fixes.append(self._text(None if d.fix is None else d.fix._replace(edits=())))
         if content == 0:
             self.extra.append((d.fingerprint, d.related))
 
@@ -93,7 +98,8 @@ class Rows:
             json_path = self.texts[self.paths[i]]
             d = Diagnostic(
                 first.path, line + offset if line else None, first.code, first.name, first.severity,
-                self.texts[self.messages[i]], column=self.columns[i] or None, json_path=json_path,
+                self.texts[self.messages[i]], column=self.columns[i] or None, json_path=json_path,  # type: ignore[arg-type]
+                end_column=self.end_columns[i] or None, fix=self.texts[self.fixes[i]],  # type: ignore[arg-type]
             )  # fmt: skip
             content = self.hashes[i]
             if content:
@@ -238,6 +244,9 @@ class Findings:
             message: str,
             json_path: str | None = None,
             raw: bytes | None = None,
+            fix: str | None = None,
+            span: tuple[int, int, str] | None = None,
+            edits: tuple = (),
         ) -> None:
             rule = rules.get(code)
             if rule is None or code in ignored:
@@ -248,20 +257,27 @@ class Findings:
             diagnostic = Diagnostic(
                 path, line, code, rule.name, rule.severity, message, column=column, json_path=json_path
             )
-            if raw is None:
+            if rule.fixable is not None and (fix or rule.fix_message):
+                diagnostic.fix = Fix(rule.fixable, fix or rule.fix_message, edits)  # type: ignore[arg-type]
+            if raw is None:  # a finding about the file's bytes (line endings, blank lines): the file's, numbered
+                diagnostic.fingerprint = f"{code}:{path}"
                 out.add(diagnostic)
                 return
             text = raw.decode("utf-8", "replace")
-            for redact in redactors:
-                text = redact(text)
             if column is None and json_path is not None:
-                offset = locate(text, json_path)
-                diagnostic.column = None if offset is None else offset + 1
+                where = None if span is None else string_span(text, json_path, *span)
+                if where is not None:
+                    diagnostic.column, diagnostic.end_column = where[0] + 1, where[1] + 1
+                else:
+                    offset = locate(text, json_path)
+                    diagnostic.column = None if offset is None else offset + 1
             # The record's content, not where it stands: line endings (F003, --fix) do not count.
             content = stable_hash(raw.rstrip(LINE_ENDING)) or 1
             diagnostic.fingerprint = _fingerprint(code, content, json_path)
             if out.add(diagnostic, content):
-                diagnostic.snippet = snippet(text, diagnostic.column)
+                for redact in redactors:
+                    text = redact(text)
+                diagnostic.snippet = snippet(text, diagnostic.column, diagnostic.end_column)
 
         return report
 

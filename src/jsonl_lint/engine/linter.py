@@ -92,7 +92,7 @@ class Linter:
         finish, when the inputs hold at least ``progress_bytes``.
         """
         notes: list[str] = []
-        sources, errors = discover(paths, settings.exclude, settings.root, settings.splits, notes)
+        sources, errors = discover(paths, notes=notes, **settings.discovery())
         diagnostics: list[Diagnostic] = []
         self.failures: dict[str, RuleFailure] = {}
         with ExitStack() as stack:

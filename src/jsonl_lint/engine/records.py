@@ -15,6 +15,7 @@ from typing import Any
 
 from jsonl_lint.codes import J003
 from jsonl_lint.config import Resolved
+from jsonl_lint.diagnostics import Edit
 from jsonl_lint.engine.findings import Findings, Gathered
 from jsonl_lint.example import Example
 from jsonl_lint.files.open import Span, open_span
@@ -97,6 +98,21 @@ class TaskRunner:
         self.rules_for = {
             f.name: [r for r in self.record_rules if _applies(r, f.name, f.kind)] for f in self.detector.formats
         }
+
+    def edits(self, content: bytes, code: str, first: bool = False) -> list[Edit]:
+        """The edits record rule ``code``'s findings make to one line (``content``, no line ending): what
+        --fix writes there, said again from the line itself (a finding collapsed over many lines keeps
+        the edits of its first line only)."""
+        rule = self.rules.get(code)
+        example = None if not isinstance(rule, RecordRule) else _record(content, first, self.detector)
+        if example is None:
+            return []
+        if isinstance(rule, RoleRule):
+            turns, fmt = example.turns, example.format
+            found = rule.check_roles(tuple(turn.role for turn in turns), fmt)
+            paths = ((role_finding_path(f, turns, example.turns_path, fmt), f.value) for f in found)
+            return [Edit(where, value) for where, value in paths if value is not None]
+        return [edit for finding in rule.check(example) for edit in finding.edits]
 
     def _plans(self, ignored: set[str]) -> dict[str, tuple[list[RoleRule], list[RecordRule]]]:
         """Per format name: (role rules, other record rules) that run in a file with ``ignored`` codes."""
@@ -181,13 +197,15 @@ class TaskRunner:
                         memo[key] = found
                 for rule, f in found:
                     path = role_finding_path(f, turns, example.turns_path, fmt)
-                    report(rule.code, lineno, None, f.message, path, raw)
+                    edits = () if f.value is None else (Edit(path, f.value),)
+                    report(rule.code, lineno, None, f.message, path, raw, f.fix, None, edits)
             for rule in checks:
                 try:
                     for finding in rule.check(example):
                         if not isinstance(finding, Finding):
                             raise TypeError(f"check() gave {_brief(finding)}, not a Finding")
-                        report(rule.code, lineno, None, finding.message, finding.json_path, raw)
+                        message, json_path, fix, span, edits = finding
+                        report(rule.code, lineno, None, message, json_path, raw, fix, span, edits)
                 except RULE_ERRORS as exc:
                     failed = _failed(result, rule.code, lineno, exc)
             for mapper in mappers:
@@ -219,6 +237,12 @@ def _brief(value: object) -> str:
     return shown if len(shown) <= 80 else shown[:80] + "…"
 
 
+def _record(raw: bytes, first: bool, detector: Detector) -> Example | None:
+    record = parse_line(raw, first)
+    found = detector.match(record) if isinstance(record, dict) else None
+    return None if found is None else found[0]
+
+
 def read_examples(span: Span, lines: Iterable[int], detector: Detector) -> Iterator[tuple[int, Example]]:
     """``(line, example)`` for the wanted ``lines`` of a file, read again and adapted (nothing reported)."""
     wanted = set(lines)
@@ -227,10 +251,9 @@ def read_examples(span: Span, lines: Iterable[int], detector: Detector) -> Itera
         with open_span(span) as stream:
             for line, raw in enumerate(stream, 1):  # numbered as the Reader numbers them
                 if line in wanted:
-                    record = parse_line(raw, line == 1)
-                    match = detector.match(record) if isinstance(record, dict) else None
-                    if match is not None:
-                        yield line, match[0]
+                    example = _record(raw, line == 1, detector)
+                    if example is not None:
+                        yield line, example
                 if line >= last:
                     break
     except (OSError, EOFError, zlib.error):

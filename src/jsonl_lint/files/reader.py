@@ -33,8 +33,8 @@ MAGIC = (
     (LFS_POINTER, "a Git LFS pointer, not the data; run `git lfs pull` to fetch the real file"),
 )
 
-#: report(code, line, column, message, json_path, raw_line)
-Report = Callable[[str, "int | None", "int | None", str, "str | None", "bytes | None"], None]
+#: report(code, line, column, message, json_path, raw_line, fix=None): ``fix`` says what --fix would do
+Report = Callable[..., None]
 
 
 def sniff(head: bytes) -> str | None:
@@ -170,9 +170,10 @@ def file_findings(stats: Stats, report: Report, bom: str = "forbidden") -> None:
     if stats.not_jsonl:
         return
     if stats.bom and bom == "forbidden":
-        report(F002, 1, 1, "File starts with a UTF-8 byte-order mark (BOM)", None, None)
+        report(F002, 1, 1, "File starts with a UTF-8 byte-order mark (BOM)", None, None, "Remove the byte-order mark")
     elif not stats.bom and bom == "required" and stats.lines:
-        report(F002, 1, 1, "File has no UTF-8 byte-order mark (BOM); the target requires one", None, None)
+        message = "File has no UTF-8 byte-order mark (BOM); the target requires one"
+        report(F002, 1, 1, message, None, None, "Add a UTF-8 byte-order mark")
     if stats.crlf:
         lf = stats.lines - stats.crlf - (0 if stats.final_newline else 1)
         if lf:

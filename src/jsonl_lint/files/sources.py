@@ -11,6 +11,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from jsonl_lint.files.ignore import GitIgnore
+
 EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 STDIN = "-"
 
@@ -189,16 +191,20 @@ def _source(given: str, mode: int, splits: dict[str, list[str]] | None, root: st
     return source
 
 
-def path_matches(path: str, patterns: list[str], root: str) -> bool:
+def path_matches(path: str, patterns: list[str], root: str, start: str | None = None) -> bool:
     """True when ``path`` matches a glob, taken relative to ``root`` (the config file's folder).
 
-    A glob without ``/`` matches any component of the path, like a name in .gitignore.
+    A glob without ``/`` matches any component of the path, like a name in .gitignore. A path
+    outside ``root`` is matched as it is (absolute), or, given the folder a walk ``start`` ed in,
+    relative to that folder (so that `build` does not exclude everything under /home/me/build/).
     """
     if not patterns or path == STDIN:
         return False
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute, root)
-    where = (absolute if relative.startswith(os.pardir) else relative).replace(os.sep, "/")
+    if relative.startswith(os.pardir):
+        relative = absolute if start is None else os.path.relpath(absolute, os.path.abspath(start))
+    where = relative.replace(os.sep, "/")
     parts = where.split("/")
     for pattern in patterns:
         glob = pattern.strip("/")
@@ -215,25 +221,48 @@ def discover(
     exclude: list[str],
     root: str,
     splits: dict[str, list[str]] | None = None,
+    *,
+    gitignore: bool = True,
+    force_exclude: bool = False,
+    stdin_filename: str | None = None,
     notes: list[str] | None = None,
 ) -> tuple[list[Source], list[str]]:
     """Expand ``paths`` into sources (folders recursively for *.jsonl / *.ndjson, gzipped too).
 
     Returns the sources in a stable order and one-line errors for paths that do
-    not exist. Files named explicitly are linted whatever their extension. A file
-    named explicitly that belongs to a split brings its partners in the other splits
-    (see :func:`partners`) as sources that are read but not reported on: a
-    pre-commit run that passes only ``validation.jsonl`` still finds what leaked
-    from ``train.jsonl``. A named pipe named explicitly is a ``pipe`` source (read once);
-    in a folder it is skipped, with a line in ``notes``. Devices and sockets are sources
-    marked ``special``, never read.
+    not exist. A folder walk leaves out hidden folders, what ``exclude`` matches and,
+    with ``gitignore``, what git ignores. Files named explicitly are linted whatever
+    their extension and whatever ``exclude`` says, unless ``force_exclude`` (pre-commit
+    passes every staged file). Standard input (``-``) takes the name ``stdin_filename``
+    when one is given: its split role and partners are found as for a file of that name.
+    A file named explicitly that belongs to a split brings its partners in the other splits
+    (see :func:`partners`) as sources that are read but not reported on: a pre-commit run
+    that passes only ``validation.jsonl`` still finds what leaked from ``train.jsonl``.
+    A named pipe named explicitly is a ``pipe`` source (read once); in a folder it is
+    skipped, with a line in ``notes``. Devices and sockets are sources marked ``special``,
+    never read.
     """
     sources: dict[str, Source] = {}
     errors = []
     named: list[str] = []  # files named explicitly
+    ignores = GitIgnore() if gitignore else None
+
+    def left_out(path: str, is_dir: bool, start: str | None) -> bool:
+        if path_matches(path, exclude, root, start):
+            return True
+        if ignores is None:
+            return False
+        return ignores.ignored(path, is_dir, start) if start is not None else ignores.ignored_within(path)
+
     for given in paths:
         if given == STDIN:
-            sources.setdefault(STDIN, Source(STDIN, pipe=True))
+            if stdin_filename:
+                shown = display_path(stdin_filename)
+                source = Source(shown, split_role(shown, splits, root), file=STDIN, pipe=True)
+                sources.setdefault(shown, source)
+                named.append(stdin_filename)
+            else:
+                sources.setdefault(STDIN, Source(STDIN, pipe=True))
             continue
         try:
             mode = os.stat(given).st_mode
@@ -241,6 +270,8 @@ def discover(
             errors.append(f"{printable_name(given)}: {exc.strerror}")
             continue
         if not stat.S_ISDIR(mode):
+            if force_exclude and left_out(given, False, None):
+                continue
             source = _source(given, mode, splits, root)
             sources.setdefault(source.path, source)
             named.append(given)
@@ -248,11 +279,11 @@ def discover(
         found = []
         for folder, dirs, files in os.walk(given):
             dirs[:] = sorted(
-                d for d in dirs if not d.startswith(".") and not path_matches(os.path.join(folder, d), exclude, root)
+                d for d in dirs if not d.startswith(".") and not left_out(os.path.join(folder, d), True, given)
             )
             found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(EXTENSIONS))
         for path in sorted(found):
-            if path_matches(path, exclude, root) or display_path(path) in sources:
+            if left_out(path, False, given) or display_path(path) in sources:
                 continue
             try:
                 mode = os.stat(path).st_mode
@@ -267,7 +298,7 @@ def discover(
             sources[source.path] = source
     for given in named:
         for partner in partners(given, splits, root):
-            if display_path(partner) not in sources and not path_matches(partner, exclude, root):
+            if display_path(partner) not in sources and not left_out(partner, False, None):
                 source = _source(partner, stat.S_IFREG, splits, root)  # partners are regular files
                 source.reported = False
                 sources[source.path] = source

@@ -1,4 +1,4 @@
-"""JSON and JSON Lines: one object per diagnostic."""
+"""JSON and JSON Lines: one object per diagnostic, with its rule's page (``url``), fix and fingerprint."""
 
 from __future__ import annotations
 
@@ -6,13 +6,28 @@ from typing import TextIO
 
 import orjson
 
+from jsonl_lint import docs
+from jsonl_lint.reporters.text import Style
 
-def json_array(result, out: TextIO, style=None) -> None:
-    out.write(orjson.dumps([d.to_dict() for d in result.diagnostics], option=orjson.OPT_INDENT_2).decode())
+
+def _objects(result, style: Style | None) -> list[dict]:
+    style = style or Style()
+    urls = {code: docs.help_uri(rule) for code, rule in result.rules.items()}
+    found = []
+    for d in result.diagnostics:
+        item = d.to_dict()
+        item["message"] = style.private(d.message)
+        item["url"] = urls.get(d.code)
+        found.append(item)
+    return found
+
+
+def json_array(result, out: TextIO, style: Style | None = None) -> None:
+    out.write(orjson.dumps(_objects(result, style), option=orjson.OPT_INDENT_2).decode())
     out.write("\n")
 
 
-def json_lines(result, out: TextIO, style=None) -> None:
-    for diagnostic in result.diagnostics:
-        out.write(orjson.dumps(diagnostic.to_dict()).decode())
+def json_lines(result, out: TextIO, style: Style | None = None) -> None:
+    for item in _objects(result, style):
+        out.write(orjson.dumps(item).decode())
         out.write("\n")

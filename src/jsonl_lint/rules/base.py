@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
-from jsonl_lint.diagnostics import Diagnostic, Location, Severity
+from jsonl_lint.diagnostics import Diagnostic, Edit, Fix, Location, Severity
 from jsonl_lint.example import Example
 from jsonl_lint.files.sources import Source
 from jsonl_lint.formats.base import Format
@@ -79,10 +79,20 @@ class Positive(Option):
 
 
 class Finding(NamedTuple):
-    """What a record rule reports; the engine adds file, line and rule."""
+    """What a record rule reports; the engine adds file, line and rule.
+
+    ``fix``: what the fix would do about this finding, for rules whose fixes apply to some findings
+    only (None: the rule's ``fix_message``, if it is fixable), made by ``edits`` or by the rule's
+    :meth:`Rule.fix_line`. ``span``:
+    ``(start, end, text)``, where ``text`` stands in the string at ``json_path`` (character offsets),
+    so that the column and the ``full`` output's underline point at it.
+    """
 
     message: str
     json_path: str | None = None
+    fix: str | None = None
+    span: tuple[int, int, str] | None = None
+    edits: tuple[Edit, ...] = ()  # what the fix changes in the record (none: the rule's fix_line does it)
 
 
 class Rule:
@@ -102,6 +112,9 @@ class Rule:
     #: "safe" (``--fix``) or "unsafe" (``--fix --unsafe-fixes``) when the rule can repair
     #: what it finds, None when it cannot; the repair is :meth:`fix_line` (see jsonl_lint.fix)
     fixable: ClassVar[str | None] = None
+    #: what the fix does, in one line ("Remove the blank line"); None for rules that say it per finding
+    #: (``Finding.fix``) because only some of their findings can be fixed
+    fix_message: ClassVar[str | None] = None
     #: a plugin rule's documentation page: a Markdown file (pathlib.Path or importlib.resources file) in
     #: its package, shown by `jsonl-lint rule CODE`; built-in rules' pages are rules/CODE.md
     docs: ClassVar[Any] = None
@@ -162,6 +175,8 @@ class RoleFinding(NamedTuple):
     index: int | None
     message: str
     field: str = ""  # "role" or "content" to point inside the turn; "" for the turn itself
+    fix: str | None = None  # what the fix does, when it writes ``value`` (JSON text) over the field
+    value: str | None = None
 
 
 class Structure(NamedTuple):
@@ -261,6 +276,8 @@ class DatasetRule(Rule):
         raise NotImplementedError
 
     def diagnostic(self, location: Location, message: str, **extra: Any) -> Diagnostic:
+        if self.fixable is not None and self.fix_message is not None:
+            extra.setdefault("fix", Fix(self.fixable, self.fix_message))
         return Diagnostic(location.path, location.line, self.code, self.name, self.severity, message, **extra)
 
 

@@ -106,6 +106,7 @@ class DuplicateExample(DatasetRule):
     summary = "An exact duplicate of an earlier example"
     width = 8
     fixable = "unsafe"  # the record may differ in what the comparison ignores (metadata, whitespace)
+    fix_message = "Remove the repeat (the first occurrence stays)"
 
     def fix_line(self, content, found):
         return None  # drop the repeat; the first occurrence stays

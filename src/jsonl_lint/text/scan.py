@@ -321,6 +321,25 @@ def phones(text: str, start: int = 0) -> list[Hit]:
     return found
 
 
+def mask_pii(text: str) -> str:
+    """``text`` with the e-mail addresses and phone numbers P001 and P002 would report masked, character for
+    character (columns stay right): ``o•••••@example.org``, ``+44 20 •••• ••21``. What public outputs
+    (annotations, SARIF, job summaries) show, and local output unless ``--show-pii``."""
+    hits = emails(text) + phones(text)
+    if not hits:
+        return text
+    chars = list(text)
+    for hit in hits:
+        if "@" in hit.value:
+            for i in range(hit.start + 1, hit.start + hit.value.index("@")):
+                chars[i] = "•"
+        else:
+            digits = [i for i in range(hit.start, hit.end) if chars[i].isdigit()]
+            for i in digits[:-2]:
+                chars[i] = "•"
+    return "".join(chars)
+
+
 # -- secrets (P003) -------------------------------------------------------------------
 
 _SECRET = re.compile(
