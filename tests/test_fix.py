@@ -460,7 +460,7 @@ def test_a_fix_collapsed_over_many_lines_is_made_again_on_each(cli, tmp_path):
     records = []
     for i in range(30):
         turns = [{"role": "user", "content": f"Q{i}"}, {"role": "assistant", "content": f"A{i}"}] * (1 + i % 3)
-        turns[-2 - 2 * (i % 2)]["role"] = "Human"  # the synonym at a turn that depends on the line
+        turns[2 * (i % (len(turns) // 2))] = {"role": "Human", "content": f"Q{i}"}  # a turn that depends on the line
         records.append(orjson.dumps({"messages": turns}) + b"\n")
     path = tmp_path / "train.jsonl"
     path.write_bytes(b"".join(records))
