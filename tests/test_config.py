@@ -491,3 +491,30 @@ def test_a_rule_sees_only_the_options_it_declares():
     by_code = {rule.code: rule for rule in resolved.rules}
     assert by_code["D002"].settings["min-examples"] == 5  # D002 declares D001's minimum: it defers below it
     assert "threshold" not in by_code["D001"].settings
+
+
+@pytest.mark.parametrize(
+    "line, told",
+    [
+        ('executor = "ray"', "`executor` must be one of local, dask, not 'ray'"),
+        ('scheduler = "8786"', "`scheduler` must be a scheduler address, tcp://HOST:PORT, or local:N"),
+        ('scheduler = "local:0"', "`scheduler` must be a scheduler address"),
+    ],
+)
+def test_executor_and_scheduler_keys_are_checked(cli, tmp_path, line, told):
+    (tmp_path / "jsonl-lint.toml").write_text(line + "\n")
+    run = cli(str(tmp_path), cwd=tmp_path)
+    assert run.code == 2
+    assert told in run.err and len(run.err.splitlines()) == 1
+
+
+def test_executor_and_scheduler_from_config_and_options(tmp_path):
+    settings = Settings()
+    settings.apply({"executor": "dask", "scheduler": "tcp://10.0.0.5:8786"}, "jsonl-lint.toml")
+    assert (settings.executor, settings.scheduler) == ("dask", "tcp://10.0.0.5:8786")
+
+
+def test_a_scheduler_without_the_dask_executor_is_refused(cli, tmp_path):
+    run = cli("--scheduler", "local:2", str(tmp_path))
+    assert run.code == 2
+    assert "--scheduler needs --executor dask" in run.err

@@ -8,6 +8,7 @@ turns it into exit code 2.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,11 @@ CORE_KEYS = (
     "schema-mode",
     "splits",
     "baseline",
+    "executor",
+    "scheduler",
 )
+#: Where tasks run: this machine's processes (`--jobs`), or a Dask cluster (the `dask` extra).
+EXECUTORS = ("local", "dask")
 
 
 @dataclass
@@ -76,6 +81,10 @@ class Settings:
     #: split name -> globs: which files are the training set ("train") and which held-out sets
     splits: dict[str, list[str]] = field(default_factory=dict)
     baseline: str | None = None  # a baseline file: its findings are accepted (jsonl_lint.baseline)
+    executor: str = "local"  # where tasks run: "local" (processes of this machine) or "dask"
+    #: with the dask executor: a running scheduler's address (tcp://HOST:PORT), or local:N for a
+    #: LocalCluster of N workers started for the run (None: one worker per core)
+    scheduler: str | None = None
     #: folder that path globs (exclude, per-file-ignores) are relative to: the config file's, else the current one
     root: str = field(default_factory=os.getcwd)
 
@@ -142,6 +151,10 @@ class Settings:
                 if not isinstance(value, str):
                     raise ConfigError(f"{where} must be the path of a baseline file")
                 self.baseline = value if os.path.isabs(value) else os.path.join(self.root_of(origin), value)
+            elif key == "executor":
+                self.executor = check_executor(value, where)
+            elif key == "scheduler":
+                self.scheduler = check_scheduler(value, where)
             elif key == "schema-mode":
                 if value not in user_schema.MODES:
                     raise ConfigError(f"{where} must be one of {', '.join(user_schema.MODES)}, not {value!r}")
@@ -212,6 +225,26 @@ def check_profile(value: Any, where: str) -> str:
     names = plugins.available_profiles()
     if value not in names:
         raise ConfigError(f"{where}: unknown profile {value!r}{closest(str(value), names)} (known: {', '.join(names)})")
+    return value
+
+
+def check_executor(value: Any, where: str) -> str:
+    if value not in EXECUTORS:
+        hint = closest(str(value), [*EXECUTORS])
+        raise ConfigError(f"{where} must be one of {', '.join(EXECUTORS)}, not {value!r}{hint}")
+    return value
+
+
+_SCHEDULER = re.compile(r"(?:tcp|tls)://[^\s/:]+(?::\d{1,5})?|local:[1-9]\d{0,3}")
+
+
+def check_scheduler(value: Any, where: str) -> str:
+    """A Dask scheduler's address (``tcp://HOST:PORT``, ``tls://HOST:PORT``) or ``local:N`` (N workers here)."""
+    if not isinstance(value, str) or not _SCHEDULER.fullmatch(value):
+        raise ConfigError(
+            f"{where} must be a scheduler address, tcp://HOST:PORT, or local:N for N workers of this machine, "
+            f"not {value!r}"
+        )
     return value
 
 

@@ -40,3 +40,7 @@ def closest(word: str, choices: list[str]) -> str:
     """``; did you mean `x`?`` for the choice closest to ``word``, or ""."""
     match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean `{match[0]}`?" if match else ""
+
+
+class ClusterError(JsonlLintError):
+    """The cluster a run's tasks were sent to could not be reached, or lost them: the run reports nothing."""

@@ -7,7 +7,7 @@ import os
 
 from jsonl_lint import plugins
 from jsonl_lint._version import __version__
-from jsonl_lint.config import Settings, check_profile, find_config, parse_inline
+from jsonl_lint.config import EXECUTORS, Settings, check_profile, check_scheduler, find_config, parse_inline
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.errors import ConfigError, UsageError
 from jsonl_lint.reporters import REPORTERS
@@ -183,9 +183,26 @@ def check_parser() -> argparse.ArgumentParser:
         help="worker processes (default: one per core for inputs over 8 MB, else 1); never more than the "
         "cores or the tasks (16 MB ranges of lines) there are",
     )
+    add_executor_options(run)
     run.add_argument("--debug", action="store_true", help="show tracebacks of plugin and internal errors")
     run.add_argument("--version", action="version", version=f"jsonl-lint {__version__}")
     return p
+
+
+def add_executor_options(group) -> None:
+    """``--executor`` and ``--scheduler``, of every command that lints."""
+    group.add_argument(
+        "--executor",
+        choices=list(EXECUTORS),
+        help="where tasks run: local (processes of this machine, --jobs) or dask (a Dask cluster; needs "
+        "pip install 'jsonl-lint[dask]')",
+    )
+    group.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --executor dask: a running scheduler, tcp://HOST:PORT, or local:N to start N workers on "
+        "this machine for the run (default: one per core)",
+    )
 
 
 def load_settings(args: argparse.Namespace) -> Settings:
@@ -219,6 +236,12 @@ def load_settings(args: argparse.Namespace) -> Settings:
         settings.fail_on = Severity.parse(args.fail_on)
     if getattr(args, "min_severity", None) is not None:
         settings.min_severity = Severity.parse(args.min_severity)
+    if getattr(args, "executor", None) is not None:
+        settings.executor = args.executor
+    if getattr(args, "scheduler", None) is not None:
+        settings.scheduler = check_scheduler(args.scheduler, "--scheduler")
+        if settings.executor != "dask":
+            raise UsageError('--scheduler needs --executor dask (or `executor = "dask"` in the config)')
     if getattr(args, "language", None) is not None:
         settings.apply({"languages": args.language}, "--language")
     # Commands other than check (stats) have no baseline or fix options.

@@ -7,7 +7,7 @@ import argparse
 
 import orjson
 
-from jsonl_lint.cli.args import Parser, codes, load_settings
+from jsonl_lint.cli.args import Parser, add_executor_options, codes, load_settings
 from jsonl_lint.cli.output import Outcome, errors, output, refuse_inputs
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.engine import Linter
@@ -43,6 +43,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-j", "--jobs", type=int, metavar="N", help="worker processes (default: one per core for large inputs)"
     )
+    add_executor_options(p)
     p.add_argument(
         "--min-class-share",
         type=float,

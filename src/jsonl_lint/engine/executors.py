@@ -1,4 +1,4 @@
-"""Where tasks run: the only code that knows about processes (and, later, clusters).
+"""Where tasks run: the only code that knows about processes and clusters.
 
 An :class:`Executor` runs picklable :class:`TaskSpec` s (the settings and the task, never a resolved
 object) and yields their results in order. Each process turns the settings into a
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.engine.records import Task, TaskResult, TaskRunner
+from jsonl_lint.errors import ConfigError
 from jsonl_lint.rules.base import DatasetRule
 
 
@@ -99,6 +100,9 @@ PR_SET_PDEATHSIG = 1
 class Executor:
     """Runs task specs and yields their results, in the order of the specs."""
 
+    #: tasks may run side by side: a large file is cut into spans of lines, one task each
+    parallel = False
+
     def map(self, specs: list[TaskSpec]) -> Iterator[TaskResult]:
         raise NotImplementedError
 
@@ -116,6 +120,7 @@ class ProcessPool(Executor):
 
     def __init__(self, jobs: int):
         self.jobs = jobs
+        self.parallel = jobs > 1
 
     def map(self, specs: list[TaskSpec]) -> Iterator[TaskResult]:
         jobs = min(self.jobs, len(specs), cores())
@@ -125,6 +130,19 @@ class ProcessPool(Executor):
         with multiprocessing.get_context().Pool(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
             for data in pool.imap(run_task_in_worker, specs):
                 yield pickle.loads(data)
+
+
+def executor_for(settings: Settings, jobs: int) -> Executor:
+    """The executor ``settings`` ask for: a pool of ``jobs`` processes, or a Dask cluster (imported only then)."""
+    if settings.executor == "dask":
+        try:
+            from jsonl_lint.engine.dask import Dask
+        except ImportError as exc:
+            raise ConfigError(
+                f"--executor dask needs Dask ({exc.name} is not installed): pip install 'jsonl-lint[dask]'"
+            ) from None
+        return Dask(settings.scheduler)
+    return ProcessPool(jobs)
 
 
 def cores() -> int:

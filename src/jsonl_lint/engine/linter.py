@@ -19,7 +19,7 @@ from typing import Any
 from jsonl_lint.codes import F006, F007
 from jsonl_lint.config import Resolved, Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic
-from jsonl_lint.engine.executors import Executor, ProcessPool, Setup, TaskSpec, adopt, cores
+from jsonl_lint.engine.executors import Executor, Setup, TaskSpec, adopt, cores, executor_for
 from jsonl_lint.engine.findings import Gathered, collapse_bound, number_fingerprints
 from jsonl_lint.engine.records import RULE_ERRORS, RuleFailure, Task, TaskResult, TaskRunner, failure, read_examples
 from jsonl_lint.example import Example
@@ -86,7 +86,8 @@ class Linter:
         progress_bytes: int = 0,
         executor: Executor | None = None,
     ) -> Result:
-        """Lint ``paths``; ``jobs`` worker processes (None: one per core for large inputs), or ``executor``.
+        """Lint ``paths``; ``jobs`` worker processes (None: one per core for large inputs), or the executor
+        the settings name (a Dask cluster), or ``executor``.
 
         ``progress(done, total, records)`` is called with bytes and records read as tasks
         finish, when the inputs hold at least ``progress_bytes``.
@@ -114,21 +115,22 @@ class Linter:
                 source.size, source.mtime = info.st_size, info.st_mtime_ns
                 diagnostics.extend(self._size_findings(source))
                 readable.append(source)
-            jobs = default_jobs(jobs, readable)
+            executor = executor or executor_for(settings, default_jobs(jobs, readable))
             total = sum(s.size for s in readable)
             if total < progress_bytes:
                 progress = None
-            cutting = jobs > 1 or progress is not None  # spans of a large file: the bar moves as they finish
+            cutting = executor.parallel or progress is not None  # spans of a large file: the bar moves as they finish
             fetch = self._fetcher(readable)
             contexts = self._prepare(readable, fetch)
             tasks = []
             for index, source in enumerate(readable):
                 whole = Span(source.path, source.file)
+                ignored = frozenset(self.resolved.ignored_in(source.path))
                 for span in cut(whole, source.size, CHUNK_BYTES) if cutting else [whole]:
-                    tasks.append(Task(index, span, contexts.get(source.path, {})))
+                    tasks.append(Task(index, span, contexts.get(source.path, {}), ignored))
             setup = Setup(uuid.uuid4().hex, settings, self.collectors)
             adopt(setup.key, self.runner)
-            results = (executor or ProcessPool(jobs)).map([TaskSpec(setup, task) for task in tasks])
+            results = executor.map([TaskSpec(setup, task) for task in tasks])
             summaries = {self.summary_keys[r.code]: Summaries(r.width, fetch) for r in self.dataset_rules}
             lines: dict[str, int] = {}
             gathered: dict[str, Gathered] = {}

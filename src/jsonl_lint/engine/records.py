@@ -31,11 +31,13 @@ MEMO_KEY_CHARS = 4_096  # role sequences longer than this (absurd roles) are not
 
 @dataclass
 class Task:
-    """One unit of work: a span of source ``index``, and what the dataset rules prepared for its file."""
+    """One unit of work: a span of source ``index``, and what the run decided of its file: the dataset rules'
+    contexts and the codes per-file-ignores switch off there (decided where the run's folder is known)."""
 
     index: int
     span: Span
     contexts: dict[str, Any] = field(default_factory=dict)  # rule code -> what its ``prepare`` found in the file
+    ignored: frozenset[str] = frozenset()
 
 
 #: What a rule (a plugin's, mostly) may raise that must not take the run down with it: ``sys.exit()`` too.
@@ -130,7 +132,7 @@ class TaskRunner:
         }
         result = TaskResult(out, summaries, Stats(), {}, {})
         span = task.span
-        ignored = self.resolved.ignored_in(span.path)
+        ignored = task.ignored
         report = self.findings.reporter(span.path, ignored, out)
         try:
             with open_span(span) as stream:

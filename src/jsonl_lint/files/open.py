@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from jsonl_lint.files.reader import SNIFF_BYTES, sniff
+from jsonl_lint.files.remote import is_url
 from jsonl_lint.files.sources import STDIN
 
 READ_BUFFER = 1 << 20
@@ -84,6 +85,11 @@ def open_span(span: Span) -> Iterator[BinaryIO]:
                     yield unzipped  # type: ignore[misc]
             else:
                 yield stream  # type: ignore[misc]
+
+
+def portable(name: str) -> str:
+    """What a process with another current folder opens to read ``name``: a URL as it is, a path made absolute."""
+    return name if name == STDIN or is_url(name) else os.path.abspath(name)
 
 
 def cut(whole: Span, size: int, chunk: int) -> list[Span]:

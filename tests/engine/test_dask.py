@@ -1,0 +1,108 @@
+"""The Dask executor: a LocalCluster of 2 workers (loopback) gives the output of a local run, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+from reporters.test_golden import DATA, EXPECTED, OUTPUTS, _normalised
+from test_engine import _report, dataset  # noqa: F401 - the fixture: every record, file and dataset finding
+
+from jsonl_lint import Settings, engine, lint
+from jsonl_lint.config import resolve
+from jsonl_lint.engine.dask import Dask
+from jsonl_lint.errors import ClusterError
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes on the loopback interface, shared by the tests of this module."""
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+    ) as running:
+        yield running
+
+
+@pytest.mark.parametrize("name", list(OUTPUTS))
+def test_every_output_format_is_the_golden_one(name, cli, cluster, monkeypatch):
+    """Record, file, dataset, leakage, near-duplicate and plugin findings (house.py), fingerprints included."""
+    for variable in [v for v in os.environ if v.startswith("GITHUB_")]:
+        monkeypatch.delenv(variable)
+    args, code = OUTPUTS[name]
+    run = cli(*args, "--executor", "dask", "--scheduler", cluster.scheduler_address, ".", cwd=DATA)
+    assert run.code == code, run.err
+    assert run.err == ""
+    assert _normalised(run.out) == (EXPECTED / name).read_text(encoding="utf-8")
+
+
+def test_spans_of_many_files_give_the_local_findings(dataset, cluster, monkeypatch):  # noqa: F811
+    local = lint([str(dataset)], Settings(), jobs=1)
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 4_000)  # many spans a file, spread over both workers
+    settings = Settings(executor="dask", scheduler=cluster.scheduler_address)
+    far = engine.Linter(resolve(settings)).run([str(dataset)], settings)
+    assert _report(far) == _report(local)
+    assert [(s.path, s.records, s.size, dict(s.formats), s.first_lines) for s in far.sources] == [
+        (s.path, s.records, s.size, dict(s.formats), s.first_lines) for s in local.sources
+    ]
+
+
+def test_a_worker_killed_mid_run_changes_nothing(dataset, cluster, monkeypatch):  # noqa: F811
+    """Its tasks run again on the other worker (and on the one its nanny starts again)."""
+    local = lint([str(dataset)], Settings(), jobs=1)
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 2_000)
+    settings = Settings(executor="dask", scheduler=cluster.scheduler_address)
+    with distributed.Client(cluster, set_as_default=False) as client:
+        pids = client.run(os.getpid)
+    killed = []
+
+    def kill_one(done: int, total: int, records: int) -> None:
+        if not killed:
+            victim = next(iter(pids.values()))
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
+
+    far = engine.Linter(resolve(settings)).run([str(dataset)], settings, progress=kill_one)
+    assert killed
+    assert _report(far) == _report(local)
+
+
+def test_a_run_the_cluster_cannot_finish_fails_in_one_line(dataset, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(engine.dask, "CONNECT_TIMEOUT", "0.5s")
+    settings = Settings(executor="dask", scheduler="tcp://127.0.0.1:9")
+    with pytest.raises(ClusterError, match=r"^tcp://127\.0\.0\.1:9: cannot reach the scheduler: ") as caught:
+        engine.Linter(resolve(settings)).run([str(dataset)], settings)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_local_cluster_is_started_for_the_run_and_closed_after(cli, tmp_path):
+    (tmp_path / "train.jsonl").write_text('{"messages": [{"role": "user", "content": "hi"}]}\n')
+    local = cli("--output-format", "json", str(tmp_path))
+    run = cli("--executor", "dask", "--scheduler", "local:1", "--output-format", "json", str(tmp_path))
+    assert (run.code, run.out, run.err) == (1, local.out, "")
+    assert Dask("local:1").scheduler == "local:1" and Dask(None).scheduler.startswith("local:")
+
+
+def test_without_the_extra_one_line_says_what_to_install(cli, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed raises ImportError
+    monkeypatch.delitem(sys.modules, "jsonl_lint.engine.dask")
+    (tmp_path / "train.jsonl").write_text("{}\n")
+    run = cli("--executor", "dask", str(tmp_path))
+    assert run.code == 2
+    assert run.err == "jsonl-lint: error: --executor dask needs Dask (distributed is not installed): " \
+        "pip install 'jsonl-lint[dask]'\n"  # fmt: skip
+
+
+def test_a_local_run_imports_neither_dask_nor_fsspec(tmp_path):
+    (tmp_path / "train.jsonl").write_text('{"messages": [{"role": "user", "content": "hi"}]}\n')
+    code = (
+        "import sys; from jsonl_lint.cli import main; main([sys.argv[1], '-q']); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'fsspec')))"
+    )
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert run.stdout.strip().splitlines()[-1] == "[]", run.stderr
