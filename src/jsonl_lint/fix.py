@@ -37,6 +37,7 @@ from typing import BinaryIO, TextIO
 
 from jsonl_lint.diagnostics import Diagnostic, Edit
 from jsonl_lint.files.reader import BOM
+from jsonl_lint.files.remote import is_url
 from jsonl_lint.files.write import atomic_write
 from jsonl_lint.jsonpath import apply_edits
 from jsonl_lint.rules.base import DatasetRule, Rule
@@ -361,7 +362,7 @@ def apply(result, unsafe: bool = False, diff_out: TextIO | None = None, refix: R
     piped = {source.path for source in result.sources if source.pipe}  # read from a pipe: nothing to rewrite
     for plan in plans(result, unsafe):
         plan.refix = refix
-        if plan.path in piped or plan.path.endswith(".gz") or not _regular(plan.file or plan.path):
+        if plan.path in piped or plan.path.endswith(".gz") or is_url(plan.path) or not _regular(plan.file or plan.path):
             outcome.skipped.append(plan.path)
             continue
         try:

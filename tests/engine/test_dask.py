@@ -106,3 +106,17 @@ def test_a_local_run_imports_neither_dask_nor_fsspec(tmp_path):
     )
     run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
     assert run.stdout.strip().splitlines()[-1] == "[]", run.stderr
+
+
+def test_file_urls_are_opened_by_the_workers(dataset, cluster, monkeypatch):  # noqa: F811
+    """Named by ``file://`` URL, each span is opened through fsspec on a worker: the findings of the paths."""
+    local = lint([str(dataset)], Settings(), jobs=1)
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 4_000)
+    settings = Settings(executor="dask", scheduler=cluster.scheduler_address)
+    far = engine.Linter(resolve(settings)).run([dataset.as_uri()], settings)
+    assert [s.path for s in far.sources] == [dataset.as_uri() + "/" + s.path.rsplit("/", 1)[-1] for s in local.sources]
+
+    def named(result, prefix: str) -> list[tuple]:
+        return [(d.path.replace(prefix, ""), d.line, d.code, d.message.replace(prefix, "")) for d in result.diagnostics]
+
+    assert named(far, dataset.as_uri() + "/") == named(local, str(dataset) + "/")

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.engine.records import Task, TaskResult, TaskRunner
-from jsonl_lint.errors import ConfigError
 from jsonl_lint.rules.base import DatasetRule
 
 
@@ -130,19 +129,6 @@ class ProcessPool(Executor):
         with multiprocessing.get_context().Pool(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
             for data in pool.imap(run_task_in_worker, specs):
                 yield pickle.loads(data)
-
-
-def executor_for(settings: Settings, jobs: int) -> Executor:
-    """The executor ``settings`` ask for: a pool of ``jobs`` processes, or a Dask cluster (imported only then)."""
-    if settings.executor == "dask":
-        try:
-            from jsonl_lint.engine.dask import Dask
-        except ImportError as exc:
-            raise ConfigError(
-                f"--executor dask needs Dask ({exc.name} is not installed): pip install 'jsonl-lint[dask]'"
-            ) from None
-        return Dask(settings.scheduler)
-    return ProcessPool(jobs)
 
 
 def cores() -> int:

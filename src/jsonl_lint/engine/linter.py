@@ -8,7 +8,6 @@ files, then runs every dataset rule's reduce. Output is the same whatever the nu
 
 from __future__ import annotations
 
-import os
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -19,11 +18,12 @@ from typing import Any
 from jsonl_lint.codes import F006, F007
 from jsonl_lint.config import Resolved, Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic
-from jsonl_lint.engine.executors import Executor, Setup, TaskSpec, adopt, cores, executor_for
+from jsonl_lint.engine.executors import Executor, ProcessPool, Setup, TaskSpec, adopt, cores
 from jsonl_lint.engine.findings import Gathered, collapse_bound, number_fingerprints
 from jsonl_lint.engine.records import RULE_ERRORS, RuleFailure, Task, TaskResult, TaskRunner, failure, read_examples
+from jsonl_lint.errors import ConfigError
 from jsonl_lint.example import Example
-from jsonl_lint.files.open import Span, cut, open_span, spooled
+from jsonl_lint.files.open import Span, cut, file_size, open_span, spooled
 from jsonl_lint.files.reader import SNIFF_BYTES, Stats, file_findings, sniff
 from jsonl_lint.files.sources import Source, discover
 from jsonl_lint.plugins import owner
@@ -62,6 +62,19 @@ def default_jobs(jobs: int | None, sources: list[Source]) -> int:
     if sum(s.size for s in sources) < PARALLEL_BYTES:
         return 1
     return cores()
+
+
+def executor_for(settings: Settings, jobs: int) -> Executor:
+    """The executor ``settings`` ask for: a pool of ``jobs`` processes, or a Dask cluster (imported only then)."""
+    if settings.executor == "dask":
+        try:
+            from jsonl_lint.engine.dask import Dask
+        except ImportError as exc:
+            raise ConfigError(
+                f"--executor dask needs Dask ({exc.name} is not installed): pip install 'jsonl-lint[dask]'"
+            ) from None
+        return Dask(settings.scheduler)
+    return ProcessPool(jobs)
 
 
 class Linter:
@@ -108,11 +121,10 @@ class Linter:
                 try:
                     if source.pipe:  # standard input, a named pipe: read once, kept while the run reads it
                         source.file = stack.enter_context(spooled(source.name))
-                    info = os.stat(source.name)
+                    source.size, source.mtime = file_size(source.name)
                 except OSError as exc:
                     errors.append(f"{source.path}: {exc.strerror or exc}")
                     continue
-                source.size, source.mtime = info.st_size, info.st_mtime_ns
                 diagnostics.extend(self._size_findings(source))
                 readable.append(source)
             executor = executor or executor_for(settings, default_jobs(jobs, readable))

@@ -13,6 +13,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from jsonl_lint.files import remote
 from jsonl_lint.files.reader import SNIFF_BYTES, sniff
 from jsonl_lint.files.remote import is_url
 from jsonl_lint.files.sources import STDIN
@@ -74,7 +75,7 @@ def open_span(span: Span) -> Iterator[BinaryIO]:
     if name == STDIN:
         yield sys.stdin.buffer
         return
-    with open(name, "rb", buffering=0) as raw:
+    with _open(name, buffering=0) as raw:
         if span.end is not None:
             with io.BufferedReader(_Range(raw, span.start, span.end), READ_BUFFER) as stream:
                 yield stream  # type: ignore[misc]
@@ -85,6 +86,19 @@ def open_span(span: Span) -> Iterator[BinaryIO]:
                     yield unzipped  # type: ignore[misc]
             else:
                 yield stream  # type: ignore[misc]
+
+
+def _open(name: str, buffering: int = -1) -> BinaryIO:
+    """A file, or the file at a URL (through fsspec, buffered in READ_BUFFER blocks whatever ``buffering``)."""
+    return remote.open_raw(name, READ_BUFFER) if is_url(name) else open(name, "rb", buffering=buffering)
+
+
+def file_size(name: str) -> tuple[int, int | None]:
+    """``(size, st_mtime_ns)`` of a file; a URL's mtime is None (its store may not keep one)."""
+    if is_url(name):
+        return remote.size(name), None
+    info = os.stat(name)
+    return info.st_size, info.st_mtime_ns
 
 
 def portable(name: str) -> str:
@@ -101,7 +115,7 @@ def cut(whole: Span, size: int, chunk: int) -> list[Span]:
     if name == STDIN or name.endswith(".gz") or size <= chunk:
         return [whole]
     spans, start = [], 0
-    with open(name, "rb") as stream:
+    with _open(name) as stream:
         if sniff(stream.read(SNIFF_BYTES)) is not None:
             return [whole]  # not JSONL: one finding from the head, nothing to cut
         while start < size:
@@ -159,7 +173,7 @@ def read_lines(wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
     wanted line (standard input and files that cannot be read are left out)."""
     found = {}
     for path, lines in wanted.items():
-        if path == STDIN or not os.path.isfile(path):
+        if path == STDIN or not (is_url(path) or os.path.isfile(path)):
             continue
         last = max(lines)
         try:

@@ -11,7 +11,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from jsonl_lint.errors import ConfigError
+from jsonl_lint.files import remote
 from jsonl_lint.files.ignore import GitIgnore
+from jsonl_lint.files.remote import is_url
 
 EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 STDIN = "-"
@@ -51,7 +54,7 @@ def _named_split(path: str) -> tuple[str | None, tuple[str, ...]]:
     ``data/train_aws.jsonl`` and ``data/validation_aws.jsonl`` share ``("data", "aws", ".jsonl")``;
     ``data/train/part-0.jsonl`` and ``data/val/part-0.jsonl`` share ``("data", "part-0.jsonl")``.
     """
-    parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
+    parts = path.split("/") if is_url(path) else os.path.normpath(os.path.abspath(path)).split(os.sep)
     stem, _, extension = parts[-1].partition(".")
     words = _WORD.findall(_fold(stem))
     for word in words:
@@ -82,7 +85,7 @@ def partners(path: str, splits: dict[str, list[str]] | None, root: str) -> list[
                     found.update(glob.glob(os.path.join(glob.escape(root), pattern), recursive=True))
         return sorted(f for f in found if os.path.isfile(f) and f.lower().endswith(EXTENSIONS))
     _, key = _named_split(path)
-    folder = os.path.dirname(os.path.abspath(path))
+    folder = os.path.dirname(path if is_url(path) else os.path.abspath(path))
     near = [folder, *(os.path.join(os.path.dirname(folder), d) for d in _subfolders(os.path.dirname(folder)))]
     found = set()
     for where in near:
@@ -95,6 +98,8 @@ def partners(path: str, splits: dict[str, list[str]] | None, root: str) -> list[
 
 
 def _subfolders(folder: str) -> list[str]:
+    if is_url(folder):
+        return [name for name in remote.entries(folder)[1] if _fold(name) in SPLIT_WORDS]
     try:
         return [e.name for e in os.scandir(folder) if e.is_dir() and _fold(e.name) in SPLIT_WORDS]
     except OSError:
@@ -102,6 +107,8 @@ def _subfolders(folder: str) -> list[str]:
 
 
 def _jsonl_files(folder: str) -> list[str]:
+    if is_url(folder):
+        return [name for name in remote.entries(folder)[0] if name.lower().endswith(EXTENSIONS)]
     try:
         return [e.name for e in os.scandir(folder) if e.is_file() and e.name.lower().endswith(EXTENSIONS)]
     except OSError:
@@ -153,7 +160,7 @@ def display_path(path: str) -> str:
     A name that is not UTF-8 shows its other bytes escaped (``caf\\xe9.jsonl``): every output
     format can then hold it.
     """
-    if path == STDIN:
+    if path == STDIN or is_url(path):
         return path
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute, os.getcwd())
@@ -250,7 +257,7 @@ def discover(
     def left_out(path: str, is_dir: bool, start: str | None) -> bool:
         if path_matches(path, exclude, root, start):
             return True
-        if ignores is None:
+        if ignores is None or is_url(path):  # .gitignore files are read from local folders only
             return False
         return ignores.ignored(path, is_dir, start) if start is not None else ignores.ignored_within(path)
 
@@ -263,6 +270,21 @@ def discover(
                 named.append(stdin_filename)
             else:
                 sources.setdefault(STDIN, Source(STDIN, pipe=True))
+            continue
+        if is_url(given):
+            try:
+                found, walked = remote.expand(given, EXTENSIONS)
+            except ConfigError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - missing, or what the file system raises (credentials)
+                errors.append(f"{given}: {getattr(exc, 'strerror', None) or exc}")
+                continue
+            for url in found:
+                if walked and path_matches(url, exclude, root, given):
+                    continue
+                sources.setdefault(url, Source(url, split_role(url, splits, root)))
+            if not walked:
+                named.append(given)
             continue
         try:
             mode = os.stat(given).st_mode

@@ -13,6 +13,7 @@ import orjson
 from jsonl_lint import docs
 from jsonl_lint._version import __version__
 from jsonl_lint.diagnostics import Diagnostic, Severity
+from jsonl_lint.files.remote import is_url
 from jsonl_lint.text.scan import mask_pii
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -23,9 +24,11 @@ MAX_RESULTS = 25_000
 
 
 def _uri(path: str) -> str:
-    """A relative URI for paths under the current folder (resolved against %SRCROOT%)."""
+    """A relative URI for paths under the current folder (resolved against %SRCROOT%); a URL as it is."""
     if path == "-":
         return "stdin"
+    if is_url(path):
+        return quote(path, safe=":/")
     if os.path.isabs(path):
         return Path(path).as_uri()
     return quote(path.replace(os.sep, "/"))
@@ -33,7 +36,7 @@ def _uri(path: str) -> str:
 
 def _location(path: str, line: int | None, column: int | None = None, end_column: int | None = None) -> dict:
     artifact = {"uri": _uri(path)}
-    if not os.path.isabs(path) and path != "-":
+    if not os.path.isabs(path) and path != "-" and not is_url(path):
         artifact["uriBaseId"] = "%SRCROOT%"
     physical: dict = {"artifactLocation": artifact}
     if line is not None:

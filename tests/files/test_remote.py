@@ -1,0 +1,95 @@
+"""Inputs named by URL, through fsspec: the findings of the same files named by path, split partners too."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from reporters.test_golden import DATA, EXPECTED, OUTPUTS
+
+from jsonl_lint import Settings, engine, lint
+from jsonl_lint.config import resolve
+from jsonl_lint.engine.executors import InProcess
+
+fsspec = pytest.importorskip("fsspec")
+
+
+@pytest.fixture
+def golden():
+    """The golden dataset in fsspec's memory file system, under memory://golden/."""
+    fs = fsspec.filesystem("memory")
+    for name in os.listdir(DATA):
+        if name.endswith(".jsonl"):
+            fs.pipe(f"/golden/{name}", (DATA / name).read_bytes())
+    yield "memory://golden"
+    fs.rm("/golden", recursive=True)
+
+
+@pytest.mark.parametrize("name", [name for name in OUTPUTS if name != "sarif.json"])
+def test_a_folder_url_gives_the_golden_output(name, golden, cli, monkeypatch):
+    for variable in [v for v in os.environ if v.startswith("GITHUB_")]:
+        monkeypatch.delenv(variable)
+    args, code = OUTPUTS[name]
+    run = cli(*args, golden, cwd=DATA)
+    assert (run.code, run.err) == (code, "")
+    shown = run.out.replace(golden + "/", "").replace("memory%3A//golden/", "")  # GitHub escapes `:` in a file name
+    assert shown == (EXPECTED / name).read_text(encoding="utf-8")
+
+
+def test_sarif_names_a_url_as_it_is(golden, cli):
+    run = cli("--output-format", "sarif", golden + "/train.jsonl", cwd=DATA)
+    assert '"uri": "memory://golden/train.jsonl"' in run.out and "uriBaseId" not in run.out.split('"results"')[1]
+
+
+def test_a_file_url_brings_its_split_partners(golden):
+    result = lint([golden + "/validation.jsonl"], Settings())
+    assert [s.path for s in result.sources] == ["memory://golden/validation.jsonl"]
+    leaked = [d for d in result.diagnostics if d.code == "V001"]
+    assert leaked and "memory://golden/train.jsonl:" in leaked[0].message
+
+
+def test_spans_read_through_fsspec_keep_line_numbers(golden, monkeypatch):
+    """Each span is a byte range of the file, cut on a line boundary, opened by the task itself."""
+    local = lint([str(DATA / "train.jsonl")], Settings(), jobs=1)
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 300)
+    cuts = []
+    far = engine.Linter(resolve(Settings())).run(
+        [golden + "/train.jsonl"], Settings(), executor=InProcess(), progress=lambda *done: cuts.append(done)
+    )
+    assert len(cuts) > 5
+    assert [(d.line, d.code, d.message) for d in far.diagnostics] == [
+        (d.line, d.code, d.message) for d in local.diagnostics
+    ]
+
+
+def test_a_glob_url(golden):
+    result = lint([golden + "/*.jsonl"], Settings())
+    assert sorted(s.path for s in result.sources) == [
+        f"memory:///golden/{name}"
+        for name in ("empty.jsonl", "notes.jsonl", "prefs.jsonl", "train.jsonl", "validation.jsonl")
+    ]
+
+
+@pytest.mark.parametrize(
+    "url, told",
+    [
+        ("memory://nowhere/train.jsonl", "memory://nowhere/train.jsonl: No such file or directory"),
+        ("nosuchfs://bucket/train.jsonl", "nosuchfs://bucket/train.jsonl: Protocol not known: nosuchfs"),
+    ],
+)
+def test_a_url_that_cannot_be_read_is_one_line(url, told, cli, tmp_path):
+    run = cli(url, cwd=tmp_path)
+    assert run.code == 2
+    assert run.err.splitlines() == [f"jsonl-lint: error: {told}"]
+
+
+def test_without_fsspec_a_url_says_what_to_install(cli, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "fsspec", None)
+    monkeypatch.setitem(sys.modules, "fsspec.core", None)
+    run = cli("s3://bucket/train.jsonl", cwd=tmp_path)
+    assert run.code == 2
+    assert (
+        run.err
+        == "jsonl-lint: error: s3://bucket/train.jsonl: reading URLs needs fsspec: pip install 'jsonl-lint[dask]'\n"
+    )
