@@ -508,10 +508,13 @@ def test_executor_and_scheduler_keys_are_checked(cli, tmp_path, line, told):
     assert told in run.err and len(run.err.splitlines()) == 1
 
 
-def test_executor_and_scheduler_from_config_and_options(tmp_path):
+def test_executor_and_scheduler_from_config_and_options(cli, tmp_path):
     settings = Settings()
     settings.apply({"executor": "dask", "scheduler": "tcp://10.0.0.5:8786"}, "jsonl-lint.toml")
     assert (settings.executor, settings.scheduler) == ("dask", "tcp://10.0.0.5:8786")
+    (tmp_path / "jsonl-lint.toml").write_text('executor = "dask"\n')
+    show = cli("--scheduler", "local:3", "--show-settings", cwd=tmp_path)
+    assert "executor: dask (scheduler: local:3)" in show.out.splitlines()
 
 
 def test_a_scheduler_without_the_dask_executor_is_refused(cli, tmp_path):

@@ -14,10 +14,12 @@ from test_engine import _report, dataset  # noqa: F401 - the fixture: every reco
 
 from jsonl_lint import Settings, engine, lint
 from jsonl_lint.config import resolve
-from jsonl_lint.engine.dask import Dask
 from jsonl_lint.errors import ClusterError
 
 distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
+
+from jsonl_lint.engine.dask import Dask  # noqa: E402 - only with the dask extra
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +72,25 @@ def test_a_worker_killed_mid_run_changes_nothing(dataset, cluster, monkeypatch):
     far = engine.Linter(resolve(settings)).run([str(dataset)], settings, progress=kill_one)
     assert killed
     assert _report(far) == _report(local)
+
+
+def test_a_task_whose_workers_all_die_ends_the_run_in_one_line(dataset, monkeypatch):  # noqa: F811
+    """With no failure allowed, the task of a killed worker is lost: no report, one line saying so."""
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 2_000)
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+        ) as fragile,
+    ):
+        settings = Settings(executor="dask", scheduler=fragile.scheduler_address)
+        with distributed.Client(fragile, set_as_default=False) as client:
+            pid = next(iter(client.run(os.getpid).values()))
+        kill = [lambda: os.kill(pid, signal.SIGKILL)]
+        with pytest.raises(ClusterError) as caught:
+            engine.Linter(resolve(settings)).run([str(dataset)], settings, progress=lambda *done: kill and kill.pop()())
+    assert str(caught.value).startswith(f"{fragile.scheduler_address}: the cluster failed a task: KilledWorker: ")
+    assert "\n" not in str(caught.value)
 
 
 def test_a_run_the_cluster_cannot_finish_fails_in_one_line(dataset, monkeypatch):  # noqa: F811

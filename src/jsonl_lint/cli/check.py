@@ -47,6 +47,7 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
         f"extend-exclude: {settings.extend_exclude}",
         f"respect-gitignore: {settings.respect_gitignore}; force-exclude: {settings.force_exclude}",
         f"plugins: {settings.plugins} (plugin-paths: {settings.plugin_paths})",
+        f"executor: {settings.executor}" + (f" (scheduler: {settings.scheduler})" if settings.scheduler else ""),
         "options:",
         *(f"  {name} = {value!r}" for name, value in sorted(resolved.options.items())),
         *(
