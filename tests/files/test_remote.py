@@ -63,12 +63,15 @@ def test_spans_read_through_fsspec_keep_line_numbers(golden, monkeypatch):
     ]
 
 
-def test_a_glob_url(golden):
+def test_a_glob_url_names_each_file_it_matches(golden):
     result = lint([golden + "/*.jsonl"], Settings())
     assert sorted(s.path for s in result.sources) == [
         f"memory:///golden/{name}"
         for name in ("empty.jsonl", "notes.jsonl", "prefs.jsonl", "train.jsonl", "validation.jsonl")
     ]
+    only = lint([golden + "/val*.jsonl"], Settings())  # a file named: its partner in the training split is read
+    assert [s.path for s in only.sources] == ["memory:///golden/validation.jsonl"]
+    assert any(d.code == "V001" for d in only.diagnostics)
 
 
 @pytest.mark.parametrize(

@@ -31,14 +31,16 @@ def _fs(url: str) -> tuple[Any, str]:
 
 
 def expand(url: str, extensions: tuple[str, ...]) -> tuple[list[str], bool]:
-    """The files ``url`` names, and whether it names them as a folder or a glob (False: one file).
+    """The files ``url`` names, and whether it names a folder (False: a file, or a glob's files).
 
-    A folder gives the files below it with one of ``extensions``, hidden folders left out, sorted.
-    Raises OSError (a missing path) or what the file system raises (a package it needs, bad credentials).
+    A folder gives the files below it with one of ``extensions``, hidden folders left out; a glob,
+    every file it matches, as a shell gives the files a local glob matches; both sorted. Raises
+    OSError (a missing path) or what the file system raises (a package it needs, bad credentials).
     """
     fs, path = _fs(url)
     if any(c in path for c in GLOB_CHARS):
-        return sorted(fs.unstrip_protocol(p) for p in fs.glob(path) if fs.isfile(p)), True
+        matched = fs.glob(path, detail=True)  # one listing, not a request per match
+        return sorted(fs.unstrip_protocol(p) for p, info in matched.items() if info["type"] == "file"), False
     if not fs.isdir(path):
         if not fs.exists(path):
             raise FileNotFoundError(2, "No such file or directory")

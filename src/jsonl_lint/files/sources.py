@@ -77,6 +77,8 @@ def partners(path: str, splits: dict[str, list[str]] | None, root: str) -> list[
     if role is None:
         return []
     if splits:
+        if is_url(path):
+            return []  # the globs of `splits` name local files
         found = set()
         for name, globs in splits.items():
             if name != role:
@@ -284,7 +286,7 @@ def discover(
                     continue
                 sources.setdefault(url, Source(url, split_role(url, splits, root)))
             if not walked:
-                named.append(given)
+                named.extend(found)
             continue
         try:
             mode = os.stat(given).st_mode
