@@ -96,3 +96,43 @@ def test_without_fsspec_a_url_says_what_to_install(cli, tmp_path, monkeypatch):
         run.err
         == "jsonl-lint: error: s3://bucket/train.jsonl: reading URLs needs fsspec: pip install 'jsonl-lint[dask]'\n"
     )
+
+
+class _Buffered(fsspec.spec.AbstractBufferedFile):
+    """An object store's file (S3File, GCSFile): ranges fetched, and no ``readline(size)`` of its own."""
+
+    def _fetch_range(self, start, end):
+        return self.fs.blobs[self.path][start:end]
+
+
+class _Store(fsspec.AbstractFileSystem):
+    protocol = "store"
+    blobs: dict[str, bytes] = {}
+
+    def info(self, path, **kwargs):
+        path = self._strip_protocol(path)
+        if path not in self.blobs:
+            raise FileNotFoundError(path)
+        return {"name": path, "size": len(self.blobs[path]), "type": "file"}
+
+    def ls(self, path, detail=True, **kwargs):
+        path = self._strip_protocol(path).rstrip("/")
+        found = [self.info(p) for p in self.blobs if p.rsplit("/", 1)[0] == path]
+        return found if detail else [f["name"] for f in found]
+
+    def _open(self, path, mode="rb", block_size=None, **kwargs):
+        return _Buffered(self, path, mode, block_size or 2**20, size=len(self.blobs[path]))
+
+
+def test_spans_of_an_object_store_file(monkeypatch):
+    """A file of a store whose files fetch byte ranges (S3, GCS) is cut into spans and read as a local one."""
+    fsspec.register_implementation("store", _Store, clobber=True)
+    monkeypatch.setattr(_Store, "blobs", {"bucket/train.jsonl": (DATA / "train.jsonl").read_bytes()})
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 300)
+    local = lint([str(DATA / "train.jsonl")], Settings(), jobs=1)
+    far = engine.Linter(resolve(Settings())).run(
+        ["store://bucket/train.jsonl"], Settings(), executor=InProcess(), progress=lambda *done: None
+    )
+    assert [(d.line, d.code, d.message) for d in far.diagnostics] == [
+        (d.line, d.code, d.message) for d in local.diagnostics
+    ]

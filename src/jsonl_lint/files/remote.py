@@ -8,6 +8,7 @@ connects once.
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any, BinaryIO
 
@@ -73,6 +74,7 @@ def size(url: str) -> int:
 
 
 def open_raw(url: str, block_size: int) -> BinaryIO:
-    """The file at ``url``, opened for reading in blocks of ``block_size`` bytes (seekable: spans seek)."""
+    """The file at ``url``, read in blocks of ``block_size`` bytes, as a standard buffered binary stream:
+    an object store's file (S3, GCS) has no ``readline(size)`` of its own, and spans seek."""
     fs, path = _fs(url)
-    return fs.open(path, "rb", block_size=block_size)
+    return io.BufferedReader(fs.open(path, "rb", block_size=block_size), block_size)
