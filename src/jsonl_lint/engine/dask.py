@@ -19,8 +19,8 @@ from dataclasses import replace
 
 from distributed import Client, LocalCluster
 
-from jsonl_lint.engine.executors import Executor, TaskSpec, cores, run_task_in_worker
-from jsonl_lint.engine.records import TaskResult
+from jsonl_lint.engine.executors import Executor, Setup, TaskSpec, cores, run_task_in_worker
+from jsonl_lint.engine.records import Task, TaskResult
 from jsonl_lint.errors import ClusterError
 from jsonl_lint.files.open import portable
 
@@ -39,7 +39,13 @@ class Dask(Executor):
 
     def map(self, specs: list[TaskSpec]) -> Iterator[TaskResult]:
         with self._client() as client:
-            futures = deque(client.map(run_task_in_worker, [_portable(spec) for spec in specs], pure=False))
+            # A run's setup (its settings) is sent once, as a task of its own, not with each of its tasks;
+            # a task rather than scattered data: when the workers holding it die, it is made again.
+            runs = {spec.setup.key: spec.setup for spec in specs}
+            setups = {key: client.submit(_given, setup, key=f"setup-{key}") for key, setup in runs.items()}
+            tasks = [_portable(spec.task) for spec in specs]
+            keys = [setups[spec.setup.key] for spec in specs]
+            futures = deque(client.map(_run, tasks, keys, pure=False))
             while futures:
                 future = futures.popleft()  # let go of each result once it is read: the client stays small
                 try:
@@ -75,10 +81,17 @@ class Dask(Executor):
             yield client
 
 
-def _portable(spec: TaskSpec) -> TaskSpec:
-    """``spec`` as a worker can run it: its file named so that a worker with another current folder opens it."""
-    span = spec.task.span
-    return replace(spec, task=replace(spec.task, span=replace(span, file=portable(span.name))))
+def _given(setup: Setup) -> Setup:
+    return setup
+
+
+def _run(task: Task, setup: Setup) -> bytes:
+    return run_task_in_worker(TaskSpec(setup, task))
+
+
+def _portable(task: Task) -> Task:
+    """``task`` as a worker can run it: its file named so that a worker with another current folder opens it."""
+    return replace(task, span=replace(task.span, file=portable(task.span.name)))
 
 
 def _brief(exc: BaseException) -> str:
