@@ -44,8 +44,8 @@ class Dask(Executor):
             runs = {spec.setup.key: spec.setup for spec in specs}
             setups = {key: client.submit(_given, setup, key=f"setup-{key}") for key, setup in runs.items()}
             tasks = [_portable(spec.task) for spec in specs]
-            keys = [setups[spec.setup.key] for spec in specs]
-            futures = deque(client.map(_run, tasks, keys, pure=False))
+            shared = [setups[spec.setup.key] for spec in specs]
+            futures = deque(client.map(_run, tasks, shared, pure=False))
             while futures:
                 future = futures.popleft()  # let go of each result once it is read: the client stays small
                 try:
