@@ -54,6 +54,19 @@ def test_spans_of_many_files_give_the_local_findings(dataset, cluster, monkeypat
     ]
 
 
+def test_the_bar_moves_as_the_cluster_finishes_tasks(dataset, cluster, monkeypatch):  # noqa: F811
+    """Bytes done of the total, and records, in task order, as with --jobs: what the bar draws."""
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 4_000)
+    local, far = [], []
+    settings = Settings()
+    engine.Linter(resolve(settings)).run([str(dataset)], settings, 2, lambda *done: local.append(done))
+    settings = Settings(executor="dask", scheduler=cluster.scheduler_address)
+    engine.Linter(resolve(settings)).run([str(dataset)], settings, progress=lambda *done: far.append(done))
+    total = sum(f.stat().st_size for f in dataset.iterdir())
+    assert len(far) > 10 and far[-1][:2] == (total, total)
+    assert far == local
+
+
 def test_a_worker_killed_mid_run_changes_nothing(dataset, cluster, monkeypatch):  # noqa: F811
     """Its tasks run again on the other worker (and on the one its nanny starts again)."""
     local = lint([str(dataset)], Settings(), jobs=1)
