@@ -8,8 +8,10 @@ import time
 import pytest
 from conftest import any_bytes
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jsonl_lint import Settings, lint
+from jsonl_lint.files.open import Span, open_span
 from jsonl_lint.files.reader import BOM, Reader, duplicate_keys, file_findings
 
 READER_CODES = {"F001", "F002", "F003", "F004", "F005", "F006", "J001", "J002", "J003", "F008"}
@@ -306,3 +308,25 @@ def test_reader_survives_any_bytes(data):
         assert type(record) is dict
         assert 1 <= lineno <= lines
     assert [lineno for lineno, _, _ in run.records] == sorted({lineno for lineno, _, _ in run.records})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=30),
+    last_newline=st.booleans(),
+    chunk=st.integers(1, 120),
+)
+def test_ranges_that_find_their_own_line_boundaries_hold_every_line_once(tmp_path_factory, lines, last_newline, chunk):
+    """Spans cut anywhere (a URL's, read by the tasks alone): each holds the lines that start in it, whole."""
+    data = b"\n".join(lines) + (b"\n" if last_newline and lines else b"")
+    path = tmp_path_factory.mktemp("spans") / "data.jsonl"
+    path.write_bytes(data)
+    read = []
+    for start in range(0, len(data), chunk):
+        with open_span(Span(str(path), None, start, min(start + chunk, len(data)), aligned=False)) as stream:
+            read.append(stream.read())
+    assert b"".join(read) == data
+    at = 0
+    for piece in read:  # each span's first byte starts a line
+        assert not piece or at == 0 or data[at - 1 : at] == b"\n"
+        at += len(piece)

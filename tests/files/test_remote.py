@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+import orjson
 import pytest
 from reporters.test_golden import DATA, EXPECTED, OUTPUTS
 
@@ -136,3 +137,24 @@ def test_spans_of_an_object_store_file(monkeypatch):
     assert [(d.line, d.code, d.message) for d in far.diagnostics] == [
         (d.line, d.code, d.message) for d in local.diagnostics
     ]
+
+
+def test_a_url_is_cut_without_reading_its_body_and_a_long_line_stays_whole(tmp_path, monkeypatch):
+    """A span inside a line longer than a span holds no line; the line is its first span's, whole."""
+    fs = fsspec.filesystem("memory")
+    long = orjson.dumps({"messages": [{"role": "user", "content": "x" * 5000}]}) + b"\n"
+    data = long * 3 + b"[]\n" + b'{"messages": []}'
+    fs.pipe("/long/train.jsonl", data)
+    (tmp_path / "train.jsonl").write_bytes(data)
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 100)
+    local = lint([str(tmp_path / "train.jsonl")], Settings(), jobs=1)
+    spans = []
+    far = engine.Linter(resolve(Settings())).run(
+        ["memory://long/train.jsonl"], Settings(), executor=InProcess(), progress=lambda *done: spans.append(done)
+    )
+    fs.rm("/long", recursive=True)
+    assert len(spans) == -(-len(data) // 100)  # spans of 100 bytes, found without a read
+    assert [(d.line, d.code, d.message) for d in far.diagnostics] == [
+        (d.line, d.code, d.message) for d in local.diagnostics
+    ]
+    assert (far.sources[0].records, far.sources[0].size) == (local.sources[0].records, local.sources[0].size)

@@ -10,7 +10,7 @@ import tempfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from jsonl_lint.files import remote
@@ -27,13 +27,16 @@ class Span:
     """What one task reads: lines ``start`` to ``end`` (bytes; None: to the end) of an input.
 
     ``path`` is the input as reports name it; ``file`` what to open instead, when there is one
-    (standard input kept in a temporary file).
+    (standard input kept in a temporary file). ``aligned``: ``start`` and ``end`` fall on line
+    boundaries (:func:`cut` found them); otherwise the span holds the lines that start in
+    ``start`` to ``end``, found by whoever reads it (a URL's spans: nothing is read to cut them).
     """
 
     path: str
     file: str | None = None
     start: int = 0
     end: int | None = None
+    aligned: bool = True
 
     @property
     def head(self) -> bool:
@@ -64,6 +67,44 @@ class _Range(io.RawIOBase):
         return count or 0
 
 
+class _Lines(io.RawIOBase):
+    """The lines of an open file that start in bytes ``start`` to ``end``: from the first line start at or
+    after ``start``, to the end of the line that holds byte ``end - 1`` (the next range's lines start there)."""
+
+    def __init__(self, raw: BinaryIO, start: int, end: int):
+        self.raw, self.end, self.pos = raw, end, start
+        if start > 0:  # a line starts at ``start`` when the byte before it ends a line
+            raw.seek(start - 1)
+            self.pos = start - 1
+            while True:
+                piece = raw.read(READ_BUFFER)
+                if not piece:
+                    break
+                found = piece.find(b"\n")
+                if found >= 0:
+                    self.pos += found + 1
+                    break
+                self.pos += len(piece)
+            raw.seek(self.pos)
+        self.done = self.pos >= end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self.done:
+            return 0
+        view = memoryview(buffer)
+        count = self.raw.readinto(view) or 0  # type: ignore[attr-defined]
+        if self.pos + count >= self.end:  # this piece reaches the last line: keep it up to its end
+            found = bytes(view[max(0, self.end - 1 - self.pos) : count]).find(b"\n")
+            if found >= 0:
+                count, self.done = max(0, self.end - 1 - self.pos) + found + 1, True
+        self.done = self.done or count == 0
+        self.pos += count
+        return count
+
+
 @contextmanager
 def open_span(span: Span) -> Iterator[BinaryIO]:
     """A buffered binary stream of the span's lines; ``.gz`` files are decompressed as they are read.
@@ -77,7 +118,8 @@ def open_span(span: Span) -> Iterator[BinaryIO]:
         return
     with _open(name, buffering=0) as raw:
         if span.end is not None:
-            with io.BufferedReader(_Range(raw, span.start, span.end), READ_BUFFER) as stream:
+            ranged = (_Range if span.aligned else _Lines)(raw, span.start, span.end)
+            with io.BufferedReader(ranged, READ_BUFFER) as stream:
                 yield stream  # type: ignore[misc]
             return
         with io.BufferedReader(raw, READ_BUFFER) as stream:
@@ -118,6 +160,8 @@ def cut(whole: Span, size: int, chunk: int) -> list[Span]:
     with _open(name) as stream:
         if sniff(stream.read(SNIFF_BYTES)) is not None:
             return [whole]  # not JSONL: one finding from the head, nothing to cut
+        if is_url(name):  # an object's body is read by the tasks alone: each finds its own line boundaries
+            return [replace(whole, start=at, end=min(at + chunk, size), aligned=False) for at in range(0, size, chunk)]
         while start < size:
             stream.seek(min(start + chunk, size))
             _skip_line(stream)  # spans end on a line boundary
