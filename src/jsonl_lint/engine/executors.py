@@ -14,9 +14,12 @@ import pickle
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from jsonl_lint.config import Settings, resolve
-from jsonl_lint.engine.records import Task, TaskResult, TaskRunner
+from jsonl_lint.diagnostics import Diagnostic
+from jsonl_lint.engine.records import RuleFailure, Task, TaskResult, TaskRunner
+from jsonl_lint.files.sources import Source
 from jsonl_lint.rules.base import DatasetRule
 
 
@@ -27,6 +30,10 @@ class Setup:
     key: str  # unique per run: a process builds its runner once per key
     settings: Settings
     collectors: tuple[type[DatasetRule], ...] = ()
+
+
+#: what a reduce on the cluster gives: the rule's findings, or how it failed
+Reduced = tuple[list[Diagnostic], RuleFailure | None]
 
 
 @dataclass(frozen=True)
@@ -61,9 +68,13 @@ def run_task(spec: TaskSpec) -> TaskResult:
 
 
 def run_task_in_worker(spec: TaskSpec) -> bytes:
-    """:func:`run_task`, its result pickled here: one that cannot be (a plugin's summary) is an error
-    of the task, told in one line, not the pool's traceback with the whole object in it."""
-    result = run_task(spec)
+    """:func:`run_task`, its result pickled here (:func:`pickle_result`)."""
+    return pickle_result(run_task(spec))
+
+
+def pickle_result(result: TaskResult) -> bytes:
+    """A task's result pickled: one that cannot be (a plugin's summary) is an error of the task, told in
+    one line, not the pool's traceback with the whole object in it."""
     try:
         return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # noqa: BLE001 - any object may fail to pickle in its own way
@@ -97,19 +108,35 @@ PR_SET_PDEATHSIG = 1
 
 
 class Executor:
-    """Runs task specs and yields their results, in the order of the specs."""
+    """Runs task specs and yields their results, in the order of the specs; open for the whole run
+    (``with executor:``), which a cluster's executor needs to reduce where the summaries are."""
 
     #: tasks may run side by side: a large file is cut into spans of lines, one task each
     parallel = False
+    #: the executor keeps the summaries of partitioned rules where the tasks ran, and reduces them there
+    #: (:meth:`reduce`); the others send every summary back
+    reduces = False
 
-    def map(self, specs: list[TaskSpec]) -> Iterator[TaskResult]:
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map(self, specs: list[TaskSpec], kept: frozenset = frozenset()) -> Iterator[TaskResult]:
+        """The results of ``specs``; with ``reduces``, without the summaries of the ``kept`` keys."""
+        raise NotImplementedError
+
+    def reduce(self, code: str, key: Any, placed: list[tuple[str, int] | None], sources: list[Source]) -> Reduced:
+        """Dataset rule ``code``'s findings from the kept summaries of ``key``, in row order; ``placed``
+        says where each task's lines are (path, line offset), None for a task the run left out."""
         raise NotImplementedError
 
 
 class InProcess(Executor):
     """Every task in this process, one after the other."""
 
-    def map(self, specs: list[TaskSpec]) -> Iterator[TaskResult]:
+    def map(self, specs: list[TaskSpec], kept: frozenset = frozenset()) -> Iterator[TaskResult]:
         return map(run_task, specs)
 
 
@@ -121,7 +148,7 @@ class ProcessPool(Executor):
         self.jobs = jobs
         self.parallel = jobs > 1
 
-    def map(self, specs: list[TaskSpec]) -> Iterator[TaskResult]:
+    def map(self, specs: list[TaskSpec], kept: frozenset = frozenset()) -> Iterator[TaskResult]:
         jobs = min(self.jobs, len(specs), cores())
         if jobs <= 1:
             yield from InProcess().map(specs)

@@ -77,6 +77,15 @@ def executor_for(settings: Settings, jobs: int) -> Executor:
     return ProcessPool(jobs)
 
 
+@dataclass
+class Kept:
+    """The summary keys ``executor`` kept where the tasks ran, and where each task's lines are."""
+
+    executor: Executor
+    keys: frozenset
+    placed: list[tuple[str, int] | None]
+
+
 class Linter:
     """Runs one configuration over any number of sources; ``collectors`` are mapped like dataset rules
     and their reduce's value is handed back (the ``stats`` report's numbers)."""
@@ -127,7 +136,7 @@ class Linter:
                     continue
                 diagnostics.extend(self._size_findings(source))
                 readable.append(source)
-            executor = executor or executor_for(settings, default_jobs(jobs, readable))
+            executor = stack.enter_context(executor or executor_for(settings, default_jobs(jobs, readable)))
             total = sum(s.size for s in readable)
             if total < progress_bytes:
                 progress = None
@@ -142,13 +151,15 @@ class Linter:
                     tasks.append(Task(index, span, contexts.get(source.path, {}), ignored))
             setup = Setup(uuid.uuid4().hex, settings, self.collectors)
             adopt(setup.key, self.runner)
-            results = executor.map([TaskSpec(setup, task) for task in tasks])
+            kept = self._partitioned() if executor.reduces else frozenset()
+            results = executor.map([TaskSpec(setup, task) for task in tasks], kept)
             summaries = {self.summary_keys[r.code]: Summaries(r.width, fetch) for r in self.dataset_rules}
             lines: dict[str, int] = {}
             gathered: dict[str, Gathered] = {}
+            placed: list[tuple[str, int] | None] = []  # per task: its file and line offset, if merged
             for index, parts in _group(tasks, results, progress, total):
                 source = readable[index]
-                found, lines[source.path], error = self._merge(source, parts, summaries)
+                found, lines[source.path], error = self._merge(source, parts, summaries, placed)
                 gathered[source.path] = found
                 if error:
                     errors.append(error)
@@ -156,7 +167,7 @@ class Linter:
                 never = {code for code, rule in self.rules.items() if not rule.collapse}
                 for path, found in gathered.items():
                     found.bound, found.never = collapse_bound(lines.get(path, 0)), never
-            self._reduce(readable, summaries, contexts, gathered)
+            self._reduce(readable, summaries, contexts, gathered, Kept(executor, kept, placed))
             for path, found in gathered.items():
                 diagnostics.extend(self._finish(path, found, lines.get(path, 0)))
             collected = {
@@ -198,9 +209,11 @@ class Linter:
         summaries: dict[Any, Summaries],
         contexts: dict[str, dict[str, Any]],
         gathered: dict[str, Gathered],
+        kept: Kept,
     ) -> None:
         """Every dataset rule's findings, into each file's ``gathered`` (where repeats are kept compact);
-        each rule's summaries let go of once the last rule reading them is done."""
+        each rule's summaries let go of once the last rule reading them is done. The rules whose
+        summaries the executor ``kept`` where the tasks ran are reduced there."""
         ignored = {s.path: self.resolved.ignored_in(s.path) for s in sources}
         reducing = [r for r in self.dataset_rules if not isinstance(r, Collector)]
         collecting = {self.summary_keys[c.code] for c in self.dataset_rules if isinstance(c, Collector)}
@@ -213,8 +226,13 @@ class Linter:
                 del summaries[key]  # the last rule to read them: let go of them once it is done
             if rule.code in self.failures:
                 continue
+            if key in kept.keys:
+                found, failed = kept.executor.reduce(rule.code, key, kept.placed, sources)
+                if failed is not None:
+                    self.failures[rule.code] = failed
+                    continue
             try:
-                for diagnostic in rule.reduce(items, sources):
+                for diagnostic in found if key in kept.keys else rule.reduce(items, sources):
                     diagnostic = check(diagnostic, rule)
                     if diagnostic.code not in ignored.get(diagnostic.path, ()):
                         target = gathered.get(diagnostic.path)
@@ -254,16 +272,34 @@ class Linter:
 
         return fetch
 
-    def _merge(self, source: Source, parts: list[TaskResult], summaries: dict) -> tuple[Gathered, int, str | None]:
-        """Join the results of one source's tasks, in order: shift line numbers, add whole-file findings.
+    def _partitioned(self) -> frozenset:
+        """The summary keys whose every rule reduces by parts (a cluster keeps them and reduces them there)."""
+        rules: dict[Any, list] = {}
+        for rule in self.dataset_rules:
+            rules.setdefault(self.summary_keys[rule.code], []).append(rule)
+        return frozenset(
+            key
+            for key, sharing in rules.items()
+            if all(
+                r.partition is not None and r.width and not r.rereads and not isinstance(r, Collector) for r in sharing
+            )
+        )
+
+    def _merge(
+        self, source: Source, parts: list[TaskResult], summaries: dict, placed: list
+    ) -> tuple[Gathered, int, str | None]:
+        """Join the results of one source's tasks, in order: shift line numbers, add whole-file findings;
+        tell ``placed`` each task's file and line offset (None past the last one merged).
 
         Returns the file's findings (not yet collapsed), its number of lines, and its error if any.
         """
         stats = Stats()
         found = Gathered()
         error = None
-        for part in parts:
+        placed.extend([None] * len(parts))
+        for number, part in enumerate(parts, len(placed) - len(parts)):
             offset = stats.lines
+            placed[number] = (source.path, offset)
             found.merge(part.diagnostics, offset)
             for code, failed in part.failures.items():
                 if code not in self.failures:

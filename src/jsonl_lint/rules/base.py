@@ -229,6 +229,10 @@ class DatasetRule(Rule):
     #: the rule reads some records again in ``reduce`` (``items.examples(rows)``): standard
     #: input is then kept in a temporary file
     rereads: ClassVar[bool] = False
+    #: a rule with a ``width`` whose reduce compares only rows equal in this column (of the
+    #: ``items.array()`` view) and yields its findings in row order: it may then reduce each part of
+    #: the rows that share a value apart, and a cluster does so, rows shuffled by that column
+    partition: ClassVar[int | None] = None
 
     def prepare(self, head: list[Example]) -> Any:
         """What the rule learns from a file's first examples (a template, say), before ``map``.

@@ -105,6 +105,7 @@ class DuplicateExample(DatasetRule):
     code, name, severity = "D004", "duplicate-example", Severity.WARNING
     summary = "An exact duplicate of an earlier example"
     width = 8
+    partition = 0  # the example key: duplicates share it
     fixable = "unsafe"  # the record may differ in what the comparison ignores (metadata, whitespace)
     fix_message = "Remove the repeat (the first occurrence stays)"
 
@@ -147,6 +148,7 @@ class ConflictingAnswers(DatasetRule):
     summary = "The same prompt with different answers"
     options = (IGNORE_SYSTEM,)
     width = 16
+    partition = 0  # the prompt key: conflicting answers share it
 
     def map(self, example):
         found = keys(example)
