@@ -24,6 +24,8 @@ class LeakageRule(DatasetRule):
 
     options = (IGNORE_SYSTEM,)
     width = 16
+    # the prompt key: examples with the same prompt are compared, and the same example has the same prompt
+    partition = 1
 
     def summary_key(self):
         return ("leakage", self.settings["ignore-system-prompt"])  # V001 and V003
