@@ -4,7 +4,9 @@ The cluster is a running scheduler's (``tcp://HOST:PORT``), or a LocalCluster of
 processes on the loopback interface, started for the run and closed after it. Each worker opens its
 task's span itself, builds its runner once per run from the settings, and sends back what a process
 of the pool sends back; results are yielded in the order of the specs, so the output is the same as a
-local run's. A worker that dies has its tasks run again elsewhere (the scheduler's ``allowed-failures``);
+local run's. The summaries of the rules that reduce by parts (``DatasetRule.partition``) stay on
+the workers, and are shuffled and reduced there (:meth:`Dask.reduce`): only their findings come
+back. A worker that dies has its tasks run again elsewhere (the scheduler's ``allowed-failures``);
 a task the cluster cannot run ends the run with a :class:`ClusterError`, never with a partial report.
 """
 
