@@ -469,3 +469,22 @@ def test_a_fix_collapsed_over_many_lines_is_made_again_on_each(cli, tmp_path):
     fixed = cli("train.jsonl", "--select", "C001", "--fix", cwd=tmp_path)
     assert fixed.code == 0, fixed.out + fixed.err
     assert path.read_bytes() == b"".join(records).replace(b'"Human"', b'"user"')
+
+
+def test_keys_the_messages_suggest_renaming_are_renamed_on_every_line(cli, tmp_path):
+    """S001's `message` -> `messages` and `response` -> `completion`, S003's typo: collapsed or not."""
+    typo = b'{"message": [{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}\n'
+    pairs = b'{"prompt": "Q?", "response": " A."}\n'
+    (tmp_path / "typo.jsonl").write_bytes(typo * 12)
+    (tmp_path / "pairs.jsonl").write_bytes(pairs * 3)
+    (tmp_path / "spec.jsonl").write_bytes(
+        b'{"input":{"messages":[{"role":"user","content":"Q"}]},"preferred_completion":[{"role":"assistant",'
+        b'"content":"A"}],"non_preferred_output":[{"role":"assistant","content":"B"}],"tols":[]}\n'
+    )
+    run = cli(".", "--select", "S001,S003", "--fix", "--isolated", cwd=tmp_path)
+    assert run.code == 1, run.out + run.err  # `tols` has no close key the record lacks: left to the author
+    assert (tmp_path / "typo.jsonl").read_bytes() == typo.replace(b'"message"', b'"messages"') * 12
+    assert (tmp_path / "pairs.jsonl").read_bytes() == pairs.replace(b'"response"', b'"completion"') * 3
+    spec = (tmp_path / "spec.jsonl").read_bytes()
+    assert b'"preferred_output":[' in spec and b'"tols":[]' in spec
+    assert "S003 warning: Unknown key `tols`" in run.out

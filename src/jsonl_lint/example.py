@@ -32,11 +32,16 @@ class Turn(NamedTuple):
 
 
 class Problem(NamedTuple):
-    """A shape problem found while adapting a record (S001-S003), with the JSON path it is at."""
+    """A shape problem found while adapting a record (S001-S003), with the JSON path it is at.
+
+    ``renames``: the keys the message suggests renaming, as (JSON path of the key, new name): what
+    ``--fix`` does about it.
+    """
 
     code: str
     message: str
     json_path: str | None
+    renames: tuple[tuple[str, str], ...] = ()
 
 
 class Shape(Protocol):

@@ -96,7 +96,7 @@ def refuse_inputs(paths: list[str], settings: Any, *outputs: tuple[str | None, s
     written = [(path, option) for path, option in outputs if path and os.path.exists(path)]
     if not written:
         return
-    sources, _ = discover(paths, settings.exclude, settings.root, settings.splits)
+    sources, _ = discover(paths, **settings.discovery())
     for path, option in written:
         for source in sources:
             try:

@@ -17,7 +17,7 @@ from jsonl_lint.codes import J003
 from jsonl_lint.config import Resolved
 from jsonl_lint.diagnostics import Edit
 from jsonl_lint.engine.findings import Findings, Gathered
-from jsonl_lint.example import Example
+from jsonl_lint.example import Example, Problem
 from jsonl_lint.files.open import Span, open_span
 from jsonl_lint.files.reader import Reader, Stats, parse_line
 from jsonl_lint.formats.detect import Detector
@@ -100,11 +100,18 @@ class TaskRunner:
         }
 
     def edits(self, content: bytes, code: str, first: bool = False) -> list[Edit]:
-        """The edits record rule ``code``'s findings make to one line (``content``, no line ending): what
-        --fix writes there, said again from the line itself (a finding collapsed over many lines keeps
-        the edits of its first line only)."""
+        """The edits rule ``code``'s findings make to one line (``content``, no line ending): what --fix
+        writes there, said again from the line itself (a finding collapsed over many lines keeps the
+        edits of its first line only). A record rule's, or the adapt stage's (S001, S003: key renames)."""
         rule = self.rules.get(code)
-        example = None if not isinstance(rule, RecordRule) else _record(content, first, self.detector)
+        record = parse_line(content, first)
+        if rule is None or not isinstance(record, dict):
+            return []
+        if not isinstance(rule, RecordRule):
+            _, problems = self.detector.adapt(record)
+            return [edit for problem in problems if problem.code == code for edit in _renames(problem)[1]]
+        found = self.detector.match(record)
+        example = None if found is None else found[0]
         if example is None:
             return []
         if isinstance(rule, RoleRule):
@@ -166,7 +173,8 @@ class TaskRunner:
         for lineno, raw, record in reader:
             example, problems = adapt(record)
             for problem in problems:
-                report(problem.code, lineno, None, problem.message, problem.json_path, raw)
+                fix, edits = _renames(problem)
+                report(problem.code, lineno, None, problem.message, problem.json_path, raw, fix, None, edits)
             if example is None:
                 continue
             fmt = example.format
@@ -235,6 +243,14 @@ def _failed(result: TaskResult, code: str, line: int, exc: BaseException) -> boo
 def _brief(value: object) -> str:
     shown = repr(value)
     return shown if len(shown) <= 80 else shown[:80] + "…"
+
+
+def _renames(problem: Problem) -> tuple[str | None, tuple[Edit, ...]]:
+    """The fix of an adapt-stage problem that suggests renaming keys: its message and edits."""
+    if not problem.renames:
+        return None, ()
+    told = "; ".join(f"Rename `{path.rsplit('.', 1)[-1]}` to `{new}`" for path, new in problem.renames)
+    return told, tuple(Edit(path, key=new) for path, new in problem.renames)
 
 
 def _record(raw: bytes, first: bool, detector: Detector) -> Example | None:

@@ -20,10 +20,9 @@ from jsonl_lint.files.open import Span, open_span
 from jsonl_lint.files.reader import Reader
 from jsonl_lint.files.sources import Source
 from jsonl_lint.formats import FORMATS
-from jsonl_lint.formats.base import Format, unknown_keys_message
-from jsonl_lint.formats.hints import explain_unknown
+from jsonl_lint.formats.base import Format, unknown_key_problem
+from jsonl_lint.formats.hints import explain_unknown, renames_for_unknown
 from jsonl_lint.formats.user_schema import problems as schema_problems
-from jsonl_lint.jsonpath import member
 from jsonl_lint.profiles import Profile
 
 #: Distinct key sets whose candidate formats are remembered.
@@ -100,15 +99,14 @@ class Detector:
         if found is None:
             if not self.replace:  # the user's schema is the format
                 message = explain_unknown(record, self.profile.name, self.accepted, accepting(record))
-                problems.append(Problem(S001, message, "$"))
+                problems.append(Problem(S001, message, "$", renames_for_unknown(record, self.accepted)))
             return None, problems
         example, shape = found
         allowed = self.profile.keys
         if allowed is not None and not allowed.issuperset(record.keys()):
             narrowed = [k for k in record if k not in allowed and k in example.format.keys]  # the others: adapter's
             if narrowed:
-                message = unknown_keys_message(narrowed, allowed, self.profile.title)
-                shape.append(Problem(S003, message, member("$", narrowed[0])))
+                shape.append(unknown_key_problem(narrowed, allowed, self.profile.title, record))
         if self.replace:  # the user's schema rules shapes and keys
             shape = [p for p in shape if p.code != S002 and p.code != S003]
         problems.extend(shape)

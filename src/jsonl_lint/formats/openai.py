@@ -270,6 +270,7 @@ class OpenAIPreference(Format):
                     f"Rename `{spec}` to `{key}`: the fine-tuning guide, Azure and Together use `{key}` "
                     f"(`{spec}` is only in the API spec)",
                     f"$.{spec}",
+                    ((f"$.{spec}", key),),
                 )
             )
             key = spec

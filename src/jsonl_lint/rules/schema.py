@@ -11,6 +11,9 @@ from jsonl_lint.rules.base import DatasetRule, PipelineRule
 class UnknownFormat(PipelineRule):
     code, name, severity = S001, "unknown-format", Severity.ERROR
     summary = "The record matches no format of the profile"
+    fixable = (
+        "safe"  # a misspelt key (`message`) or `response` for `completion` is renamed; other formats are not converted
+    )
 
 
 class SchemaViolation(PipelineRule):
@@ -21,6 +24,7 @@ class SchemaViolation(PipelineRule):
 class UnknownKey(PipelineRule):
     code, name, severity = S003, "unknown-key", Severity.WARNING
     summary = "A key the target provider does not accept"
+    fixable = "safe"  # a key with a close accepted name the record lacks is renamed; the others are left to you
 
 
 class MixedFormats(DatasetRule):
