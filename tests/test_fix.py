@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 import orjson
-from conftest import any_bytes
+from conftest import any_bytes, write_jsonl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -488,3 +488,27 @@ def test_keys_the_messages_suggest_renaming_are_renamed_on_every_line(cli, tmp_p
     spec = (tmp_path / "spec.jsonl").read_bytes()
     assert b'"preferred_output":[' in spec and b'"tols":[]' in spec
     assert "S003 warning: Unknown key `tols`" in run.out
+
+
+def test_records_of_another_format_are_converted_only_with_unsafe_fixes(cli, tmp_path):
+    sharegpt = {"conversations": [{"from": "system", "value": "Be brief."}, {"from": "human", "value": "Hi?"},
+                                  {"from": "gpt", "value": "Hello."}]}  # fmt: skip
+    alpaca = {"instruction": "Translate to French.", "input": "Good morning", "output": "Bonjour"}
+    hh = {"chosen": "\n\nHuman: Hi?\n\nAssistant: Hello.", "rejected": "\n\nHuman: Hi?\n\nAssistant: Go away."}
+    tools = {"conversations": [{"from": "human", "value": "Weather?"}, {"from": "function_call", "value": "{}"}]}
+    path = write_jsonl(tmp_path / "train.jsonl", [sharegpt, alpaca, hh, tools])
+    before = path.read_bytes()
+    safe = cli("train.jsonl", "--select", "S001", "--fix", "--isolated", cwd=tmp_path)
+    assert path.read_bytes() == before and "3 with `--fix --unsafe-fixes`" in safe.out
+    run = cli("train.jsonl", "--select", "S001", "--fix", "--unsafe-fixes", "--isolated", cwd=tmp_path)
+    assert run.code == 1  # the tool call is left to the author
+    lines = [orjson.loads(line) for line in path.read_bytes().splitlines()]
+    assert lines[0] == {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi?"},
+                                     {"role": "assistant", "content": "Hello."}]}  # fmt: skip
+    assert lines[1]["messages"][-1] == {"role": "assistant", "content": "Bonjour"}
+    assert lines[2] == {
+        "input": {"messages": [{"role": "user", "content": "Hi?"}]},
+        "preferred_output": [{"role": "assistant", "content": "Hello."}],
+        "non_preferred_output": [{"role": "assistant", "content": "Go away."}],
+    }
+    assert lines[3] == tools and "train.jsonl:4:1: S001 error:" in run.out

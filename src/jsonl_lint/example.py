@@ -35,13 +35,15 @@ class Problem(NamedTuple):
     """A shape problem found while adapting a record (S001-S003), with the JSON path it is at.
 
     ``renames``: the keys the message suggests renaming, as (JSON path of the key, new name): what
-    ``--fix`` does about it.
+    ``--fix`` does about it. ``converted``: (a format's title, the record as JSON text in it), which
+    ``--fix --unsafe-fixes`` writes instead of the record.
     """
 
     code: str
     message: str
     json_path: str | None
     renames: tuple[tuple[str, str], ...] = ()
+    converted: tuple[str, str] | None = None
 
 
 class Shape(Protocol):

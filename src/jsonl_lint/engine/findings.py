@@ -35,7 +35,7 @@ RELATED = 3
 KEEP = 1 + RELATED
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
-#: ``report(code, line, column, message, json_path=None, raw=None, fix=None, span=None, edits=())``
+#: ``report(code, line, column, message, json_path=None, raw=None, fix=None, span=None, edits=(), unsafe=False)``
 Report = Callable[..., None]
 
 
@@ -247,6 +247,7 @@ class Findings:
             fix: str | None = None,
             span: tuple[int, int, str] | None = None,
             edits: tuple = (),
+            unsafe: bool = False,
         ) -> None:
             rule = rules.get(code)
             if rule is None or code in ignored:
@@ -258,7 +259,8 @@ class Findings:
                 path, line, code, rule.name, rule.severity, message, column=column, json_path=json_path
             )
             if rule.fixable is not None and (fix or rule.fix_message):
-                diagnostic.fix = Fix(rule.fixable, fix or rule.fix_message, edits)  # type: ignore[arg-type]
+                applicability = "unsafe" if unsafe else rule.fixable  # a finding's fix may be riskier than its rule's
+                diagnostic.fix = Fix(applicability, fix or rule.fix_message, edits)  # type: ignore[arg-type]
             if raw is None:  # a finding about the file's bytes (line endings, blank lines): the file's, numbered
                 diagnostic.fingerprint = f"{code}:{path}"
                 out.add(diagnostic)

@@ -109,7 +109,7 @@ class TaskRunner:
             return []
         if not isinstance(rule, RecordRule):
             _, problems = self.detector.adapt(record)
-            return [edit for problem in problems if problem.code == code for edit in _renames(problem)[1]]
+            return [edit for problem in problems if problem.code == code for edit in _fix(problem)[1]]
         found = self.detector.match(record)
         example = None if found is None else found[0]
         if example is None:
@@ -173,8 +173,8 @@ class TaskRunner:
         for lineno, raw, record in reader:
             example, problems = adapt(record)
             for problem in problems:
-                fix, edits = _renames(problem)
-                report(problem.code, lineno, None, problem.message, problem.json_path, raw, fix, None, edits)
+                fix, edits, unsafe = _fix(problem)
+                report(problem.code, lineno, None, problem.message, problem.json_path, raw, fix, None, edits, unsafe)
             if example is None:
                 continue
             fmt = example.format
@@ -245,12 +245,16 @@ def _brief(value: object) -> str:
     return shown if len(shown) <= 80 else shown[:80] + "…"
 
 
-def _renames(problem: Problem) -> tuple[str | None, tuple[Edit, ...]]:
-    """The fix of an adapt-stage problem that suggests renaming keys: its message and edits."""
-    if not problem.renames:
-        return None, ()
-    told = "; ".join(f"Rename `{path.rsplit('.', 1)[-1]}` to `{new}`" for path, new in problem.renames)
-    return told, tuple(Edit(path, key=new) for path, new in problem.renames)
+def _fix(problem: Problem) -> tuple[str | None, tuple[Edit, ...], bool]:
+    """The fix of an adapt-stage problem: its message, edits, and whether it is unsafe. Renaming keys is
+    safe; converting a record of another format is not (what was meant by its fields is a guess)."""
+    if problem.renames:
+        told = "; ".join(f"Rename `{path.rsplit('.', 1)[-1]}` to `{new}`" for path, new in problem.renames)
+        return told, tuple(Edit(path, key=new) for path, new in problem.renames), False
+    if problem.converted is not None:
+        title, text = problem.converted
+        return f"Convert the record to {title}", (Edit("$", text),), True
+    return None, (), False
 
 
 def _record(raw: bytes, first: bool, detector: Detector) -> Example | None:

@@ -21,6 +21,7 @@ from jsonl_lint.files.reader import Reader
 from jsonl_lint.files.sources import Source
 from jsonl_lint.formats import FORMATS
 from jsonl_lint.formats.base import Format, unknown_key_problem
+from jsonl_lint.formats.convert import converted
 from jsonl_lint.formats.hints import explain_unknown, renames_for_unknown
 from jsonl_lint.formats.user_schema import problems as schema_problems
 from jsonl_lint.profiles import Profile
@@ -47,14 +48,14 @@ def _accepting_by_format() -> dict[str, tuple[str, ...]]:
     return {fmt: (*names, profiles.AUTO) for fmt, names in found.items()}
 
 
-_AUTO_KEY_SETS = [(fmt.key_sets(True), fmt.name) for fmt in profile_formats(profiles.load(profiles.AUTO))]
+_AUTO_KEY_SETS = [(fmt.key_sets(True), fmt) for fmt in profile_formats(profiles.load(profiles.AUTO))]
 
 
 def accepting(record: dict) -> tuple[str, ...]:
     """The shipped profiles that accept the format a record's keys show (none when they show none)."""
     keys = record.keys()
-    name = next((name for sets, name in _AUTO_KEY_SETS if any(needs <= keys for needs in sets)), None)
-    return () if name is None else _accepting_by_format()[name]
+    fmt = next((fmt for sets, fmt in _AUTO_KEY_SETS if any(needs <= keys for needs in sets)), None)
+    return () if fmt is None else _accepting_by_format()[fmt.name]
 
 
 class Detector:
@@ -99,7 +100,9 @@ class Detector:
         if found is None:
             if not self.replace:  # the user's schema is the format
                 message = explain_unknown(record, self.profile.name, self.accepted, accepting(record))
-                problems.append(Problem(S001, message, "$", renames_for_unknown(record, self.accepted)))
+                renames = renames_for_unknown(record, self.accepted)
+                into = None if renames else converted(record, self.profile, _AUTO_KEY_SETS)
+                problems.append(Problem(S001, message, "$", renames, into))
             return None, problems
         example, shape = found
         allowed = self.profile.keys
