@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -62,6 +63,10 @@ class Diagnostic:
     json_path: str | None = None
     related: tuple[Location, ...] = ()
     fingerprint: str | None = None
+    #: 0-based row of an input numbered by rows (records linted in memory, a Parquet file): ``line - 1``
+    row: int | None = None
+    #: lines of the repeats merged into this finding (a collapsed rule's); they count as its rows too
+    repeats: Sequence[int] = field(default=(), repr=False, compare=False)
     #: (window of the offending line, caret index in it), for ``--output-format full``
     snippet: tuple[str, int] | None = field(default=None, repr=False, compare=False)
 
@@ -69,8 +74,10 @@ class Diagnostic:
         return (self.path, self.line or 0, self.column or 0, self.code, self.message)
 
     def to_dict(self) -> dict:
+        row = {} if self.row is None else {"row": self.row}
         return {
             "path": self.path,
+            **row,
             "line": self.line,
             "column": self.column,
             "end_line": self.end_line if self.end_line is not None else self.line,

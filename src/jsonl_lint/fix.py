@@ -97,7 +97,7 @@ def plans(result, unsafe: bool) -> list[Plan]:
     found: dict[str, Plan] = {}
     for d in result.diagnostics:
         rule = result.rules.get(d.code)
-        if rule is None or rule.fixable is None or (rule.fixable == UNSAFE and not unsafe):
+        if rule is None or rule.fixable is None or (rule.fixable == UNSAFE and not unsafe) or not rule.fixes(d):
             continue
         plan = found.get(d.path)
         if plan is None:
@@ -111,8 +111,9 @@ def plans(result, unsafe: bool) -> list[Plan]:
         elif d.code not in FILE_FIXES:
             if d.line is None:
                 continue  # a line fix needs a line
-            plan.lines.setdefault(d.line, {}).setdefault(rule, []).append(d)
-        plan.findings += 1
+            for line in (d.line, *d.repeats):  # a collapsed finding stands for the lines like it
+                plan.lines.setdefault(line, {}).setdefault(rule, []).append(d)
+        plan.findings += 1 + len(d.repeats)
     return [found[path] for path in sorted(found)]
 
 

@@ -335,6 +335,12 @@ def report(result: Result, min_class_share: float = MIN_CLASS_SHARE) -> dict:
     }
 
 
+def public(data: dict) -> dict:
+    """The report without the text report's rows: what ``--output-format json`` prints and ``jsonl_lint.stats``
+    returns (plain, JSON-serialisable data)."""
+    return {**data, "files": [{k: v for k, v in f.items() if k != "_rows"} for f in data["files"]]}
+
+
 def top_findings(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """The most severe findings first, in file order within a severity."""
     return sorted(diagnostics, key=lambda d: (-d.severity, *d.sort_key()))[:TOP_FINDINGS]

@@ -7,6 +7,7 @@ that repeat in a file are merged into their first; identical fingerprints are nu
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Collection
 
 from jsonl_lint.diagnostics import Diagnostic, snippet
@@ -79,17 +80,19 @@ class Findings:
 def collapse(diagnostics: list[Diagnostic], rules: dict[str, Rule]) -> list[Diagnostic]:
     """Merge repeats of collapsible findings of one file into their first occurrence."""
     first: dict[tuple[str, str], Diagnostic] = {}
-    repeats: dict[tuple[str, str], int] = {}
+    repeats: dict[tuple[str, str], list[int | None]] = {}
     kept = []
     for diagnostic in diagnostics:
         key = (diagnostic.code, diagnostic.message)
-        if rules[diagnostic.code].collapse and key in first:
-            repeats[key] = repeats.get(key, 0) + 1
+        if key in first and rules[diagnostic.code].collapses(diagnostic):
+            repeats.setdefault(key, []).append(diagnostic.line)
             continue
         first.setdefault(key, diagnostic)
         kept.append(diagnostic)
-    for key, count in repeats.items():
+    for key, lines in repeats.items():
         diagnostic = first[key]
+        count = len(lines)
+        diagnostic.repeats = array("I", [line for line in lines if line is not None])  # for --fix and masks
         diagnostic.message += f" (and {count:,} more line{'s' if count > 1 else ''} like it)"
         diagnostic.fingerprint = f"{diagnostic.code}:{diagnostic.path}:{stable_hash(key[1].encode()):016x}"
     return kept

@@ -12,20 +12,20 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from typing import Any
 
 from jsonl_lint.codes import F007
-from jsonl_lint.config import Resolved, Settings, resolve
+from jsonl_lint.config import Resolved, Settings
 from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.engine.executors import Executor, ProcessPool, Setup, TaskSpec, adopt, cores
 from jsonl_lint.engine.findings import collapse, number_fingerprints
 from jsonl_lint.engine.records import Task, TaskResult, TaskRunner, read_examples
+from jsonl_lint.engine.result import Result
 from jsonl_lint.example import Example
 from jsonl_lint.files.open import Span, cut, spooled_stdin
 from jsonl_lint.files.reader import Stats, file_findings
 from jsonl_lint.files.sources import Source, discover
-from jsonl_lint.rules.base import Collector, Rule
+from jsonl_lint.rules.base import Collector
 from jsonl_lint.rules.summaries import Fetch, Summaries
 
 #: Inputs at least this large are linted by one worker per core (starting a pool costs ~0.1 s).
@@ -37,18 +37,6 @@ PREPARE_SAMPLE = 200
 
 #: ``progress(done, total, records)``: bytes read so far, of all, and records read.
 Progress = Callable[[int, int, int], None]
-
-
-@dataclass
-class Result:
-    """Everything a reporter needs."""
-
-    diagnostics: list[Diagnostic]
-    sources: list[Source]
-    errors: list[str]  # one-line errors: missing or unreadable paths, internal failures
-    resolved: Resolved
-    rules: dict[str, Rule] = field(default_factory=dict)  # every rule that reported, by code
-    collected: dict[str, Any] = field(default_factory=dict)  # what each collector's reduce returned, by code
 
 
 def default_jobs(jobs: int | None, sources: list[Source]) -> int:
@@ -80,13 +68,16 @@ class Linter:
         progress: Progress | None = None,
         progress_bytes: int = 0,
         executor: Executor | None = None,
+        sources: list[Source] | None = None,
     ) -> Result:
         """Lint ``paths``; ``jobs`` worker processes (None: one per core for large inputs), or ``executor``.
 
         ``progress(done, total, records)`` is called with bytes and records read as tasks
-        finish, when the inputs hold at least ``progress_bytes``.
+        finish, when the inputs hold at least ``progress_bytes``. ``sources``: inputs already
+        found (records spooled by the Python API), linted after those of ``paths``.
         """
-        sources, errors = discover(paths, settings.exclude, settings.root, settings.splits)
+        found, errors = discover(paths, settings.exclude, settings.root, settings.splits)
+        sources = found + list(sources or ())
         diagnostics: list[Diagnostic] = []
         jobs = None if jobs is None else max(1, jobs)
         with ExitStack() as stack:
@@ -130,9 +121,11 @@ class Linter:
         shown = {s.path for s in sources if s.reported}
         diagnostics = [d for d in diagnostics if d.path in shown]
         diagnostics.sort(key=Diagnostic.sort_key)
+        _number_rows(diagnostics, {s.path for s in sources if s.by_rows})
         codes = {d.code for d in diagnostics}
         reported = {code: rule for code, rule in self.rules.items() if code in codes}  # catalogue order
-        return Result(diagnostics, [s for s in sources if s.reported], errors, self.resolved, reported, collected)
+        kept = [s for s in sources if s.reported]
+        return Result(diagnostics, kept, errors, self.resolved, reported, collected, settings.fail_on)
 
     def _reduce(
         self, sources: list[Source], summaries: dict[Any, Summaries], contexts: dict[str, dict[str, Any]]
@@ -207,7 +200,7 @@ class Linter:
                 break
             if part.stats.not_jsonl:
                 break  # the rest of the file is not JSONL either
-        source.records = stats.records
+        source.records, source.lines = stats.records, stats.lines
         if source.is_stdin or source.path.endswith(".gz"):
             source.size = stats.size
         if error is None:
@@ -229,6 +222,14 @@ class Linter:
         return found
 
 
+def _number_rows(diagnostics: list[Diagnostic], rowed: set[str]) -> None:
+    """Give the findings of inputs numbered by rows their 0-based row (a row is a line of their JSONL)."""
+    if rowed:
+        for d in diagnostics:
+            if d.line is not None and d.path in rowed:
+                d.row = d.line - 1
+
+
 def _group(
     tasks: list[Task], results: Iterator[TaskResult], progress: Progress | None = None, total: int = 0
 ) -> Iterator[tuple[int, list[TaskResult]]]:
@@ -247,9 +248,3 @@ def _group(
         parts.append(result)
     if parts:
         yield current, parts  # type: ignore[misc]
-
-
-def lint(paths: list[str], settings: Settings | None = None, jobs: int | None = None) -> Result:
-    """Lint ``paths`` (files, folders, or ``-`` for stdin) and return the result."""
-    settings = settings or Settings()
-    return Linter(resolve(settings)).run(paths, settings, jobs)

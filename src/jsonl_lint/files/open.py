@@ -1,4 +1,5 @@
-"""Opening an input: a file (gzipped or not), standard input, or a range of a file's lines."""
+"""Opening an input: a file (gzipped or not, or Parquet rows as lines), standard input, or a range of
+a file's lines."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from jsonl_lint.files import parquet
 from jsonl_lint.files.reader import SNIFF_BYTES, sniff
-from jsonl_lint.files.sources import STDIN
+from jsonl_lint.files.sources import PARQUET, STDIN
 
 READ_BUFFER = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
@@ -57,6 +59,8 @@ def open_span(span: Span) -> Iterator[BinaryIO]:
         elif name.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
             with io.BufferedReader(gzip.GzipFile(fileobj=stream), READ_BUFFER) as unzipped:  # type: ignore[arg-type]
                 yield unzipped  # type: ignore[misc]
+        elif parquet.AVAILABLE and name.lower().endswith(PARQUET) and stream.peek(4)[:4] == parquet.MAGIC:
+            yield parquet.ParquetLines(name)  # type: ignore[misc]
         else:
             yield stream
 
@@ -64,7 +68,7 @@ def open_span(span: Span) -> Iterator[BinaryIO]:
 def cut(whole: Span, size: int, chunk: int) -> list[Span]:
     """The input as spans of about ``chunk`` bytes that end on line boundaries (for workers).
 
-    Standard input, gzipped files, small files and files that are plainly not JSONL stay whole.
+    Standard input, gzipped and Parquet files, small files and files that are plainly not JSONL stay whole.
     """
     name = whole.name
     if name == STDIN or name.endswith(".gz") or size <= chunk:
@@ -101,7 +105,7 @@ def read_lines(wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
         if path == STDIN or not os.path.isfile(path):
             continue
         last = max(lines)
-        with open(path, "rb") as stream:
+        with open_span(Span(path)) as stream:  # decompressed, or Parquet rows, as the lint read them
             for number, raw in enumerate(stream, 1):
                 if number in lines:
                     found[path, number] = raw.decode("utf-8", "replace")

@@ -17,6 +17,7 @@ from typing import BinaryIO
 import orjson
 
 from jsonl_lint.codes import F001, F002, F003, F004, F005, F006, F008, J001, J002, J003
+from jsonl_lint.files import parquet
 from jsonl_lint.jsonpath import json_type, member
 
 BOM = b"\xef\xbb\xbf"
@@ -26,7 +27,7 @@ LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 MAGIC = (
     (b"\x1f\x8b", "gzip-compressed data; decompress it first (`gunzip`)"),
     (b"PK\x03\x04", "a zip archive"),
-    (b"PAR1", "a Parquet file"),
+    (parquet.MAGIC, parquet.NOT_JSONL),
     (b"SQLite format 3\x00", "an SQLite database"),
     (LFS_POINTER, "a Git LFS pointer, not the data; run `git lfs pull` to fetch the real file"),
 )

@@ -10,7 +10,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".parquet")
+PARQUET = ".parquet"  # read a row group at a time with the [parquet] extra (files/parquet.py)
 STDIN = "-"
 
 #: Words in a file or folder name that mark its split, accents folded.
@@ -45,11 +46,14 @@ def split_role(path: str, splits: dict[str, list[str]] | None = None, root: str 
 def _named_split(path: str) -> tuple[str | None, tuple[str, ...]]:
     """The split a file's name or folder gives, and the key its partners in other splits share.
 
-    ``data/train_aws.jsonl`` and ``data/validation_aws.jsonl`` share ``("data", "aws", ".jsonl")``;
+    ``data/train_aws.jsonl`` and ``data/validation_aws.jsonl`` (or ``.parquet``, ``.jsonl.gz``) share
+    ``("data", "aws", ".jsonl")``;
     ``data/train/part-0.jsonl`` and ``data/val/part-0.jsonl`` share ``("data", "part-0.jsonl")``.
     """
     parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
     stem, _, extension = parts[-1].partition(".")
+    if f".{extension.lower()}" in EXTENSIONS:
+        extension = EXTENSIONS[0]  # a Parquet validation split pairs with a JSONL training file
     words = _WORD.findall(_fold(stem))
     for word in words:
         if word in SPLIT_WORDS:
@@ -118,6 +122,12 @@ class Source:
     size: int = 0
     formats: Counter = field(default_factory=Counter)  # records per format name
     first_lines: dict[str, int] = field(default_factory=dict)  # first line of each format
+    #: numbered by rows, not lines (records linted in memory, a Parquet file): diagnostics get ``row``
+    by_rows: bool = False
+    lines: int = 0  # lines read (a row each, for an input numbered by rows)
+
+    def __post_init__(self) -> None:
+        self.by_rows = self.by_rows or self.path.lower().endswith(PARQUET)
 
     @property
     def held_out(self) -> bool:

@@ -8,8 +8,7 @@ import orjson
 
 
 def json_array(result, out: TextIO, style=None) -> None:
-    out.write(orjson.dumps([d.to_dict() for d in result.diagnostics], option=orjson.OPT_INDENT_2).decode())
-    out.write("\n")
+    out.write(result.to_json() + "\n")
 
 
 def json_lines(result, out: TextIO, style=None) -> None:

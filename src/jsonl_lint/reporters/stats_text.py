@@ -6,6 +6,8 @@ from typing import TextIO
 
 import orjson
 
+from jsonl_lint.stats import public
+
 
 def write_text(data: dict, out: TextIO) -> None:
     out.write(
@@ -24,11 +26,6 @@ def write_text(data: dict, out: TextIO) -> None:
             out.write(f"  {'findings':<{width}}  {listed} (`jsonl-lint {file['path']}` lists them)\n")
         for note in file["notes"]:
             out.write(f"  {note}\n")
-
-
-def public(data: dict) -> dict:
-    """The report without the text report's rows."""
-    return {**data, "files": [{k: v for k, v in f.items() if k != "_rows"} for f in data["files"]]}
 
 
 def write_json(data: dict, out: TextIO) -> None:

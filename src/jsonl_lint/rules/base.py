@@ -134,11 +134,20 @@ class Rule:
         ``content`` is the line's bytes without its line ending (and without the
         file's byte-order mark); the result must hold no line break. Called by
         ``--fix`` for a rule whose ``fixable`` is set, once per line it reported,
-        from the findings of a run over the whole input (a fixable rule must not
-        ``collapse``). The byte-level file rules (F002, F003, F005) are repaired by
+        from the findings of a run over the whole input (a collapsed finding is
+        fixed on each line it stands for). The byte-level file rules (F002, F003, F005) are repaired by
         :mod:`jsonl_lint.fix` itself.
         """
         raise NotImplementedError
+
+    def collapses(self, found: Diagnostic) -> bool:
+        """Whether ``found`` merges with the identical findings of its file (``collapse``, unless a rule
+        collapses some of its findings only)."""
+        return self.collapse
+
+    def fixes(self, found: Diagnostic) -> bool:
+        """Whether :meth:`fix_line` repairs ``found`` (a fixable rule may repair some of its findings only)."""
+        return True
 
     def redact(self, line: str) -> str:
         """The line as snippets show it (``--output-format full``): a rule that finds secrets masks them in the

@@ -1,0 +1,119 @@
+"""What a lint run hands back: every diagnostic, the inputs, the errors, and views of them for
+scripts and notebooks (exit code, counts, JSON, a DataFrame, keep-masks over rows)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from jsonl_lint.config import Resolved, specificity
+from jsonl_lint.diagnostics import Diagnostic, Severity
+from jsonl_lint.files.sources import Source
+from jsonl_lint.outcome import exit_code, judge
+from jsonl_lint.rules.base import Rule
+
+#: The columns of :meth:`Result.to_pandas`, in order.
+COLUMNS = (
+    "path", "row", "line", "column", "code", "name", "severity", "message", "json_path", "related", "fingerprint",
+)  # fmt: skip
+
+
+@dataclass
+class Result:
+    """Everything a reporter needs, and what a script asks of a run."""
+
+    diagnostics: list[Diagnostic]
+    sources: list[Source]
+    errors: list[str]  # one-line errors: missing or unreadable paths, internal failures
+    resolved: Resolved
+    rules: dict[str, Rule] = field(default_factory=dict)  # every rule that reported, by code
+    collected: dict[str, Any] = field(default_factory=dict)  # what each collector's reduce returned, by code
+    fail_on: Severity = Severity.WARNING  # the settings' `fail-on`, for the exit code
+
+    @property
+    def exit_code(self) -> int:
+        """What ``jsonl-lint`` would exit with: 0 clean, 1 findings at or above ``fail-on``, 2 unreadable input."""
+        return exit_code(judge(self, self.fail_on))
+
+    @property
+    def ok(self) -> bool:
+        """No finding at or above ``fail-on`` and every input read (exit code 0)."""
+        return self.exit_code == 0
+
+    @property
+    def by_severity(self) -> dict[str, int]:
+        """Findings per severity, most severe first: ``{"error": 2, "warning": 5, "info": 0}``."""
+        counts = Counter(d.severity for d in self.diagnostics)
+        return {str(level): counts[level] for level in sorted(Severity, reverse=True)}
+
+    @property
+    def by_code(self) -> dict[str, int]:
+        """Findings per rule code, in code order (as ``--statistics`` counts them: a collapsed finding is one)."""
+        return dict(sorted(Counter(d.code for d in self.diagnostics).items()))
+
+    def to_json(self) -> str:
+        """The findings as ``--output-format json`` writes them."""
+        return orjson.dumps([d.to_dict() for d in self.diagnostics], option=orjson.OPT_INDENT_2).decode()
+
+    def to_pandas(self) -> Any:
+        """The findings as a pandas DataFrame, one row per finding (pandas is imported only here)."""
+        import pandas as pd  # an optional dependency: only this view needs it
+
+        records = [
+            {
+                **{name: getattr(d, name) for name in COLUMNS if hasattr(d, name)},
+                "severity": str(d.severity),
+                "related": [f"{loc.path}:{loc.line}" if loc.line is not None else loc.path for loc in d.related],
+            }
+            for d in self.diagnostics
+        ]
+        frame = pd.DataFrame(records, columns=list(COLUMNS))
+        for name in ("row", "line", "column"):
+            frame[name] = frame[name].astype("Int64")  # missing stays missing, numbers stay integers
+        return frame
+
+    def rows(self, code: str, name: str | None = None) -> list[int]:
+        """The 0-based rows that ``code`` (a code, prefix or rule name, as in ``select``) hit, in order,
+        repeats of a collapsed finding included. ``name``: the input, when the run had several."""
+        source = self._rowed(name)
+        return sorted({row for d in self._of(source) if self._selects(code, d) for row in _rows(d)})
+
+    def mask(self, min_severity: str | Severity = "error", codes: Any = None, name: str | None = None) -> list[bool]:
+        """A keep-list, one boolean per row: False for each row with a finding at or above
+        ``min_severity`` (of ``codes`` only, when given: codes, prefixes or names), for
+        ``Dataset.filter`` and ``df[mask]``. Findings about the whole input (F008, D002) drop no row."""
+        source = self._rowed(name)
+        least = min_severity if isinstance(min_severity, Severity) else Severity.parse(min_severity)
+        chosen = [codes] if isinstance(codes, str) else codes
+        keep = [True] * source.lines
+        for d in self._of(source):
+            if d.severity >= least and (chosen is None or any(self._selects(c, d) for c in chosen)):
+                for row in _rows(d):
+                    keep[row] = False
+        return keep
+
+    def _selects(self, selector: str, d: Diagnostic) -> bool:
+        return specificity(selector, type(self.rules[d.code])) > 0
+
+    def _of(self, source: Source) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.path == source.path]
+
+    def _rowed(self, name: str | None) -> Source:
+        """The input numbered by rows that ``name`` names (the only one, when None)."""
+        rowed = [s for s in self.sources if s.by_rows]
+        found = [s for s in rowed if name is None or name in (s.path, s.split)]
+        if len(found) == 1:
+            return found[0]
+        known = ", ".join(repr(s.path) for s in rowed) or "none: lint_records, lint_splits or a Parquet file have rows"
+        if not found:
+            raise ValueError(f"no input with rows named {name!r} (inputs with rows: {known})")
+        raise ValueError(f"name one of the inputs with rows: {known}")
+
+
+def _rows(d: Diagnostic) -> list[int]:
+    if d.row is None:
+        return []
+    return [d.row, *(line - 1 for line in d.repeats)]

@@ -1,0 +1,45 @@
+"""Parquet input (the optional ``[parquet]`` extra, pyarrow): a file's rows as compact JSONL lines,
+read a batch at a time, so that they flow through the same reader, formats and rules as JSONL.
+
+pyarrow is imported only when a Parquet file is read. Without it, a ``*.parquet`` file is read as
+bytes and the reader's F006 says what to install (:data:`NOT_JSONL`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+
+from jsonl_lint.files.rows import encode
+
+MAGIC = b"PAR1"
+#: Rows decoded at a time: a batch of 2 KB records is a few MB, whatever the file's row groups.
+BATCH_ROWS = 1024
+AVAILABLE = importlib.util.find_spec("pyarrow") is not None
+#: What F006 says of a Parquet file that is not read as one.
+NOT_JSONL = (
+    "a Parquet file; name it `*.parquet` to lint its rows"
+    if AVAILABLE
+    else "a Parquet file; install the Parquet extra to lint it: `pip install 'jsonl-lint[parquet]'` (pyarrow)"
+)
+
+
+class ParquetLines:
+    """Iterates a Parquet file's rows as JSONL lines (bytes with a newline), one row group after another.
+
+    A file pyarrow cannot read is an :class:`OSError` naming what is wrong (the run's one-line error).
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __iter__(self) -> Iterator[bytes]:
+        import pyarrow  # the optional extra, imported only to read a Parquet file
+        import pyarrow.parquet as pq
+
+        try:
+            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=BATCH_ROWS):
+                for row in batch.to_pylist():
+                    yield encode(row)
+        except pyarrow.ArrowException as exc:
+            raise OSError(f"cannot read the Parquet file: {exc}") from None
