@@ -172,7 +172,7 @@ def test_standard_input_is_not_rewritten(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines(1) + b"\n")))
     run = cli("-", "--fix", "--output-format", "json", "--ignore", "D001,D002")
     assert codes(run) == {"F004"}
-    assert "-: not fixed: standard input and compressed files are not rewritten" in run.err
+    assert "-: not fixed: standard input, compressed and Parquet files are not rewritten" in run.err
 
 
 # -- the file itself ----------------------------------------------------------------

@@ -36,6 +36,7 @@ from typing import BinaryIO, TextIO
 
 from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.files.reader import BOM
+from jsonl_lint.files.sources import PARQUET
 from jsonl_lint.files.write import atomic_write
 from jsonl_lint.rules.base import Rule
 
@@ -83,7 +84,10 @@ class Outcome:
         """What to tell the user, one line each."""
         files, fixed = len(self.files), self.fixed
         verb = "would fix" if would else "fixed"
-        notes = [f"{path}: not fixed: standard input and compressed files are not rewritten" for path in self.skipped]
+        notes = [
+            f"{path}: not fixed: standard input, compressed and Parquet files are not rewritten"
+            for path in self.skipped
+        ]
         if files or not self.errors:
             notes.append(
                 f"{verb} {fixed} finding{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}"
@@ -109,11 +113,13 @@ def plans(result, unsafe: bool) -> list[Plan]:
         elif d.code == "F005":
             plan.final_newline = True
         elif d.code not in FILE_FIXES:
-            if d.line is None:
+            lines = [*([] if d.line is None else [d.line]), *d.repeats]  # a finding stands for its repeats too
+            if not lines:
                 continue  # a line fix needs a line
-            for line in (d.line, *d.repeats):  # a collapsed finding stands for the lines like it
+            for line in lines:
                 plan.lines.setdefault(line, {}).setdefault(rule, []).append(d)
-        plan.findings += 1 + len(d.repeats)
+            plan.findings += len(lines) - 1
+        plan.findings += 1
     return [found[path] for path in sorted(found)]
 
 
@@ -295,7 +301,7 @@ def apply(result, unsafe: bool = False, diff_out: TextIO | None = None) -> Outco
     """Fix what ``result`` found (or, with ``diff_out``, write the diff there and change nothing)."""
     outcome = Outcome()
     for plan in plans(result, unsafe):
-        if plan.path == "-" or plan.path.endswith(".gz"):
+        if plan.path == "-" or plan.path.endswith((".gz", PARQUET)):
             outcome.skipped.append(plan.path)
             continue
         try:

@@ -84,7 +84,7 @@ def collapse(diagnostics: list[Diagnostic], rules: dict[str, Rule]) -> list[Diag
     kept = []
     for diagnostic in diagnostics:
         key = (diagnostic.code, diagnostic.message)
-        if key in first and rules[diagnostic.code].collapses(diagnostic):
+        if rules[diagnostic.code].collapse and key in first:
             repeats.setdefault(key, []).append(diagnostic.line)
             continue
         first.setdefault(key, diagnostic)

@@ -140,11 +140,6 @@ class Rule:
         """
         raise NotImplementedError
 
-    def collapses(self, found: Diagnostic) -> bool:
-        """Whether ``found`` merges with the identical findings of its file (``collapse``, unless a rule
-        collapses some of its findings only)."""
-        return self.collapse
-
     def fixes(self, found: Diagnostic) -> bool:
         """Whether :meth:`fix_line` repairs ``found`` (a fixable rule may repair some of its findings only)."""
         return True

@@ -143,7 +143,7 @@ class InvalidWeight(ChatRule):
     formats = frozenset({"openai-chat"})
 
     def check(self, example):
-        if "weight" in example.record:
+        if example.record.get("weight") is not None:  # a null one is Arrow's filling: S002 says so
             yield Finding("`weight` is set on the example; put it on assistant messages", "$.weight")
         for turn in example.turns:
             weight = turn.weight
