@@ -16,12 +16,16 @@ MAGIC = b"PAR1"
 #: Rows decoded at a time: a batch of 2 KB records is a few MB, whatever the file's row groups.
 BATCH_ROWS = 1024
 AVAILABLE = importlib.util.find_spec("pyarrow") is not None
-#: What F006 says of a Parquet file that is not read as one.
-NOT_JSONL = (
-    "a Parquet file; name it `*.parquet` to lint its rows"
-    if AVAILABLE
-    else "a Parquet file; install the Parquet extra to lint it: `pip install 'jsonl-lint[parquet]'` (pyarrow)"
-)
+
+
+def not_jsonl(available: bool) -> str:
+    """What F006 says of a Parquet file that is not read as one (mislabelled, or the extra missing)."""
+    if available:
+        return "a Parquet file; name it `*.parquet` to lint its rows"
+    return "a Parquet file; install the Parquet extra to lint it: `pip install 'jsonl-lint[parquet]'` (pyarrow)"
+
+
+NOT_JSONL = not_jsonl(AVAILABLE)
 
 
 class ParquetLines:
