@@ -385,3 +385,25 @@ def test_an_empty_parquet_file_is_f008(tmp_path):
         pa.table({"messages": pa.array([], pa.list_(pa.struct([("role", pa.string())])))}), tmp_path / "e.parquet"
     )
     assert [d.code for d in lint(Path(tmp_path / "e.parquet"), Settings()).diagnostics] == ["F008"]
+
+
+def test_json_columns_of_a_datasets_parquet_file_are_read_as_objects(tmp_path, cli):
+    """`datasets` stores objects whose keys vary (tool calls beside plain messages) as JSON text
+    (the `arrow.json` extension type); the Parquet file gives the findings of its JSONL."""
+    from datasets import load_dataset
+
+    rows = [_chat(i) for i in range(12)]
+    rows[2]["messages"].insert(1, {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function"}]})
+    rows[5] = rows[4]
+    source = write_jsonl(tmp_path / "source.jsonl", rows)
+    dataset = load_dataset("json", data_files=str(source), split="train", cache_dir=str(tmp_path / "cache"))
+    dataset.to_parquet(str(tmp_path / "train.parquet"))
+    assert "arrow.json" in str(pq.read_schema(tmp_path / "train.parquet"))
+    from_parquet = lint(tmp_path / "train.parquet", Settings())
+    from_jsonl = lint(source, Settings())
+    assert [(d.line, d.code, d.message) for d in from_parquet.diagnostics] == [
+        (d.line, d.code, d.message) for d in from_jsonl.diagnostics
+    ]
+    table = pq.read_table(tmp_path / "train.parquet")
+    in_memory = lint_records(table, name="train.parquet", settings=Settings())
+    assert [(d.row, d.code) for d in in_memory.diagnostics] == [(d.row, d.code) for d in from_parquet.diagnostics]

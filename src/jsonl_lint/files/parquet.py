@@ -1,5 +1,6 @@
 """Parquet input (the optional ``[parquet]`` extra, pyarrow): a file's rows as compact JSONL lines,
-read a batch at a time, so that they flow through the same reader, formats and rules as JSONL.
+read a batch at a time, so that they flow through the same reader, formats and rules as JSONL
+(JSON columns, as Hugging Face `datasets` writes objects whose keys vary, are parsed).
 
 pyarrow is imported only when a Parquet file is read. Without it, a ``*.parquet`` file is read as
 bytes and the reader's F006 says what to install (:data:`NOT_JSONL`).
@@ -10,7 +11,9 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Iterator
 
-from jsonl_lint.files.rows import encode
+import orjson
+
+from jsonl_lint.files.rows import arrow_rows, encode
 
 MAGIC = b"PAR1"
 #: Rows decoded at a time: a batch of 2 KB records is a few MB, whatever the file's row groups.
@@ -42,8 +45,8 @@ class ParquetLines:
         import pyarrow.parquet as pq
 
         try:
-            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=BATCH_ROWS):
-                for row in batch.to_pylist():
-                    yield encode(row)
-        except pyarrow.ArrowException as exc:
+            source = pq.ParquetFile(self.path)
+            for row in arrow_rows(source.iter_batches(batch_size=BATCH_ROWS), source.schema_arrow):
+                yield encode(row)
+        except (pyarrow.ArrowException, orjson.JSONDecodeError) as exc:
             raise OSError(f"cannot read the Parquet file: {exc}") from None

@@ -64,7 +64,7 @@ def rows_of(records: Any) -> Iterable[Any]:
     Nothing is imported: the objects are recognised by what they offer.
     """
     if hasattr(records, "to_batches") and hasattr(records, "schema"):  # a pyarrow Table
-        return (row for batch in records.to_batches() for row in batch.to_pylist())
+        return arrow_rows(records.to_batches(), records.schema)
     if hasattr(records, "iloc") and hasattr(records, "columns"):  # a pandas DataFrame
         frame = records
         return (
@@ -75,6 +75,51 @@ def rows_of(records: Any) -> Iterable[Any]:
     if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
         raise TypeError(f"records must be an iterable of dicts, not {type(records).__name__}")
     return records
+
+
+def arrow_rows(batches: Iterable[Any], schema: Any) -> Iterator[dict]:
+    """The rows of Arrow record ``batches`` as JSON values: what ``to_pylist`` gives, with the values of
+    JSON columns (the ``arrow.json`` extension type, which Hugging Face `datasets` writes for objects
+    whose keys vary from row to row) parsed, and maps as objects."""
+    decode = {field.name: found for field in schema if (found := _decoder(field.type)) is not None}
+    for batch in batches:
+        for row in batch.to_pylist():
+            for name, convert in decode.items():
+                row[name] = convert(row[name])
+            yield row
+
+
+def _decoder(arrow_type: Any) -> Any:
+    """A function that turns ``to_pylist``'s value of ``arrow_type`` into a JSON value, or None when it
+    is one already (most types: no work per row)."""
+    import pyarrow as pa  # an Arrow table or Parquet file was given: pyarrow is there
+
+    inner: Any
+    if isinstance(arrow_type, pa.BaseExtensionType):  # canonical (pa.JsonType) or user-defined
+        if arrow_type.extension_name == "arrow.json":
+            return lambda value: value if value is None else orjson.loads(value)
+        return _decoder(arrow_type.storage_type)
+    if pa.types.is_map(arrow_type):
+        inner = _decoder(arrow_type.item_type) or (lambda value: value)
+        return lambda value: value if value is None else {str(k): inner(v) for k, v in value}
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type) or pa.types.is_fixed_size_list(arrow_type):
+        inner = _decoder(arrow_type.value_type)
+        if inner is None:
+            return None
+        return lambda value: value if value is None else [inner(item) for item in value]
+    if pa.types.is_struct(arrow_type):
+        fields = {field.name: found for field in arrow_type if (found := _decoder(field.type)) is not None}
+        if not fields:
+            return None
+
+        def struct(value: Any) -> Any:
+            if value is not None:
+                for name, convert in fields.items():
+                    value[name] = convert(value[name])
+            return value
+
+        return struct
+    return None
 
 
 def write_rows(rows: Iterable[Any], out: Any, name: str) -> int:
