@@ -407,3 +407,47 @@ def test_json_columns_of_a_datasets_parquet_file_are_read_as_objects(tmp_path, c
     table = pq.read_table(tmp_path / "train.parquet")
     in_memory = lint_records(table, name="train.parquet", settings=Settings())
     assert [(d.row, d.code) for d in in_memory.diagnostics] == [(d.row, d.code) for d in from_parquet.diagnostics]
+
+
+def test_records_are_cut_into_tasks_like_a_file_with_the_same_findings(monkeypatch):
+    from jsonl_lint import engine
+
+    rows = _records()
+    one = lint_records(rows, settings=Settings(), jobs=1)
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 2_000)  # the spool cut into many ranges
+    two = lint_records(rows, settings=Settings(), jobs=2)
+    assert [_key(d, d.row) for d in two.diagnostics] == [_key(d, d.row) for d in one.diagnostics]
+    assert two.mask("info") == one.mask("info")
+
+
+def test_a_folder_walk_picks_up_parquet_files_only_with_the_extra(tmp_path, monkeypatch):
+    from jsonl_lint.files import sources
+
+    pq.write_table(pa.Table.from_pylist([_chat(1)]), tmp_path / "train.parquet")
+    write_jsonl(tmp_path / "more.jsonl", [_chat(2)])
+    assert sorted(Path(s.path).name for s in lint(tmp_path, Settings()).sources) == ["more.jsonl", "train.parquet"]
+    monkeypatch.setattr(sources, "WALKED", tuple(e for e in sources.EXTENSIONS if e != sources.PARQUET))
+    assert [Path(s.path).name for s in lint(tmp_path, Settings()).sources] == ["more.jsonl"]
+
+
+def test_a_generator_of_records_is_never_held(settings):
+    """Each record is written and let go of before the next is asked for (bench/bench_api.py measures the memory)."""
+    import weakref
+
+    class Record(dict):
+        __hash__ = object.__hash__  # by identity, for the weak set
+
+    alive: weakref.WeakSet = weakref.WeakSet()
+    most = 0
+
+    def records():
+        nonlocal most
+        for i in range(2_000):
+            record = Record(_chat(i))
+            alive.add(record)
+            most = max(most, len(alive))
+            yield record
+            del record
+
+    result = lint_records(records(), settings=settings)
+    assert result.sources[0].lines == 2_000 and most <= 2

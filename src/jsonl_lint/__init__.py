@@ -8,8 +8,9 @@ Python API (``docs/python-api.md``)::
     for d in result.diagnostics:
         print(d.path, d.line, d.code, d.message)
 
-    result = lint_records(dataset, settings=Settings(ignore=["D002"]))  # a Dataset, a DataFrame, dicts
-    clean = dataset.filter(lambda _, i: keep[i], with_indices=True) if (keep := result.mask()) else dataset
+    result = lint_records(dataset)  # a Dataset, a DataFrame, a generator of dicts: each finding has its row
+    keep = result.mask()            # False for each row with an error
+    clean = dataset.filter(lambda _, i: keep[i], with_indices=True)
 """
 
 from jsonl_lint._version import __version__

@@ -10,8 +10,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from jsonl_lint.files import parquet
+
 EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".parquet")
-PARQUET = ".parquet"  # read a row group at a time with the [parquet] extra (files/parquet.py)
+PARQUET = ".parquet"  # read a batch of rows at a time with the [parquet] extra (files/parquet.py)
+#: What a folder walk picks up: Parquet files only with the extra (named on the command line, one gets F006)
+WALKED = EXTENSIONS if parquet.AVAILABLE else tuple(e for e in EXTENSIONS if e != PARQUET)
 STDIN = "-"
 
 #: Words in a file or folder name that mark its split, accents folded.
@@ -81,7 +85,7 @@ def partners(path: str, splits: dict[str, list[str]] | None, root: str) -> list[
                 for pattern in globs:
                     pattern = pattern.strip("/") if "/" in pattern.strip("/") else "**/" + pattern
                     found.update(glob.glob(os.path.join(glob.escape(root), pattern), recursive=True))
-        return sorted(f for f in found if os.path.isfile(f) and f.lower().endswith(EXTENSIONS))
+        return sorted(f for f in found if os.path.isfile(f) and f.lower().endswith(WALKED))
     _, key = _named_split(path)
     folder = os.path.dirname(os.path.abspath(path))
     near = [folder, *(os.path.join(os.path.dirname(folder), d) for d in _subfolders(os.path.dirname(folder)))]
@@ -104,7 +108,7 @@ def _subfolders(folder: str) -> list[str]:
 
 def _jsonl_files(folder: str) -> list[str]:
     try:
-        return [e.name for e in os.scandir(folder) if e.is_file() and e.name.lower().endswith(EXTENSIONS)]
+        return [e.name for e in os.scandir(folder) if e.is_file() and e.name.lower().endswith(WALKED)]
     except OSError:
         return []
 
@@ -201,7 +205,7 @@ def discover(
                     for d in dirs
                     if not d.startswith(".") and not path_matches(os.path.join(folder, d), exclude, root)
                 )
-                found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(EXTENSIONS))
+                found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(WALKED))
             for path in sorted(found):
                 shown = display_path(path)
                 if not path_matches(path, exclude, root):
