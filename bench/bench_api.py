@@ -1,6 +1,6 @@
 """The Python API's costs: records in memory against the same JSONL file, peak memory, Parquet.
 
-    python bench/bench_api.py [N] [--memory N1,N2,...] [--rules all|core]
+    python bench/bench_api.py [N] [--memory N1,N2,...] [--rules all|core]    # N = 0: memory only
 
 With N records as bench_core.py writes them (default 100,000, about 1.8 KB each), one process
 (``jobs=1``), best of 3, CPU time per record (the machine is shared: wall time is noise), beside a
@@ -17,7 +17,7 @@ bare ``orjson.loads`` loop over the file:
 path stand out; ``--rules all`` every default rule.
 
 ``--memory`` runs ``lint_records`` over a generator of each count in a fresh process and prints its
-peak resident memory (``ru_maxrss``), with the record rules only (what streaming has to keep
+peak resident memory (VmHWM), with the record rules only (what streaming has to keep
 flat) and with every default rule (whose dataset rules keep a few hundred bytes per example, as
 for a file: ``bench_memory.py``).
 """
@@ -86,7 +86,16 @@ def child(n: int, rules: str) -> None:
     settings = Settings(select=CORE) if rules == "core" else Settings()
     result = lint_records(records(n), settings=settings, jobs=1)
     assert result.sources[0].lines == n
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    print(peak_rss())
+
+
+def peak_rss() -> int:
+    """This process's peak resident bytes (VmHWM: ``ru_maxrss`` would count the parent's memory at the fork)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def memory(counts: list[int]) -> None:
@@ -110,6 +119,9 @@ def main() -> None:
     counts = [int(c) for c in args[args.index("--memory") + 1].split(",")] if "--memory" in args else []
     numbers = [a for a in args if a.isdigit()]
     n = int(numbers[0]) if numbers else 100_000
+    if n == 0:  # memory only
+        memory(counts)
+        return
     settings = Settings(select=CORE) if rules == "core" else Settings()
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "train.jsonl")
