@@ -241,6 +241,9 @@ def test_a_mask_needs_an_input_with_rows(tmp_path, settings):
         ({"profile": "opnai"}, "did you mean `openai`?"),
         ({"ignore": "D002"}, "`ignore` must be a list of strings"),
         ({"ignore": ["D0002"]}, "matches no rule; did you mean `D002`?"),
+        ({"per_file_ignores": {"data/*": "D002"}}, "`per-file-ignores` must map globs to lists of codes"),
+        ({"splits": {"train": "data/train.jsonl"}}, "`splits` must map split names to lists of globs"),
+        ({"schema_mode": "merge"}, "`schema-mode` must be one of"),
     ],
 )
 def test_settings_are_checked_as_a_config_file_is(given, message):

@@ -87,8 +87,13 @@ class Settings:
             if not isinstance(given, dict):
                 raise ConfigError(f"{ORIGIN}: `{rule}` must be a table of the rule's options, e.g. {{threshold = 0.7}}")
             table[rule] = given
+        for key, value in (("per-file-ignores", self.per_file_ignores), ("splits", self.splits)):
+            if value:
+                table[key] = value
+        if self.schema_mode != "extend":
+            table["schema-mode"] = self.schema_mode
         if table or self.plugins:
-            self.options, self.rule_options = {}, {}
+            self.options, self.rule_options, self.per_file_ignores = {}, {}, {}
             self.apply(table, ORIGIN)
         if self.select != ["ALL"] or self.extend_select or self.ignore or self.per_file_ignores:
             self.check_selectors()
