@@ -10,6 +10,7 @@ from conftest import any_bytes
 from hypothesis import given, settings
 
 from jsonl_lint import Settings, lint
+from jsonl_lint.files import reader
 from jsonl_lint.files.reader import BOM, Reader, duplicate_keys, file_findings
 
 READER_CODES = {"F001", "F002", "F003", "F004", "F005", "F006", "J001", "J002", "J003", "F008"}
@@ -74,7 +75,26 @@ def test_crlf_is_reported_once_at_the_first_crlf_line():
 def test_mixed_line_endings_count_both():
     run = Run(HI + b"\n" + BYE + b"\r\n" + HI + b"\n")
     assert run.where("F003") == [(2, None)]
-    assert run.message("F003") == "Mixed line endings: 1 CRLF and 2 LF lines"
+    assert run.message("F003") == "Mixed line endings: 1 CRLF and 2 LF lines; this one ends in CRLF"
+
+
+def test_mixed_line_endings_list_the_minority_up_to_a_cap():
+    endings = [b"\r\n" if i % 3 == 0 else b"\n" for i in range(90)]  # 30 CRLF among 60 LF
+    run = Run(b"".join(HI + ending for ending in endings))
+    lines = [line for line, _ in run.where("F003")]
+    assert lines == [i + 1 for i in range(90) if i % 3 == 0][: reader.LISTED_ENDINGS]
+    messages = [r for r in run.reports if r[0] == "F003"]
+    assert messages[-1][3].endswith("(10 more CRLF lines not listed)")
+    assert all("more" not in m[3] for m in messages[:-1])
+
+
+def test_mixed_line_endings_in_ranges_add_up():
+    first, second = (
+        reader.Stats(lines=3, crlf=1, crlf_lines=(2,), lf_lines=(1, 3)),
+        reader.Stats(lines=2, crlf=2, crlf_lines=(1, 2)),
+    )
+    assert (first + second).crlf_lines == (2, 4, 5)
+    assert (first + second).lf_lines == (1, 3)
 
 
 def test_crlf_with_an_unterminated_last_line_is_not_mixed():

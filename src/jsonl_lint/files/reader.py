@@ -22,6 +22,8 @@ from jsonl_lint.jsonpath import json_type, member
 BOM = b"\xef\xbb\xbf"
 _KEY_END = re.compile(rb'"[ \t\r]*:')
 SNIFF_BYTES = 1 << 16
+#: Lines of the minority line ending that F003 lists one by one in a file that mixes them; the rest are counted.
+LISTED_ENDINGS = 20
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 MAGIC = (
     (b"\x1f\x8b", "gzip-compressed data; decompress it first (`gunzip`)"),
@@ -130,18 +132,21 @@ class Stats:
     records: int = 0
     size: int = 0
     crlf: int = 0
-    first_crlf: int | None = None  # line number, counted within the range
+    #: the first LISTED_ENDINGS lines ending in CRLF, and in LF, counted within the range
+    crlf_lines: tuple[int, ...] = ()
+    lf_lines: tuple[int, ...] = ()
     final_newline: bool = True  # the last line read ends with a newline
     not_jsonl: bool = False
     bom: bool = False  # the range starts the file with a UTF-8 byte-order mark
 
     def __add__(self, later: Stats) -> Stats:
-        first_crlf = self.first_crlf
-        if first_crlf is None and later.first_crlf is not None:
-            first_crlf = self.lines + later.first_crlf
+        def joined(mine: tuple[int, ...], theirs: tuple[int, ...]) -> tuple[int, ...]:
+            return (*mine, *(self.lines + line for line in theirs[: LISTED_ENDINGS - len(mine)]))
+
         return Stats(
             self.lines + later.lines, self.blank + later.blank, self.records + later.records,
-            self.size + later.size, self.crlf + later.crlf, first_crlf,
+            self.size + later.size, self.crlf + later.crlf,
+            joined(self.crlf_lines, later.crlf_lines), joined(self.lf_lines, later.lf_lines),
             later.final_newline if later.lines else self.final_newline, self.not_jsonl or later.not_jsonl,
             self.bom or later.bom,
         )  # fmt: skip
@@ -159,16 +164,33 @@ def file_findings(stats: Stats, report: Report, bom: str = "forbidden") -> None:
     elif not stats.bom and bom == "required" and stats.lines:
         report(F002, 1, 1, "File has no UTF-8 byte-order mark (BOM); the target requires one", None, None)
     if stats.crlf:
-        lf = stats.lines - stats.crlf - (0 if stats.final_newline else 1)
-        if lf:
-            message = f"Mixed line endings: {stats.crlf} CRLF and {lf} LF lines"
-        else:
-            message = f"CRLF line endings ({stats.crlf} line{'s' if stats.crlf > 1 else ''}); use LF"
-        report(F003, stats.first_crlf, None, message, None, None)
+        crlf_findings(stats, report)
     if stats.lines and not stats.final_newline:
         report(F005, stats.lines, None, "No newline at end of file", None, None)
     if stats.lines == stats.blank:
         report(F008, None, None, "File has no records" if stats.lines else "File is empty", None, None)
+
+
+def crlf_findings(stats: Stats, report: Report) -> None:
+    """F003: a file of CRLF lines once, at its first line; a file that mixes endings at each line of the
+    minority ending (the lines a user has to find), up to LISTED_ENDINGS, the last saying how many more."""
+    crlf = stats.crlf
+    lf = stats.lines - crlf - (0 if stats.final_newline else 1)
+    if not lf:
+        report(
+            F003,
+            stats.crlf_lines[0],
+            None,
+            f"CRLF line endings ({crlf} line{'s' if crlf > 1 else ''}); use LF",
+            None,
+            None,
+        )
+        return
+    ending, count, lines = ("CRLF", crlf, stats.crlf_lines) if crlf <= lf else ("LF", lf, stats.lf_lines)
+    mixed = f"Mixed line endings: {crlf} CRLF and {lf} LF lines; this one ends in {ending}"
+    for line in lines:
+        more = count - len(lines) if line == lines[-1] else 0
+        report(F003, line, None, mixed + (f" ({more} more {ending} lines not listed)" if more else ""), None, None)
 
 
 class Reader:
@@ -198,6 +220,8 @@ class Reader:
         loads, decode_error = orjson.loads, orjson.JSONDecodeError
         check_keys = self.check_duplicate_keys
         lineno = size = crlf = records = 0
+        crlf_lines: list[int] = []
+        lf_lines: list[int] = []
         raw = b""
         try:
             for raw in stream:
@@ -205,8 +229,10 @@ class Reader:
                 size += len(raw)
                 if raw.endswith(b"\r\n"):
                     crlf += 1
-                    if stats.first_crlf is None:
-                        stats.first_crlf = lineno
+                    if crlf <= LISTED_ENDINGS:
+                        crlf_lines.append(lineno)
+                elif len(lf_lines) < LISTED_ENDINGS and raw.endswith(b"\n"):
+                    lf_lines.append(lineno)
                 if lineno == 1 and head and raw.startswith(BOM):
                     raw = raw[len(BOM) :]
                     self.bom = len(BOM)
@@ -255,6 +281,7 @@ class Reader:
                 yield lineno, raw, value
         finally:
             stats.lines, stats.size, stats.crlf, stats.records = lineno, size, crlf, records
+            stats.crlf_lines, stats.lf_lines = tuple(crlf_lines), tuple(lf_lines)
             stats.final_newline = raw.endswith(b"\n") or not raw.strip()
 
     def _recover(self, lineno: int, raw: bytes, exc: orjson.JSONDecodeError) -> object | None:
