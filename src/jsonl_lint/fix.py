@@ -27,6 +27,7 @@ repair is unambiguous) and P004 (control tokens, unsafe) plug in this way.
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 import tempfile
 from collections import deque
@@ -134,13 +135,24 @@ def edits(stream: BinaryIO, plan: Plan) -> Iterator[tuple[bytes, bytes | None]]:
     """
     bom = b""
     first = True  # nothing written yet
-    for number, raw in enumerate(stream, 1):
+    lines = enumerate(stream, 1)
+    for number, raw in lines:
         old = raw
         if number == 1 and raw.startswith(BOM):
             bom, raw = BOM, raw[len(BOM) :]
         content: bytes | None
         content, ending = _split(raw)
-        for rule, found in sorted(plan.lines.get(number, {}).items(), key=lambda item: item[0].code):
+        fixes = plan.lines.get(number, {})
+        end = max((d.end_line or number for found in fixes.values() for d in found), default=number)
+        if end > number:  # a finding that spans lines (J006): its fix gets them joined, and makes one line
+            contents = [content]
+            for _, more in itertools.islice(lines, end - number):
+                yield old, None
+                old = more
+                content, ending = _split(more)
+                contents.append(content)
+            content = b"\n".join(contents)
+        for rule, found in sorted(fixes.items(), key=lambda item: item[0].code):
             content = rule.fix_line(content, found)
             if content is None:
                 break

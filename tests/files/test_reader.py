@@ -27,7 +27,7 @@ class Run:
         self.records = list(self.reader)
         file_findings(self.reader.stats, self._report)  # as the engine does once a file is read
 
-    def _report(self, code, line, column, message, json_path=None, raw=None):
+    def _report(self, code, line, column, message, json_path=None, raw=None, end_line=None):
         self.reports.append((code, line, column, message, json_path))
 
     def codes(self) -> list[str]:

@@ -17,7 +17,7 @@ from jsonl_lint.text.keys import stable_hash
 
 LINE_ENDING = b"\r\n"
 
-#: ``report(code, line, column, message, json_path=None, raw=None)``
+#: ``report(code, line, column, message, json_path=None, raw=None, end_line=None)``
 Report = Callable[..., None]
 
 
@@ -31,7 +31,7 @@ class Findings:
         self.redactors = [r.redact for r in rules.values() if type(r).redact is not Rule.redact]
 
     def reporter(self, path: str, ignored: Collection[str], out: list[Diagnostic]) -> Report:
-        """A ``report(code, line, column, message, json_path, raw)`` that appends to ``out``.
+        """A ``report(code, line, column, message, json_path, raw, end_line)`` that appends to ``out``.
 
         A code that is not enabled (or is ignored for ``path``) reports nothing; a code that no
         rule has is a bug, and raises :class:`InternalError`.
@@ -45,6 +45,7 @@ class Findings:
             message: str,
             json_path: str | None = None,
             raw: bytes | None = None,
+            end_line: int | None = None,
         ) -> None:
             rule = rules.get(code)
             if rule is None or code in ignored:
@@ -52,7 +53,15 @@ class Findings:
                     raise InternalError(f"a finding with the unregistered code {code!r}: {message}")
                 return
             diagnostic = Diagnostic(
-                path, line, code, rule.name, rule.severity, message, column=column, json_path=json_path
+                path,
+                line,
+                code,
+                rule.name,
+                rule.severity,
+                message,
+                column=column,
+                end_line=end_line,
+                json_path=json_path,
             )
             if raw is not None:
                 text = raw.decode("utf-8", "replace")

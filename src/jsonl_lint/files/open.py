@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from jsonl_lint.files.reader import SNIFF_BYTES, sniff
+from jsonl_lint.files.reader import SNIFF_BYTES, record_start, sniff
 from jsonl_lint.files.sources import STDIN
 
 READ_BUFFER = 1 << 20
@@ -64,6 +64,9 @@ def open_span(span: Span) -> Iterator[BinaryIO]:
 def cut(whole: Span, size: int, chunk: int) -> list[Span]:
     """The input as spans of about ``chunk`` bytes that end on line boundaries (for workers).
 
+    A span ends before a line that is a JSON object on its own: a record spread over several
+    lines (J006) is read by one task, as in a run of one (the reader never carries one past such a line).
+
     Standard input, gzipped files, small files and files that are plainly not JSONL stay whole.
     """
     name = whole.name
@@ -75,8 +78,11 @@ def cut(whole: Span, size: int, chunk: int) -> list[Span]:
             return [whole]  # not JSONL: one finding from the head, nothing to cut
         while start < size:
             stream.seek(min(start + chunk, size))
-            stream.readline()  # spans end on a line boundary
-            end = min(stream.tell(), size)
+            stream.readline()  # spans end on a line boundary, before a line that is a record on its own
+            end = stream.tell()
+            while end < size and not record_start(stream.readline()):
+                end = stream.tell()  # inside a record spread over lines, or lines that are none (J006)
+            end = min(end, size)
             spans.append(Span(whole.path, whole.file, start, end))
             start = end
     return spans

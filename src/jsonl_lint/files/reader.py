@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 import orjson
 
-from jsonl_lint.codes import F001, F002, F003, F004, F005, F006, F008, J001, J002, J003
+from jsonl_lint.codes import F001, F002, F003, F004, F005, F006, F008, J001, J002, J003, J006
 from jsonl_lint.jsonpath import json_type, member
 
 BOM = b"\xef\xbb\xbf"
@@ -33,8 +33,41 @@ MAGIC = (
     (LFS_POINTER, "a Git LFS pointer, not the data; run `git lfs pull` to fetch the real file"),
 )
 
-#: report(code, line, column, message, json_path, raw_line)
-Report = Callable[[str, "int | None", "int | None", str, "str | None", "bytes | None"], None]
+#: Lines a record spread over several lines (J006) may span; past them its lines are read one by one.
+MAX_RECORD_LINES = 10_000
+#: JSON strings (they never hold a raw line break), and whitespace between the tokens.
+_STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"')
+_TOKENS = re.compile(rb'("(?:[^"\\]|\\.)*")|[ \t\r\n]+')
+
+#: report(code, line, column, message, json_path, raw_line[, end_line])
+Report = Callable[..., None]
+
+
+def nesting(line: bytes) -> int:
+    """Brackets ``line`` opens less those it closes, strings aside; -1 for a line with an unclosed string
+    (no JSON value goes on past it)."""
+    bare = _STRING.sub(b"", line) if b'"' in line else line
+    if b'"' in bare:
+        return -1
+    return bare.count(b"{") + bare.count(b"[") - bare.count(b"}") - bare.count(b"]")
+
+
+def one_line(data: bytes) -> bytes:
+    """JSON text without the whitespace between its tokens: a record spread over lines, on one line."""
+    return _TOKENS.sub(lambda match: match.group(1) or b"", data)
+
+
+def _parses(data: bytes) -> object | None:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def record_start(line: bytes) -> bool:
+    """The line is a JSON object on its own, starting at its first byte: where a task may start (and where
+    a record spread over several lines ends, if not before)."""
+    return line.startswith(b"{") and type(_parses(line)) is dict
 
 
 def sniff(head: bytes) -> str | None:
@@ -222,6 +255,8 @@ class Reader:
         lineno = size = crlf = records = 0
         crlf_lines: list[int] = []
         lf_lines: list[int] = []
+        gathering: list[bytes] | None = None  # the lines of a record spread over several (J006)
+        depth = 0  # brackets it leaves open
         raw = b""
         try:
             for raw in stream:
@@ -237,52 +272,110 @@ class Reader:
                     raw = raw[len(BOM) :]
                     self.bom = len(BOM)
                     stats.bom = True
+                if gathering is not None:  # inside a record that began on an earlier line
+                    alone = record_start(raw)  # a record of its own ends the span before it
+                    if not alone:
+                        gathering.append(raw)
+                        depth += nesting(raw)
+                        if 0 < depth and len(gathering) < MAX_RECORD_LINES:
+                            continue
+                    for found in self._gathered(lineno - len(gathering) + (not alone), gathering, depth):
+                        records += 1
+                        yield found
+                    gathering = None
+                    if not alone:
+                        continue
                 try:
                     value = loads(raw)
                 except decode_error as exc:
+                    if raw.startswith(b"{") and nesting(raw) > 0:  # maybe a record spread over lines (J006)
+                        gathering, depth = [raw], nesting(raw)
+                        continue
                     value = self._recover(lineno, raw, exc)
                     if value is None:
                         continue
                 if type(value) is not dict:
-                    messages = type(value) is list and value and all(type(v) is dict and "role" in v for v in value)
-                    if (
-                        lineno == 1
-                        and head
-                        and not messages
-                        and type(value) is list
-                        and value
-                        and all(type(v) is dict for v in value)
-                    ):
-                        stats.not_jsonl = True
-                        report(
-                            F006,
-                            1,
-                            None,
-                            "Not a JSONL file: a JSON array of objects on one line; "
-                            "write one object per line (`jq -c '.[]'`)",
-                            None,
-                            None,
-                        )
+                    if self._not_object(lineno, raw, value):
                         return
-                    hint = '; it holds messages: wrap them as {"messages": [...]}' if messages else ""
-                    report(J002, lineno, 1, f"Line is a JSON {json_type(value)}, not an object{hint}", None, raw)
                     continue
                 if check_keys and may_repeat_keys(raw, value):
-                    for path, key in duplicate_keys(raw):
-                        report(
-                            J003,
-                            lineno,
-                            None,
-                            f"Key `{key}` appears more than once in the object at {path}; parsers keep only the last",
-                            member(path, key),
-                            raw,
-                        )
+                    self._duplicate_keys(lineno, raw)
                 records += 1
                 yield lineno, raw, value
+            if gathering is not None:  # the file ends inside it
+                for found in self._gathered(lineno - len(gathering) + 1, gathering, depth):
+                    records += 1
+                    yield found
         finally:
             stats.lines, stats.size, stats.crlf, stats.records = lineno, size, crlf, records
             stats.crlf_lines, stats.lf_lines = tuple(crlf_lines), tuple(lf_lines)
             stats.final_newline = raw.endswith(b"\n") or not raw.strip()
+
+    def _not_object(self, lineno: int, raw: bytes, value: object) -> bool:
+        """Report a line whose value is not an object (J002; F006 for an array of objects on line 1);
+        True when the file is not JSONL at all, and reading stops."""
+        messages = type(value) is list and value and all(type(v) is dict and "role" in v for v in value)
+        if (
+            lineno == 1
+            and self.head
+            and not messages
+            and type(value) is list
+            and value
+            and all(type(v) is dict for v in value)
+        ):
+            self.stats.not_jsonl = True
+            self.report(
+                F006,
+                1,
+                None,
+                "Not a JSONL file: a JSON array of objects on one line; write one object per line (`jq -c '.[]'`)",
+                None,
+                None,
+            )
+            return True
+        hint = '; it holds messages: wrap them as {"messages": [...]}' if messages else ""
+        self.report(J002, lineno, 1, f"Line is a JSON {json_type(value)}, not an object{hint}", None, raw)
+        return False
+
+    def _duplicate_keys(self, lineno: int, raw: bytes) -> None:
+        for path, key in duplicate_keys(raw):
+            message = f"Key `{key}` appears more than once in the object at {path}; parsers keep only the last"
+            self.report(J003, lineno, None, message, member(path, key), raw)
+
+    def _gathered(self, start: int, lines: list[bytes], depth: int) -> Iterator[tuple[int, bytes, dict]]:
+        """The lines from ``start`` of what may be one record spread over several.
+
+        When they close every bracket they open and parse as one object, that is one J006 finding for
+        the span (the record itself is read once it is on one line: ``--fix`` writes it so). Otherwise
+        they are read as the lines they are: J001 on the first, and each of the others as a line of its
+        own, which never starts a record of several lines again (every line is parsed a bounded number of
+        times). A line that starts with ``{`` and parses alone always ends a span: :func:`~jsonl_lint.files.open.cut`
+        cuts a file into tasks before such lines only, so no span is seen by two tasks.
+        """
+        joined = b"".join(lines)
+        value = _parses(joined) if depth == 0 else None
+        if type(value) is dict:
+            end = start + len(lines) - 1
+            message = f"One record spread over lines {start}-{end} ({len(lines)} lines); write it on one line"
+            self.report(J006, start, 1, message, None, one_line(joined), end)
+            return
+        try:
+            orjson.loads(lines[0])
+        except orjson.JSONDecodeError as exc:
+            self._recover(start, lines[0], exc)
+        for lineno, raw in enumerate(lines[1:], start + 1):
+            try:
+                value = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                value = self._recover(lineno, raw, exc)
+                if value is None:
+                    continue
+            if type(value) is not dict:
+                self._not_object(lineno, raw, value)
+            else:
+                if self.check_duplicate_keys and may_repeat_keys(raw, value):
+                    self._duplicate_keys(lineno, raw)
+                yield lineno, raw, value
 
     def _recover(self, lineno: int, raw: bytes, exc: orjson.JSONDecodeError) -> object | None:
         """Report a line orjson rejected; return its value if only its encoding was bad."""

@@ -132,7 +132,8 @@ class Rule:
         """Repair one line that this rule reported ``found`` on; None removes the line.
 
         ``content`` is the line's bytes without its line ending (and without the
-        file's byte-order mark); the result must hold no line break. Called by
+        file's byte-order mark); for a finding that spans lines (``end_line``, J006),
+        the span's lines so, joined by ``\n``. The result must hold no line break. Called by
         ``--fix`` for a rule whose ``fixable`` is set, once per line it reported,
         from the findings of a run over the whole input (a fixable rule must not
         ``collapse``). The byte-level file rules (F002, F003, F005) are repaired by

@@ -43,7 +43,7 @@ from jsonl_lint.rules.language import LanguageMix, LanguageSwitch, UnexpectedLan
 from jsonl_lint.rules.leakage import NearLeakage, PromptLeakage, SplitLeakage
 from jsonl_lint.rules.privacy import EmailAddress, PhoneNumber, Secret, SpecialToken, TemplateArtefact
 from jsonl_lint.rules.schema import MixedFormats, SchemaViolation, UnknownFormat, UnknownKey
-from jsonl_lint.rules.syntax import DuplicateKey, InvalidJson, NotAnObject
+from jsonl_lint.rules.syntax import DuplicateKey, InvalidJson, MultiLineRecord, NotAnObject
 from jsonl_lint.rules.tokens import LengthOutlier, OverTokenLimit, TooLong, TooShort
 from jsonl_lint.rules.tools import PreferencePair, ToolCallMismatch
 
@@ -67,6 +67,7 @@ RULES: tuple[type[Rule], ...] = (
     DuplicateKey,
     ControlCharacter,
     Mojibake,
+    MultiLineRecord,
     # S: the record's format
     UnknownFormat,
     SchemaViolation,
