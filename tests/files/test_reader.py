@@ -326,3 +326,43 @@ def test_reader_survives_any_bytes(data):
         assert type(record) is dict
         assert 1 <= lineno <= lines
     assert [lineno for lineno, _, _ in run.records] == sorted({lineno for lineno, _, _ in run.records})
+
+
+PRETTY = b'{\n  "messages": [\n    {"role": "user", "content": "Hi"},\n    {"role": "assistant", "content": "Hello!"}\n  ]\n}\n'
+
+
+def test_a_record_spread_over_lines_is_one_finding_with_its_span():
+    run = Run(HI + b"\n" + PRETTY + BYE + b"\n")
+    assert run.codes() == ["J006"]
+    assert run.where("J006") == [(2, 1)]
+    assert run.message("J006") == "One record spread over lines 2-7 (6 lines); write it on one line"
+    assert [line for line, _, _ in run.records] == [1, 8]  # the spread record is read once it is on one line
+    assert run.reader.stats.lines == 8
+
+
+def test_a_broken_record_over_lines_is_read_line_by_line():
+    broken = PRETTY.replace(b'"Hi"}', b'"Hi"')  # a brace missing: the lines make no object
+    run = Run(HI + b"\n" + broken + BYE + b"\n")
+    assert [line for line, _ in run.where("J001")] == [2, 3, 4, 6, 7]
+    assert "J006" not in run.codes()
+    assert [line for line, _, _ in run.records] == [1, 5, 8]  # line 5, an indented message, parses alone
+
+
+def test_a_record_of_its_own_ends_a_span():
+    """An unfinished record followed by a complete one: the complete one is read, the unfinished is J001."""
+    run = Run(BYE + b'\n{"messages": [\n' + HI + b"\n")
+    assert run.where("J001") == [(2, 16)]  # at the end of the line
+    assert [line for line, _, _ in run.records] == [1, 3]
+
+
+def test_a_span_at_the_end_of_the_file():
+    run = Run(HI + b"\n" + PRETTY[:-1])
+    assert run.where("J006") == [(2, 1)]
+    run = Run(HI + b"\n" + PRETTY[: PRETTY.rindex(b"]")])  # cut off: the lines are read one by one
+    assert run.codes() == ["J001", "J001", "J001", "F004"]  # line 5 is a message that parses alone
+
+
+def test_one_line_keeps_every_token():
+    from jsonl_lint.files.reader import one_line
+
+    assert one_line(b'{ "a b" : [1, 2],\n "c\\" d": "x  y" }') == b'{"a b":[1,2],"c\\" d":"x  y"}'
