@@ -328,7 +328,10 @@ def test_reader_survives_any_bytes(data):
     assert [lineno for lineno, _, _ in run.records] == sorted({lineno for lineno, _, _ in run.records})
 
 
-PRETTY = b'{\n  "messages": [\n    {"role": "user", "content": "Hi"},\n    {"role": "assistant", "content": "Hello!"}\n  ]\n}\n'
+PRETTY = (
+    b'{\n  "messages": [\n    {"role": "user", "content": "Hi"},\n'
+    b'    {"role": "assistant", "content": "Hello!"}\n  ]\n}\n'
+)
 
 
 def test_a_record_spread_over_lines_is_one_finding_with_its_span():
