@@ -13,6 +13,7 @@ from jsonl_lint.rules.conversation import (
     BadFirstRole,
     BadLastRole,
     ConsecutiveRoles,
+    DegenerateAnswer,
     EmptyContent,
     InvalidWeight,
     MisplacedSystem,
@@ -85,6 +86,7 @@ RULES: tuple[type[Rule], ...] = (
     NothingToTrain,
     ToolCallMismatch,
     PreferencePair,
+    DegenerateAnswer,
     # D: the dataset as a whole
     TooFewExamples,
     FewExamples,
