@@ -33,6 +33,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
+import orjson
+
 from jsonl_lint.example import Example
 
 #: langdetect's languages (the profiles of langdetect 1.0.9): the codes `languages` accepts.
@@ -160,6 +162,11 @@ _PUNCTUATION = re.compile("|".join(re.escape(p) for p in "¿¡«»“”‘’�
 #: Characters that code has plenty of and prose few of.
 _CODE_SYMBOLS = b"{}[]()<>;=_\\$"
 
+#: Tool traffic written as text (Hermes and Qwen chat formats), and markup tags: not language.
+_TOOL_TAGS = re.compile(
+    r"<(tool_call|tool_response|tool_result|function_call|functioncall|tools)>.*?(?:</\1>|\Z)", re.S | re.I
+)
+_MARKUP = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _URL = re.compile(r"\b(?:https?|ftp)://\S*|\bwww\.\S*", re.I)
@@ -204,9 +211,25 @@ class Detection(NamedTuple):
         return f"{NAMES.get(self.lang, self.lang)} (`{self.lang}`)"
 
 
+def prose(text: str) -> str:
+    """``text`` without tool traffic (``<tool_call>``, ``<tool_response>``... and what they hold) and markup
+    tags; "" for a text that is one JSON value (a tool result): what is left to read as language."""
+    if "<" in text:
+        text = _MARKUP.sub(" ", _TOOL_TAGS.sub(" ", text))
+    stripped = text.strip()
+    if stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]"):
+        try:
+            orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            return text
+        return ""
+    return text
+
+
 def clean(text: str) -> str:
-    """The part of ``text`` a detector should read: no code, URLs, e-mail addresses, NUL or lone surrogates."""
-    text = text[: 4 * SAMPLE]
+    """The part of ``text`` a detector should read: no tool traffic, JSON, markup, code, URLs, e-mail
+    addresses, NUL or lone surrogates."""
+    text = prose(text[: 8 * SAMPLE])[: 4 * SAMPLE]
     if "`" in text or "~~~" in text:
         text = _INLINE_CODE.sub(" ", _CODE_BLOCK.sub(" ", text))
     if "://" in text or "www." in text:
@@ -368,27 +391,32 @@ def parts(example: Example) -> Parts:
 def _parts(example: Example) -> Parts:
     turns = example.turns
     answer_roles = example.format.answer_roles
-    prose = {"user", "assistant", *answer_roles}
+    spoken = {"user", "assistant", *answer_roles}
     answer = question = None
+    found_answer = found_question = NOTHING
     for i in range(len(turns) - 1, -1, -1):
         turn = turns[i]
         if answer is None and turn.role in answer_roles:
             if turn.nontext:
                 break  # a tool call, not an answer in words
-            answer = i
+            answer, found_answer = i, evidence(turn.text)
+            if not found_answer.words:
+                break  # a tool call written as text, JSON or code: no answer in words
         elif answer is not None and turn.role == "user":
-            question = i
-            break
-    found_answer = NOTHING if answer is None else evidence(turns[answer].text)
-    found_question = NOTHING if question is None else evidence(turns[question].text)
+            found = evidence(turn.text)
+            if found.words:  # the last user turn in words: a tool result in a user turn is none
+                question, found_question = i, found
+                break
     rest: list[str] = []
     room = SAMPLE if found_question.words + found_answer.words < ENOUGH_WORDS else 0
     for i, turn in enumerate(turns):
         if room <= 0:
             break
-        if i != answer and i != question and turn.role in prose and not (turn.nontext and turn.role != "user"):
-            rest.append(turn.text[:room])
-            room -= len(rest[-1])
+        if i != answer and i != question and turn.role in spoken and not (turn.nontext and turn.role != "user"):
+            text = prose(turn.text[: 2 * room])
+            if text.strip():
+                rest.append(text[:room])
+                room -= len(rest[-1])
     whole = found_question + found_answer + (evidence("\n".join(rest)) if rest else NOTHING)
     path = None if answer is None else turns[answer].path
     return Parts(whole, found_question, found_answer, path)
