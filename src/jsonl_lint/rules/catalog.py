@@ -40,7 +40,7 @@ from jsonl_lint.rules.file import (
     NotJsonl,
 )
 from jsonl_lint.rules.hygiene import ControlCharacter, Mojibake
-from jsonl_lint.rules.language import LanguageMix, LanguageSwitch, UnexpectedLanguage
+from jsonl_lint.rules.language import LanguageMix, LanguageSwitch, ScriptSwitch, UnexpectedLanguage
 from jsonl_lint.rules.leakage import NearLeakage, PromptLeakage, SplitLeakage
 from jsonl_lint.rules.privacy import EmailAddress, PhoneNumber, Secret, SpecialToken, TemplateArtefact
 from jsonl_lint.rules.schema import MixedFormats, SchemaViolation, UnknownFormat, UnknownKey
@@ -102,6 +102,7 @@ RULES: tuple[type[Rule], ...] = (
     UnexpectedLanguage,
     LanguageMix,
     LanguageSwitch,
+    ScriptSwitch,
     # T: tokens and length
     OverTokenLimit,
     TooShort,
