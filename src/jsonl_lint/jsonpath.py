@@ -131,3 +131,62 @@ def locate(text: str, path: str) -> int | None:
         return start
     except (ValueError, IndexError):
         return None
+
+
+#: JSON names as Arrow's JSON reader says them ("changed from string to number").
+ARROW_TYPES = {"object": "struct", "array": "array", "string": "string", "number": "number", "boolean": "boolean"}
+
+
+def type_shape(value: object, depth: int = 6, limit: int = 64) -> dict[str, dict[str, str]]:
+    """The types found at each path of ``value``'s members, array items folded into ``[*]``
+    (``$.messages[*].content``), to ``depth`` levels and at most ``limit`` paths: path -> type ->
+    the first concrete path with it (``$.messages[2].content``)."""
+    found: dict[str, dict[str, str]] = {}
+    stack: list[tuple[object, str, str, int]] = [(value, "$", "$", 0)]
+    while stack:
+        item, pattern, path, level = stack.pop()
+        if level == depth:
+            continue
+        if type(item) is dict:
+            children = [(child, member(pattern, key), member(path, key)) for key, child in item.items()]
+        elif type(item) is list:
+            children = [(child, f"{pattern}[*]", f"{path}[{i}]") for i, child in enumerate(item)]
+        else:
+            continue
+        for child, child_pattern, child_path in children:
+            types = found.get(child_pattern)
+            if types is None:
+                if len(found) >= limit:
+                    continue
+                types = found[child_pattern] = {}
+            types.setdefault(json_type(child), child_path)
+        stack.extend((child, cp, p, level + 1) for child, cp, p in reversed(children) if type(child) in (dict, list))
+    return found
+
+
+_SCALARS = {str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+
+
+def shape(value: object, depth: int = 6) -> object:
+    """A hashable description of ``value``'s types (objects: their keys and the shapes of their values;
+    arrays: the distinct shapes of their items), to ``depth`` levels: equal for records whose every path
+    has the same types. About 1 us per message of a chat record."""
+    kind = type(value)
+    if kind is dict:
+        if not depth:
+            return "object"
+        depth -= 1
+        scalar = _SCALARS.get
+        return (tuple(value), tuple([scalar(type(v)) or shape(v, depth) for v in value.values()]))  # type: ignore[union-attr]
+    if kind is list:
+        if not depth or not value:
+            return "array"
+        depth -= 1
+        first = shape(value[0], depth)  # type: ignore[index]
+        distinct = [first]
+        for item in value[1:]:  # type: ignore[index]
+            found = shape(item, depth)
+            if found != first and found not in distinct:
+                distinct.append(found)
+        return ("array", *distinct)
+    return _SCALARS.get(kind, "null")

@@ -43,7 +43,7 @@ from jsonl_lint.rules.hygiene import ControlCharacter, Mojibake
 from jsonl_lint.rules.language import LanguageMix, LanguageSwitch, ScriptSwitch, UnexpectedLanguage
 from jsonl_lint.rules.leakage import NearLeakage, PromptLeakage, SplitLeakage
 from jsonl_lint.rules.privacy import EmailAddress, PhoneNumber, Secret, SpecialToken, TemplateArtefact
-from jsonl_lint.rules.schema import MixedFormats, SchemaViolation, UnknownFormat, UnknownKey
+from jsonl_lint.rules.schema import MixedFormats, SchemaViolation, TypeDrift, UnknownFormat, UnknownKey
 from jsonl_lint.rules.syntax import DuplicateKey, InvalidJson, MultiLineRecord, NotAnObject
 from jsonl_lint.rules.tokens import LengthOutlier, OverTokenLimit, TooLong, TooShort
 from jsonl_lint.rules.tools import PreferencePair, ToolCallMismatch
@@ -74,6 +74,7 @@ RULES: tuple[type[Rule], ...] = (
     SchemaViolation,
     UnknownKey,
     MixedFormats,
+    TypeDrift,
     # C: conversation structure
     UnknownRole,
     MissingAssistant,
