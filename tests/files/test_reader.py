@@ -338,7 +338,7 @@ def test_a_record_spread_over_lines_is_one_finding_with_its_span():
     run = Run(HI + b"\n" + PRETTY + BYE + b"\n")
     assert run.codes() == ["J006"]
     assert run.where("J006") == [(2, 1)]
-    assert run.message("J006") == "One record spread over lines 2-7 (6 lines); write it on one line"
+    assert run.message("J006") == "One record spread over 6 lines, this one and the next 5; write it on one line"
     assert [line for line, _, _ in run.records] == [1, 8]  # the spread record is read once it is on one line
     assert run.reader.stats.lines == 8
 

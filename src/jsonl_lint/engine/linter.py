@@ -193,6 +193,8 @@ class Linter:
             for d in part.diagnostics:
                 if d.line is not None:
                     d.line += offset
+                if d.end_line is not None:
+                    d.end_line += offset
             found.extend(part.diagnostics)
             for code, (lines, values) in part.summaries.items():
                 summaries[code].add(source.path, offset, lines, values)

@@ -356,7 +356,9 @@ class Reader:
         value = _parses(joined) if depth == 0 else None
         if type(value) is dict:
             end = start + len(lines) - 1
-            message = f"One record spread over lines {start}-{end} ({len(lines)} lines); write it on one line"
+            # line numbers count within the task's range: the message names none (the engine shifts end_line)
+            count = len(lines)
+            message = f"One record spread over {count} lines, this one and the next {count - 1}; write it on one line"
             self.report(J006, start, 1, message, None, one_line(joined), end)
             return
         try:
