@@ -1,10 +1,13 @@
 """Degenerate text (C012): an answer made mostly of one phrase or sentence repeated, as a generation
 loop writes it (``Eat a banana!`` 2,000 times).
 
-Such text compresses like nothing else: on the corpus (4,168 answers of 200 characters or more)
-zlib at level 1 keeps 28% or more of every answer, code and tables included, and 0.7% of the
-26,000-character banana loop. So a text is looked at only when zlib keeps under
-:data:`MAX_COMPRESSED` of it (about 20 us for 2 kB, the whole cost for almost every answer); then
+A loop covers the middle and the end of the text, so a piece of :data:`PROBE` characters taken
+there repeats :data:`MIN_REPEATS` times or more: two ``str.count`` calls (under 1 us for an
+answer) set almost every text aside. The rest compresses like nothing else: on the corpus (4,168
+answers of 200 characters or more) zlib at level 1 keeps 28% or more of every answer, code and
+tables included, and 0.7% of the 26,000-character banana loop. So a text is looked at only when
+zlib keeps under :data:`MAX_COMPRESSED` of it (zlib costs about 30 us a call, most of it setting
+up); then
 it is cut into sentences and lines, and degenerate when one of them, :data:`MIN_REPEATS` times or
 more, covers :data:`MIN_SHARE` of it, or, for a loop without sentence marks (``I am here for you I
 am here for you``), when its words repeat with one period of at most :data:`MAX_PERIOD` words.
@@ -18,6 +21,7 @@ from collections import Counter
 from typing import NamedTuple
 
 MIN_CHARS = 200
+PROBE = 24
 MAX_COMPRESSED = 0.2
 MIN_REPEATS = 4
 MIN_SHARE = 0.5
@@ -35,7 +39,12 @@ class Repeat(NamedTuple):
 
 def degenerate(text: str) -> Repeat | None:
     """The phrase that ``text`` mostly repeats, or None for text that is not a loop."""
-    if len(text) < MIN_CHARS:
+    size = len(text)
+    if size < MIN_CHARS:
+        return None
+    # A loop that covers half the text holds its middle and its last fifth: a piece of each repeats
+    # (str.count, C speed: 0.3 us for 1 kB). Text that passes this is rare, and zlib decides.
+    if not any(text.count(text[at : at + PROBE]) >= MIN_REPEATS for at in (size // 2, size * 4 // 5 - PROBE)):
         return None
     data = text.encode("utf-8", "surrogatepass")
     if len(zlib.compress(data, 1)) >= MAX_COMPRESSED * len(data):
