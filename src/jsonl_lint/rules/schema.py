@@ -114,9 +114,12 @@ class TypeDrift(DatasetRule):
                 yield from self.drifts(items, pattern, types, having[index, pattern])
 
     def drifts(self, items, pattern: str, types: dict[str, list], total: int):
-        # null stands for a missing value: drift only where it replaces a whole top-level value
-        # (`"tools": null`); inside messages formats allow it (an assistant tool call's null content)
-        if pattern.count(".") + pattern.count("[") > 1:
+        # null stands for a missing value, which Arrow reads in a column of any type: a drift only where
+        # it replaces a whole top-level array or object (`"tools": null`); inside messages formats allow
+        # it (an assistant tool call's null content), and a null `pair_id` among strings is a missing id
+        nested = pattern.count(".") + pattern.count("[") > 1
+        containers = {"array", "object"} & set(types)
+        if nested or not containers:
             types = {kind: entry for kind, entry in types.items() if kind != "null"}
         if len(types) < 2:
             return
