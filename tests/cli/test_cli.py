@@ -297,7 +297,7 @@ def test_bad_option_exits_2(cli, tmp_path, args, in_err):
 @pytest.mark.parametrize(
     "option, selector, suggestion",
     [
-        ("--select", "C092", "C002"),  # C02 is now as near C012 as C002
+        ("--select", "C0022", "C002"),  # C02 is now as near C012 as C002
         ("--select", "missing-asistant", "missing-assistant"),
         ("--ignore", "C0002", "C002"),
         ("--extend-select", "duplicate-exemple", "duplicate-example"),
