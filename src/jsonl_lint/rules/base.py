@@ -156,6 +156,25 @@ class RecordRule(Rule):
         raise NotImplementedError
 
 
+class AnswerRule(RecordRule):
+    """A record rule that judges each answer in words of an example on its own: its answer-role turns that
+    carry text (not tool calls) and a preference pair's rejected answer (C012, L004: the model's writing)."""
+
+    def check(self, example: Example) -> Iterator[Finding]:
+        answer_roles = example.format.answer_roles
+        turns = [turn for turn in example.turns if turn.role in answer_roles and not turn.nontext]
+        if example.rejected is not None:
+            turns.append(example.rejected)
+        for turn in turns:
+            message = self.judge(turn)
+            if message is not None:
+                yield Finding(message, turn.path)
+
+    def judge(self, turn) -> str | None:
+        """The finding's message for one answer, or None."""
+        raise NotImplementedError
+
+
 class RoleFinding(NamedTuple):
     """What a :class:`RoleRule` reports: a turn (by index) or, with None, the conversation."""
 

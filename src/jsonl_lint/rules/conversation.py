@@ -6,7 +6,7 @@ import orjson
 
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.example import ABSENT
-from jsonl_lint.rules.base import Finding, RecordRule, RoleFinding, RoleRule
+from jsonl_lint.rules.base import AnswerRule, Finding, RecordRule, RoleFinding, RoleRule
 from jsonl_lint.text.repeats import degenerate
 
 #: Names that different formats give the same role; an unknown role gets the target's name for it.
@@ -174,24 +174,19 @@ class NothingToTrain(ChatRule):
             yield Finding("Every assistant message has `weight: 0`; the example trains nothing", "$.messages")
 
 
-class DegenerateAnswer(RecordRule):
+class DegenerateAnswer(AnswerRule):
     code, name, severity = "C012", "degenerate-answer", Severity.WARNING
     summary = "An answer made mostly of one phrase or sentence repeated (a generation loop)"
 
-    def check(self, example):
-        answer_roles = example.format.answer_roles
-        answers = [t for t in example.turns if t.role in answer_roles and not t.nontext]
-        if example.rejected is not None:
-            answers.append(example.rejected)
-        for turn in answers:
-            found = degenerate(turn.text)
-            if found is not None:
-                unit = found.unit if len(found.unit) <= 60 else found.unit[:59] + "…"
-                yield Finding(
-                    f"The `{turn.role}` message is mostly one phrase repeated: `{unit}` {found.count:,} times "
-                    f"({found.share:.0%} of its {len(turn.text):,} characters)",
-                    turn.path,
-                )
+    def judge(self, turn):
+        found = degenerate(turn.text)
+        if found is None:
+            return None
+        unit = found.unit if len(found.unit) <= 60 else found.unit[:59] + "…"
+        return (
+            f"The `{turn.role}` message is mostly one phrase repeated: `{unit}` {found.count:,} times "
+            f"({found.share:.0%} of its {len(turn.text):,} characters)"
+        )
 
 
 def _show(value: object) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from jsonl_lint.diagnostics import Location, Severity
 from jsonl_lint.errors import closest
-from jsonl_lint.rules.base import DatasetRule, Finding, Option, RecordRule
+from jsonl_lint.rules.base import AnswerRule, DatasetRule, Finding, Option, RecordRule
 from jsonl_lint.text.language import DEFAULT_CONFIDENCE, NAMES, parts, script_switch, switch, verdict
 
 BY_NAME = {name.lower(): code for code, name in NAMES.items() if "(" not in name}
@@ -123,23 +123,18 @@ class LanguageSwitch(RecordRule):
             )
 
 
-class ScriptSwitch(RecordRule):
+class ScriptSwitch(AnswerRule):
     """An answer that goes on in another script part-way; answers only (what training teaches the model
     to write): a prompt may paste text in any script."""
 
     code, name, severity = "L004", "script-switch", Severity.WARNING
     summary = "One message changes script part-way (an English answer that goes on in Chinese)"
 
-    def check(self, example):
-        answer_roles = example.format.answer_roles
-        answers = [t for t in example.turns if t.role in answer_roles and not t.nontext]
-        if example.rejected is not None:
-            answers.append(example.rejected)
-        for turn in answers:
-            found = script_switch(turn.text)
-            if found is not None:
-                yield Finding(
-                    f"The `{turn.role}` message goes on in {found.after} script after {found.offset:,} characters"
-                    f" of {found.before}: `{found.quote}`",
-                    turn.path,
-                )
+    def judge(self, turn):
+        found = script_switch(turn.text)
+        if found is None:
+            return None
+        return (
+            f"The `{turn.role}` message goes on in {found.after} script after {found.offset:,} characters"
+            f" of {found.before}: `{found.quote}`"
+        )
