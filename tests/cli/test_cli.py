@@ -601,7 +601,7 @@ def test_rule_as_json(cli):
     assert [o["name"] for o in info["options"]] == ["min-examples"]
 
 
-@pytest.mark.parametrize("name, suggestion", [("C02", "C002"), ("missing-asistant", "missing-assistant")])
+@pytest.mark.parametrize("name, suggestion", [("C0022", "C002"), ("missing-asistant", "missing-assistant")])
 def test_unknown_rule_exits_2_with_a_suggestion(cli, name, suggestion):
     run = cli("rule", name)
     assert run.code == 2
