@@ -400,3 +400,19 @@ def test_mojibake_is_repaired_safely_and_control_tokens_stripped_only_when_unsaf
     assert unsafe.code == 0
     assert orjson.loads(path.read_bytes())["messages"][1]["content"] == "Ok"
     assert cli("train.jsonl", "--select", "J005,P004", "--diff", "--unsafe-fixes", cwd=tmp_path).code == 0
+
+
+def test_a_record_spread_over_lines_is_written_on_one_line(cli, tmp_path):
+    """J006's safe fix: the span becomes one line, only the whitespace between tokens gone; CRLF kept
+    where F003 is not fixed; the other lines as they were."""
+    compact = b'{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}'
+    spread = (
+        b'{\r\n  "messages": [\r\n    {"role": "user", "content": "a  \\"b\\""},\r\n'
+        b'    {"role": "assistant", "content": "c"}\r\n  ]\r\n}\r\n'
+    )
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(compact + b"\n" + spread + compact + b"\n")
+    after = fixed(cli, path, "--select", "J006")
+    one = b'{"messages":[{"role":"user","content":"a  \\"b\\""},{"role":"assistant","content":"c"}]}\r\n'
+    assert after == compact + b"\n" + one + compact + b"\n"
+    assert cli(str(path), "--select", "J", "--isolated", cwd=tmp_path).code == 0
