@@ -469,3 +469,19 @@ def test_a_fix_collapsed_over_many_lines_is_made_again_on_each(cli, tmp_path):
     fixed = cli("train.jsonl", "--select", "C001", "--fix", cwd=tmp_path)
     assert fixed.code == 0, fixed.out + fixed.err
     assert path.read_bytes() == b"".join(records).replace(b'"Human"', b'"user"')
+
+
+def test_a_record_spread_over_lines_is_written_on_one_line(cli, tmp_path):
+    """J006's safe fix: the span becomes one line, only the whitespace between tokens gone; CRLF kept
+    where F003 is not fixed; the other lines as they were."""
+    compact = b'{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}'
+    spread = (
+        b'{\r\n  "messages": [\r\n    {"role": "user", "content": "a  \\"b\\""},\r\n'
+        b'    {"role": "assistant", "content": "c"}\r\n  ]\r\n}\r\n'
+    )
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(compact + b"\n" + spread + compact + b"\n")
+    after = fixed(cli, path, "--select", "J006")
+    one = b'{"messages":[{"role":"user","content":"a  \\"b\\""},{"role":"assistant","content":"c"}]}\r\n'
+    assert after == compact + b"\n" + one + compact + b"\n"
+    assert cli(str(path), "--select", "J", "--isolated", cwd=tmp_path).code == 0
