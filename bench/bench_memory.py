@@ -40,15 +40,27 @@ def children(pid: int) -> list[int]:
         return []
 
 
-def peak(command: list[str]) -> tuple[float, int, int]:
-    """(seconds, peak RSS of the main process, peak RSS of main and workers together)."""
+def peak(command: list[str], timeout: float | None = None, stdin=None) -> tuple[float, int, int]:
+    """(seconds, peak RSS of the main process, peak RSS of main and workers together).
+
+    With ``timeout``, the run is ended (SIGTERM, then SIGKILL) after that many seconds; ``stdin`` is
+    passed to the process (a pipe from an endless source, say).
+    """
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     main_peak = total_peak = 0
     while process.poll() is None:
         main = rss(process.pid)
         main_peak = max(main_peak, main)
         total_peak = max(total_peak, main + sum(rss(child) for child in children(process.pid)))
+        if timeout is not None and time.perf_counter() - start > timeout:
+            process.terminate()
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            break
         time.sleep(0.05)
     return time.perf_counter() - start, main_peak, total_peak
 

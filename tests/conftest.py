@@ -117,3 +117,22 @@ def validate(validator, document):
     """Assert that ``document`` follows the schema, listing the first errors."""
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+#: Answers (class labels, each under 64 characters) that are markup: a report must show them as text
+#: and run none of them.
+HOSTILE = [
+    "<script>window.__pwned = 1</script>",
+    '</svg></figure><img src=x onerror="window.__pwned = 2">',
+    '<a href="javascript:window.__pwned=3">x</a> javascript:alert(1)',
+    '"><svg onload="window.__pwned = 4">',
+]
+
+
+def hostile_dataset(folder: Path) -> Path:
+    """A training file whose answers and name are markup (one record repeated: its sample is shown)."""
+    records = [
+        {"messages": [{"role": "user", "content": f"Question {i}?"}, {"role": "assistant", "content": answer}]}
+        for i, answer in enumerate(HOSTILE * 6)
+    ]
+    return write_jsonl(folder / "train<script>.jsonl", [*records, records[0]])

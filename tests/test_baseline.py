@@ -252,3 +252,72 @@ def test_no_baseline_is_written_when_a_path_cannot_be_read(cli, tmp_path):
     assert run.code == 2
     assert "missing.jsonl: No such file or directory" in run.err
     assert not (tmp_path / "baseline.json").exists()
+
+
+# -- merging and suppressing ----------------------------------------------------------
+
+
+def test_write_baseline_merges_runs_of_different_selections(cli, tmp_path):
+    """Two runs with different --select keep both's entries; --overwrite-baseline starts over."""
+    write_jsonl(tmp_path / "train.jsonl", [no_assistant(1), chat(1), chat(1)])
+    assert lint(cli, tmp_path, "--select", "C002", "--write-baseline", "baseline.json").code == 0
+    assert lint(cli, tmp_path, "--select", "D004", "--write-baseline", "baseline.json").code == 0
+    codes = [e["code"] for e in json.loads((tmp_path / "baseline.json").read_text())["findings"]]
+    assert codes == ["C002", "D004"]
+    run = lint(cli, tmp_path, "--select", "D004", "--write-baseline", "baseline.json", "--overwrite-baseline")
+    assert run.code == 0 and "wrote 1 finding to" in run.err
+    codes = [e["code"] for e in json.loads((tmp_path / "baseline.json").read_text())["findings"]]
+    assert codes == ["D004"]
+
+
+def test_a_run_over_the_same_scope_replaces_its_entries_and_keeps_reasons(cli, tmp_path):
+    write_jsonl(tmp_path / "train.jsonl", [no_assistant(1), no_assistant(2)])
+    run = cli("suppress", "train.jsonl:1", "C002", "--reason", "kept on purpose", "--baseline", "b.json", cwd=tmp_path)
+    assert run.code == 0, run.err
+    write_jsonl(tmp_path / "train.jsonl", [no_assistant(1), chat(2)])  # line 2 was fixed
+    assert lint(cli, tmp_path, "--select", "C002", "--write-baseline", "b.json").code == 0
+    entries = json.loads((tmp_path / "b.json").read_text())["findings"]
+    assert [(e["code"], e.get("reason")) for e in entries] == [("C002", "kept on purpose")]
+
+
+def test_suppress_accepts_one_finding_by_its_content_with_a_reason(cli, tmp_path):
+    special = {"messages": [{"role": "user", "content": "End with <|im_end|>"}, {"role": "assistant", "content": "Ok"}]}
+    write_jsonl(tmp_path / "train.jsonl", [chat(1), special, {**special, "messages": special["messages"][::-1]}])
+    (tmp_path / "jsonl-lint.toml").write_text('baseline = "baseline.json"\n')
+    run = cli("suppress", "train.jsonl:2", "P004", "--reason", "teaches the template", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert "accepted 1 finding (P004 train.jsonl:2)" in run.err and "runs apply it" not in run.err
+    [item] = json.loads((tmp_path / "baseline.json").read_text())["findings"]
+    assert item["reason"] == "teaches the template" and item["code"] == "P004"
+    after = lint(cli, tmp_path, "--select", "P004")
+    assert found(after) == [("train.jsonl", 3, "P004")]  # line 3 is another record: not accepted
+    # moved lines keep their acceptance: the key is the record's content
+    lines = (tmp_path / "train.jsonl").read_bytes().splitlines(keepends=True)
+    (tmp_path / "train.jsonl").write_bytes(lines[1] + lines[0] + lines[2])
+    assert found(lint(cli, tmp_path, "--select", "P004")) == [("train.jsonl", 3, "P004")]
+    again = cli("suppress", "train.jsonl:1", "P004", "--reason", "x", cwd=tmp_path)
+    assert again.code == 0 and "accepted 0 findings" in again.err and "accepted already" in again.err
+
+
+def test_suppress_a_whole_file_and_what_it_refuses(cli, tmp_path):
+    write_jsonl(tmp_path / "train.jsonl", [no_assistant(1), no_assistant(2), chat(3)])
+    bulk = cli(
+        "suppress", "train.jsonl", "--select", "C002", "--reason", "old data", "--baseline", "b.json", cwd=tmp_path
+    )
+    assert bulk.code == 0, bulk.err
+    assert "accepted 2 findings" in bulk.err and "runs apply it with `--baseline b.json`" in bulk.err
+    assert lint(cli, tmp_path, "--select", "C002", "--baseline", "b.json").out.strip() == "[]"
+    nothing = cli("suppress", "train.jsonl:3", "C002", "--reason", "x", "--baseline", "b.json", cwd=tmp_path)
+    assert nothing.code == 2 and "nothing to suppress" in nothing.err
+    no_file = cli("suppress", "train.jsonl:1", "--reason", "x", cwd=tmp_path)
+    assert no_file.code == 2 and "which baseline file?" in no_file.err
+    typo = cli("suppress", "train.jsonl:1", "Q999", "--reason", "x", "--baseline", "b.json", cwd=tmp_path)
+    assert typo.code == 2 and "Q999: neither a file" in typo.err
+
+
+def test_personal_data_is_masked_in_the_baseline_file(cli, tmp_path):
+    write_jsonl(tmp_path / "train.jsonl", [chat(1, "Write to maria.silva@gmail.com")])
+    assert lint(cli, tmp_path, "--select", "P001", "--write-baseline", "b.json").code == 0
+    text = (tmp_path / "b.json").read_text()
+    assert "maria.silva" not in text and "m••••••••••@gmail.com" in text
+    assert lint(cli, tmp_path, "--select", "P001", "--baseline", "b.json").out.strip() == "[]"

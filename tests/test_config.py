@@ -212,12 +212,17 @@ def mixed(tmp_path) -> Path:
         ('select = ["C"]\nextend-select = ["D001"]', {"C002", "D001"}),
         ('extend-select = ["D001"]\nignore = ["D"]', {"C002", "D001", "F005"}),
         ('select = ["C", "D"]\nignore = ["D00"]\nextend-select = ["D001"]', {"C002", "D001"}),
-        ('select = ["ALL"]\nignore = ["ALL"]', set()),
     ],
 )
 def test_selection_keys(cli, mixed, toml, expected):
     (mixed / "jsonl-lint.toml").write_text(toml + "\n")
     assert codes(cli("a.jsonl", "--output-format", "json", cwd=mixed)) == expected
+
+
+def test_a_selection_that_enables_no_rule_is_an_error(cli, mixed):
+    (mixed / "jsonl-lint.toml").write_text('select = ["ALL"]\nignore = ["ALL"]\n')
+    run = cli("a.jsonl", "--output-format", "json", cwd=mixed)
+    assert run.code == 2 and "no rule is enabled" in run.err
 
 
 def test_selection_keys_in_pyproject(cli, mixed):

@@ -136,12 +136,15 @@ def test_a_duplicate_of_another_file_goes_from_the_later_file(cli, tmp_path):
     assert second.read_bytes() == lines(3)
 
 
-def test_unsafe_fixes_alone_is_a_usage_error(cli, tmp_path):
+def test_unsafe_fixes_alone_marks_the_unsafe_fixes_available_and_changes_nothing(cli, tmp_path):
+    """As ruff: without --fix, --unsafe-fixes only counts the unsafe fixes as available ([*])."""
     path = tmp_path / "a.jsonl"
     path.write_bytes(lines(1, 1))
-    run = cli(str(path), "--unsafe-fixes")
-    assert run.code == 2
-    assert "--unsafe-fixes needs --fix or --diff" in run.err
+    plain = cli(str(path), "--select", "D004")
+    assert " D004 warning:" in plain.out and "No fixes available with `--fix` alone (1 with" in plain.out
+    run = cli(str(path), "--select", "D004", "--unsafe-fixes")
+    assert run.code == 1
+    assert " D004 [*] warning:" in run.out and "[*] 1 fixable with `--fix`." in run.out
     assert path.read_bytes() == lines(1, 1)
 
 
@@ -172,7 +175,7 @@ def test_standard_input_is_not_rewritten(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines(1) + b"\n")))
     run = cli("-", "--fix", "--output-format", "json", "--ignore", "D001,D002")
     assert codes(run) == {"F004"}
-    assert "-: not fixed: standard input, compressed and Parquet files are not rewritten" in run.err
+    assert "-: not fixed: standard input, named pipes, compressed and Parquet files are not rewritten" in run.err
 
 
 # -- the file itself ----------------------------------------------------------------
@@ -213,7 +216,7 @@ def test_an_error_while_fixing_leaves_the_original_untouched(cli, tmp_path, monk
     monkeypatch.setattr(BlankLine, "fix_line", lambda self, content, found: b"broken\nline")
     run = cli(str(path), "--fix", "--ignore", "D001,D002", cwd=tmp_path)
     assert run.code == 2
-    assert "a.jsonl: not fixed: FixError: F004 fix of line 2 would split it" in run.err
+    assert "a.jsonl: not fixed: F004 fix of line 2 would split it" in run.err
     assert path.read_bytes() == original
     assert os.listdir(tmp_path) == ["a.jsonl"]  # no temporary file left behind
 
@@ -400,3 +403,85 @@ def test_mojibake_is_repaired_safely_and_control_tokens_stripped_only_when_unsaf
     assert unsafe.code == 0
     assert orjson.loads(path.read_bytes())["messages"][1]["content"] == "Ok"
     assert cli("train.jsonl", "--select", "J005,P004", "--diff", "--unsafe-fixes", cwd=tmp_path).code == 0
+
+
+# -- fixes the messages promise ----------------------------------------------------------
+
+
+def test_a_string_repair_leaves_the_rest_of_the_record_as_written(cli, tmp_path):
+    """The mojibake fix changes the one string: spacing, key order and other strings' escapes stay."""
+    line = (
+        '{"messages": [ {"role": "user", "content": "caf\\u00e9 \\/ NÃ­vel?"},'
+        ' {"role":"assistant",   "content":"Sim, \\"n\\u00edvel\\"."} ], "id" : 7}\n'
+    ).encode()
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(line)
+    run = cli("train.jsonl", "--select", "J005", "--fix", cwd=tmp_path)
+    assert run.code == 0, run.out + run.err
+    expected = line.replace(b'"caf\\u00e9 \\/ N\xc3\x83\xc2\xadvel?"', '"café / Nível?"'.encode())
+    assert path.read_bytes() == expected
+
+
+def test_role_synonyms_and_weight_spellings_are_fixed_in_place(cli, tmp_path):
+    records = [
+        b'{"messages":[{"role":"Human","content":"Hi there"},{"role":"assistant","content":"Hello","weight":1.0}]}\n',
+        b'{"messages":[{"role":"user","content":"Hi"},{"role":"gpt","content":"Hey","weight":"0"}]}\n',
+        b'{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Yo","weight":2}]}\n',
+        b'{"messages":[{"role":"robot","content":"Hi"},{"role":"assistant","content":"Hello"}]}\n',
+    ]
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b"".join(records))
+    preview = cli("train.jsonl", "--select", "C001,C008", "--show-fixes", cwd=tmp_path)
+    assert "train.jsonl:1:15: C001 Rename the role `Human` to `user`" in preview.out
+    assert "C008 Write the weight as 0" in preview.out and preview.out.count(" [*] ") == 4
+    run = cli("train.jsonl", "--select", "C001,C008", "--fix", "--show-fixes", cwd=tmp_path)
+    assert run.code == 1  # weight 2 and the role `robot` are the author's to decide
+    assert path.read_bytes() == b"".join([
+        records[0].replace(b'"Human"', b'"user"').replace(b"1.0", b"1"),
+        records[1].replace(b'"gpt"', b'"assistant"').replace(b'"0"', b"0"),
+        records[2],
+        records[3],
+    ])  # fmt: skip
+    assert "Fixed:" in run.out and "C001 Rename the role `gpt` to `assistant`" in run.out
+    assert ":3:" in run.out and "C008 error: `weight` must be the integer 0 or 1, not 2" in run.out
+    assert "C001 error: Unknown role 'robot'" in run.out
+
+
+def test_a_role_in_another_field_name_is_not_renamed(cli, tmp_path):
+    """ShareGPT's `from: human` is its own name for the user (no C001); an unknown `from` gets no fix."""
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b'{"conversations":[{"from":"Human","value":"Hi"},{"from":"gpt","value":"Hey"}]}\n')
+    run = cli("train.jsonl", "--select", "C001", "--profile", "auto", cwd=tmp_path)
+    assert "[*]" not in run.out
+
+
+def test_a_fix_collapsed_over_many_lines_is_made_again_on_each(cli, tmp_path):
+    """C001 on most lines is one finding; each line gets its own edit (the role stands at other turns)."""
+    records = []
+    for i in range(30):
+        turns = [{"role": "user", "content": f"Q{i}"}, {"role": "assistant", "content": f"A{i}"}] * (1 + i % 3)
+        turns[2 * (i % (len(turns) // 2))] = {"role": "Human", "content": f"Q{i}"}  # a turn that depends on the line
+        records.append(orjson.dumps({"messages": turns}) + b"\n")
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b"".join(records))
+    run = cli("train.jsonl", "--select", "C001", cwd=tmp_path)
+    assert run.out.count(" C001 ") == 1 and "(and 29 more lines like it)" in run.out
+    fixed = cli("train.jsonl", "--select", "C001", "--fix", cwd=tmp_path)
+    assert fixed.code == 0, fixed.out + fixed.err
+    assert path.read_bytes() == b"".join(records).replace(b'"Human"', b'"user"')
+
+
+def test_a_record_spread_over_lines_is_written_on_one_line(cli, tmp_path):
+    """J006's safe fix: the span becomes one line, only the whitespace between tokens gone; CRLF kept
+    where F003 is not fixed; the other lines as they were."""
+    compact = b'{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}'
+    spread = (
+        b'{\r\n  "messages": [\r\n    {"role": "user", "content": "a  \\"b\\""},\r\n'
+        b'    {"role": "assistant", "content": "c"}\r\n  ]\r\n}\r\n'
+    )
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(compact + b"\n" + spread + compact + b"\n")
+    after = fixed(cli, path, "--select", "J006")
+    one = b'{"messages":[{"role":"user","content":"a  \\"b\\""},{"role":"assistant","content":"c"}]}\r\n'
+    assert after == compact + b"\n" + one + compact + b"\n"
+    assert cli(str(path), "--select", "J", "--isolated", cwd=tmp_path).code == 0

@@ -74,9 +74,10 @@ def test_the_installed_plugin_is_listed_and_its_rules_fire(plugin_venv, tmp_path
     (tmp_path / "jsonl-lint.toml").write_text('[H002]\nlabels = ["positive", "negative"]\n')
     run = _run(plugin_venv, "train.jsonl", "--ignore", "D002", cwd=tmp_path)
     assert run.returncode == 1, run.stderr
-    assert "train.jsonl:4:2: H001 The conversation does not start with a system message\n" in run.stdout
-    assert "train.jsonl:1: H002 Label 'positive' is the answer of 12 of 12 labelled examples (100%)" in run.stdout
-    assert "train.jsonl: H002 Label 'negative' has no training example (`labels`)\n" in run.stdout
+    assert "train.jsonl:4:2: H001 error: The conversation does not start with a system message\n" in run.stdout
+    positive = "train.jsonl:1: H002 warning: Label 'positive' is the answer of 12 of 12 labelled examples (100%)"
+    assert positive in run.stdout
+    assert "train.jsonl: H002 warning: Label 'negative' has no training example (`labels`)\n" in run.stdout
     run = _run(plugin_venv, "train.jsonl", "--select", "H", "--output-format", "json", cwd=tmp_path)
     assert sorted((d["code"], d["line"] or 0) for d in orjson.loads(run.stdout)) == [
         ("H001", 4),
@@ -141,6 +142,6 @@ def test_the_plugin_works_from_a_pre_commit_hook(tmp_path):
 
     bad = pre_commit("bad.jsonl")
     assert bad.returncode == 1, bad.stdout + bad.stderr
-    assert "bad.jsonl:2:2: H001 The conversation does not start with a system message" in bad.stdout
+    assert "bad.jsonl:2:2: H001 error: The conversation does not start with a system message" in bad.stdout
     good = pre_commit("good.jsonl")
     assert good.returncode == 0 and "Passed" in good.stdout, good.stdout + good.stderr

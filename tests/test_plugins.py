@@ -238,7 +238,7 @@ def test_local_plugins_load_from_paths_relative_to_the_config_file(local_plugin,
     data.mkdir()
     write_jsonl(data / "train.jsonl", [CHAT])
     run = cli("train.jsonl", "--select", "Y001", cwd=data)  # the config is found one folder up
-    assert run.code == 1 and "train.jsonl:1:14: Y001 The prompt says hi" in run.out
+    assert run.code == 1 and "train.jsonl:1:14: Y001 warning: The prompt says hi" in run.out
     assert "Y001  no-hello" in cli("rules").out
     assert cli("plugins").out.startswith(f"{name} (local, {tmp_path / 'tools' / 'lint' / name}.py): Y001")
 

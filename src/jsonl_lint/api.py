@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from typing import Any, Union
 
+import orjson
+
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.engine import Linter, Result
 from jsonl_lint.files.rows import spooled_rows
@@ -27,15 +29,18 @@ from jsonl_lint.stats import MIN_CLASS_SHARE, ExampleStats, public, report
 Path = Union[str, "os.PathLike[str]"]
 
 
-def lint(paths: Path | Iterable[Path], settings: Settings | None = None, *, jobs: int | None = None) -> Result:
+def lint(
+    paths: Path | Iterable[Path], settings: Settings | None = None, *, jobs: int | None = None, collapse: bool = True
+) -> Result:
     """Lint files and folders (``-`` for standard input), as ``jsonl-lint PATHS`` does.
 
     ``paths`` is one path (a ``str`` or ``os.PathLike``: one string is one path) or an iterable of
     them. Without ``settings``, the nearest config file up from the current folder is used, as the
-    command line does (:meth:`Settings.discover`); pass ``Settings()`` for none.
+    command line does (:meth:`Settings.discover`); pass ``Settings()`` for none. ``collapse=False``
+    lists a finding that repeats on most lines of a file once per line (``--no-collapse``).
     """
     settings = Settings.discover() if settings is None else settings
-    return Linter(resolve(settings)).run(_paths(paths, "lint"), settings, jobs)
+    return Linter(resolve(settings), collapse=collapse).run(_paths(paths, "lint"), settings, jobs)
 
 
 def lint_records(
@@ -95,7 +100,8 @@ def stats(
         paths, records = _paths_or_records(data)
         splits = {split: records} if paths is None else {None: paths}
     result = _run(splits, settings, jobs, {split: name or split}, (ExampleStats,))
-    return public(report(result, min_class_share))
+    # as the JSON report is written and read back: plain lists and dicts, as `stats --output-format json` prints
+    return orjson.loads(orjson.dumps(public(report(result, min_class_share, result.fail_on))))
 
 
 def _run(
@@ -113,10 +119,10 @@ def _run(
         errors: list[str] = []
         for split, value in splits.items():
             if split is None:
-                found, missing = discover(_paths(value, "stats"), settings.exclude, settings.root, settings.splits)
+                found, missing = discover(_paths(value, "stats"), **settings.discovery())
                 sources += found
             elif isinstance(value, (str, os.PathLike)):
-                found, missing = discover([os.fspath(value)], settings.exclude, settings.root)
+                found, missing = discover([os.fspath(value)], **{**settings.discovery(), "splits": None})
                 for source in found:
                     source.split = split  # the split named, whatever the file's name says
                 sources += [s for s in found if s.reported]  # no partners: the splits are given

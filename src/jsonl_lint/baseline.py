@@ -20,7 +20,12 @@ current folder::
       ]
     }
 
-``message`` is there for the reader; matching ignores it.
+``message`` is there for the reader; matching ignores it. An entry written by ``jsonl-lint
+suppress`` also has the ``reason`` it was accepted for, which every later write keeps.
+
+``--write-baseline`` merges: the entries of files and rules the run did not cover are kept, and
+for those it did, the run's findings replace them (an entry still matched keeps its reason);
+``--overwrite-baseline`` starts the file over.
 """
 
 from __future__ import annotations
@@ -35,10 +40,12 @@ from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.errors import BaselineError
 from jsonl_lint.files.sources import STDIN
 from jsonl_lint.files.write import atomic_write
+from jsonl_lint.text.scan import mask_pii
 
 FORMAT_KEY = "jsonl-lint-baseline"
 VERSION = 1
 FIELDS = ("path", "code", "fingerprint", "message")
+OPTIONAL = ("reason",)
 
 Key = tuple[str, str, "str | None"]  # (path from the baseline's folder, code, fingerprint)
 
@@ -58,7 +65,8 @@ def entry(diagnostic: Diagnostic, folder: str) -> dict:
     prefix = f"{diagnostic.code}:{diagnostic.path}"
     if fingerprint is not None and fingerprint.startswith(prefix) and fingerprint[len(prefix) : len(prefix) + 1] in ":":
         fingerprint = f"{diagnostic.code}:{path}{fingerprint[len(prefix) :]}"
-    return {"path": path, "code": diagnostic.code, "fingerprint": fingerprint, "message": diagnostic.message}
+    # The file is committed: personal data in messages is masked, as in every public output.
+    return {"path": path, "code": diagnostic.code, "fingerprint": fingerprint, "message": mask_pii(diagnostic.message)}
 
 
 def _key(item: dict) -> Key:
@@ -69,15 +77,55 @@ def _sort_key(item: dict) -> tuple:
     return item["path"], item["code"], item["fingerprint"] or "", item["message"]
 
 
-def write(path: str, diagnostics: list[Diagnostic]) -> int:
-    """Record ``diagnostics`` in the baseline file ``path``; return how many."""
+def write(path: str, diagnostics: list[Diagnostic], linted: list[str], codes: set[str], overwrite: bool = False) -> int:
+    """Record ``diagnostics`` in the baseline file ``path``; return how many entries it holds.
+
+    Without ``overwrite``, an existing file's entries for files not ``linted`` or rules not in ``codes``
+    are kept, and those of the run's scope are replaced by the run's findings (keeping their reasons).
+    """
     folder = os.path.dirname(os.path.abspath(path))
-    _write(path, [entry(d, folder) for d in diagnostics])
-    return len(diagnostics)
+    fresh = [entry(d, folder) for d in diagnostics]
+    if overwrite or not os.path.exists(path):
+        _write(path, fresh)
+        return len(fresh)
+    old = Baseline.load(path)
+    scope = {_relative(p, folder) for p in linted}
+    kept = [item for item in old.entries if item["path"] not in scope or item["code"] not in codes]
+    reasons: dict[Key, list[dict]] = {}
+    for item in old.entries:
+        if "reason" in item:
+            reasons.setdefault(_key(item), []).append(item)
+    for item in fresh:
+        earlier = reasons.get(_key(item))
+        if earlier:
+            item["reason"] = earlier.pop()["reason"]
+    _write(path, kept + fresh)
+    return len(kept) + len(fresh)
+
+
+def suppress(path: str, diagnostics: list[Diagnostic], reason: str) -> int:
+    """Accept ``diagnostics`` in the baseline file ``path`` (created if need be), each with ``reason``;
+    return how many were added (those already accepted are not added twice)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    entries = Baseline.load(path).entries if os.path.exists(path) else []
+    present = Counter(_key(item) for item in entries)
+    added = 0
+    for diagnostic in diagnostics:
+        item = entry(diagnostic, folder)
+        if present[_key(item)] > 0:
+            present[_key(item)] -= 1
+            continue
+        entries.append({**item, "reason": reason})
+        added += 1
+    _write(path, entries)
+    return added
 
 
 def _write(path: str, entries: list[dict]) -> None:
-    lines = [orjson.dumps({name: item[name] for name in FIELDS}).decode() for item in sorted(entries, key=_sort_key)]
+    lines = [
+        orjson.dumps({name: item[name] for name in (*FIELDS, *OPTIONAL) if name in item}).decode()
+        for item in sorted(entries, key=_sort_key)
+    ]
     body = ",\n".join(f"    {line}" for line in lines)
     text = f'{{\n  "{FORMAT_KEY}": {VERSION},\n  "findings": [\n{body}{chr(10) if lines else ""}  ]\n}}\n'
     try:
@@ -123,6 +171,10 @@ class Baseline:
             ):
                 raise BaselineError(f"baseline {path}: finding {number} needs a path, a code and a fingerprint")
             item.setdefault("message", "")
+            if not isinstance(item.get("reason", ""), str):
+                raise BaselineError(f"baseline {path}: finding {number}: `reason` must be a string")
+            if item["fingerprint"] is None:  # written before file findings had one: theirs is the file's
+                item["fingerprint"] = f"{item['code']}:{item['path']}"
         return cls(path, entries)
 
     def match(self, diagnostics: list[Diagnostic], paths: list[str], codes: set[str]) -> Match:

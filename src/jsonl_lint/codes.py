@@ -7,8 +7,8 @@ internal error, never a silent drop.
 """
 
 F001, F002, F003, F004, F005, F006, F007, F008 = "F001", "F002", "F003", "F004", "F005", "F006", "F007", "F008"
-J001, J002, J003 = "J001", "J002", "J003"
+J001, J002, J003, J006 = "J001", "J002", "J003", "J006"
 S001, S002, S003 = "S001", "S002", "S003"
 
 #: Every code above.
-PIPELINE = frozenset({F001, F002, F003, F004, F005, F006, F007, F008, J001, J002, J003, S001, S002, S003})
+PIPELINE = frozenset({F001, F002, F003, F004, F005, F006, F007, F008, J001, J002, J003, J006, S001, S002, S003})

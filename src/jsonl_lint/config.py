@@ -16,6 +16,7 @@ from typing import Any
 from jsonl_lint import plugins, profiles
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.errors import ConfigError, SchemaError, closest
+from jsonl_lint.files.ignore import DEFAULT_EXCLUDES
 from jsonl_lint.files.sources import path_matches
 from jsonl_lint.formats import user_schema
 from jsonl_lint.plugins import registry
@@ -29,13 +30,16 @@ else:  # pragma: no cover
 CONFIG_FILE = "jsonl-lint.toml"
 ORIGIN = "Settings"  # what errors in settings given in Python name as their origin
 PYPROJECT = "pyproject.toml"
-LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
+LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
+BOOL_KEYS = ("respect-gitignore", "force-exclude")
 PLUGIN_KEYS = ("plugins", "plugin-paths")
 CORE_KEYS = (
     *LIST_KEYS,
+    *BOOL_KEYS,
     *PLUGIN_KEYS,
     "per-file-ignores",
     "fail-on",
+    "min-severity",
     "profile",
     "schema",
     "schema-mode",
@@ -51,9 +55,16 @@ class Settings:
     select: list[str] = field(default_factory=lambda: ["ALL"])
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
+    #: globs of paths a folder walk leaves out (relative to `root`; a glob without / matches any folder
+    #: or file name): setting `exclude` replaces the defaults, `extend-exclude` adds to them
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
+    extend_exclude: list[str] = field(default_factory=list)
+    respect_gitignore: bool = True  # a folder walk leaves out what .gitignore files ignore
+    force_exclude: bool = False  # `exclude` and .gitignore also apply to files named on the command line
+    stdin_filename: str | None = None  # the name standard input stands for (`--stdin-filename`)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     fail_on: Severity = Severity.WARNING
+    min_severity: Severity | None = None  # findings below it are not shown (they still count for fail-on)
     profile: str = profiles.DEFAULT
     options: dict[str, Any] = field(default_factory=dict)
     #: options set for one rule only: ``[tool.jsonl-lint.H001]`` (by code or name), by code
@@ -110,6 +121,17 @@ class Settings:
             settings.load_file(found)
         return settings
 
+    def discovery(self) -> dict[str, Any]:
+        """What :func:`~jsonl_lint.files.sources.discover` needs besides the paths."""
+        return {
+            "exclude": [*self.exclude, *self.extend_exclude],
+            "root": self.root,
+            "splits": self.splits,
+            "gitignore": self.respect_gitignore,
+            "force_exclude": self.force_exclude,
+            "stdin_filename": self.stdin_filename,
+        }
+
     # -- loading ---------------------------------------------------------
 
     def apply(self, table: dict[str, Any], origin: str) -> None:
@@ -125,6 +147,10 @@ class Settings:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise ConfigError(f"{where} must be a list of strings")
                 setattr(self, key.replace("-", "_"), list(value))
+            elif key in BOOL_KEYS:
+                if not isinstance(value, bool):
+                    raise ConfigError(f"{where} must be true or false")
+                setattr(self, key.replace("-", "_"), value)
             elif key == "per-file-ignores":
                 if not isinstance(value, dict) or not all(
                     isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()
@@ -142,11 +168,12 @@ class Settings:
                         'validation = ["data/*val*.jsonl"]}'
                     )
                 self.splits = {name: list(globs) for name, globs in value.items()}
-            elif key == "fail-on":
+            elif key in ("fail-on", "min-severity"):
                 try:
-                    self.fail_on = Severity.parse(value if isinstance(value, str) else repr(value))
+                    level = Severity.parse(value if isinstance(value, str) else repr(value))
                 except ValueError as exc:
                     raise ConfigError(f"{where}: {exc}") from None
+                setattr(self, key.replace("-", "_"), level)
             elif key == "profile":
                 self.profile = check_profile(value, where)
             elif key == "schema":
@@ -302,6 +329,16 @@ class Resolved:
 
 
 def resolve(settings: Settings) -> Resolved:
+    """The enabled rules and their options; a ConfigError names the config file the settings came from."""
+    try:
+        return _resolve(settings)
+    except ConfigError as exc:
+        if settings.config_file is None or str(exc).startswith(settings.config_file):
+            raise
+        raise ConfigError(f"{exc} (settings from {settings.config_file} and the command line)") from None
+
+
+def _resolve(settings: Settings) -> Resolved:
     plugins.use_local(settings.plugins, settings.plugin_paths)  # a worker process resolves settings afresh
     settings.check_selectors()
     profile = plugins.load_profile(settings.profile)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from array import array
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -26,6 +26,25 @@ class Severity(enum.IntEnum):
             return cls[value.upper()]
         except KeyError:
             raise ValueError(f"unknown severity {value!r} (expected error, warning or info)") from None
+
+
+class Edit(NamedTuple):
+    """One change to a record, where a JSON path points: its value written anew (``value``, JSON text), or
+    its key renamed (``key``). Everything else in the line stays as it was written."""
+
+    path: str
+    value: str | None = None
+    key: str | None = None
+
+
+class Fix(NamedTuple):
+    """What ``--fix`` would do about a finding: ``applicability`` "safe" (``--fix``) or "unsafe" (it also
+    needs ``--unsafe-fixes``: the repair may change what the data means), a one-line ``message``, and the
+    ``edits`` that make it (none: the rule's ``fix_line`` does)."""
+
+    applicability: str
+    message: str
+    edits: tuple[Edit, ...] = ()
 
 
 class Location(NamedTuple):
@@ -63,10 +82,15 @@ class Diagnostic:
     json_path: str | None = None
     related: tuple[Location, ...] = ()
     fingerprint: str | None = None
+    end_column: int | None = None  # just past the offending text, where a rule knows its extent
+    fix: Fix | None = None  # what --fix would do, when the finding can be repaired
+    #: occurrences this diagnostic stands for: more than 1 when a finding that repeats on most lines of
+    #: a file is reported once (its message then says how many more, ``related`` lists the first ones)
+    count: int = 1
+    #: every line a collapsed finding stands for (``--fix`` repairs each; a keep-mask drops each)
+    lines: array | None = field(default=None, repr=False, compare=False)
     #: 0-based row of an input numbered by rows (records linted in memory, a Parquet file): ``line - 1``
     row: int | None = None
-    #: lines of the repeats merged into this finding (a collapsed rule's); they count as its rows too
-    repeats: Sequence[int] = field(default=(), repr=False, compare=False)
     #: (window of the offending line, caret index in it), for ``--output-format full``
     snippet: tuple[str, int] | None = field(default=None, repr=False, compare=False)
 
@@ -85,15 +109,21 @@ class Diagnostic:
             "name": self.name,
             "severity": str(self.severity),
             "message": self.message,
+            "count": self.count,
             "related": [loc.to_dict() for loc in self.related],
+            "fingerprint": self.fingerprint,
+            "fix": None if self.fix is None else {"applicability": self.fix.applicability, "message": self.fix.message},
         }
 
 
-def snippet(text: str, column: int | None) -> tuple[str, int]:
-    """A window of at most SNIPPET_CHARS around ``column`` and the caret's place in it."""
+def snippet(text: str, column: int | None, end_column: int | None = None) -> tuple[str, int]:
+    """A window of at most SNIPPET_CHARS of ``text`` around ``column`` (centred on the span up to
+    ``end_column`` when there is one), and the caret's place in it."""
     text = text.rstrip("\r\n")
     offset = (column or 1) - 1
-    start = max(0, min(offset - SNIPPET_CHARS // 3, len(text) - SNIPPET_CHARS))
+    width = (end_column - column) if end_column and column else 0
+    lead = max(SNIPPET_CHARS // 3, (SNIPPET_CHARS - width) // 2) if width else SNIPPET_CHARS // 3
+    start = max(0, min(offset - lead, len(text) - SNIPPET_CHARS))
     window = text[start : start + SNIPPET_CHARS]
     caret = offset - start
     if start:

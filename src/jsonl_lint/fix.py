@@ -27,26 +27,33 @@ repair is unambiguous) and P004 (control tokens, unsafe) plug in this way.
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
+import stat
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO
 
-from jsonl_lint.diagnostics import Diagnostic
-from jsonl_lint.files.reader import BOM
+from jsonl_lint.diagnostics import Diagnostic, Edit
+from jsonl_lint.files.reader import BOM, one_line
 from jsonl_lint.files.sources import PARQUET
 from jsonl_lint.files.write import atomic_write
-from jsonl_lint.rules.base import Rule
+from jsonl_lint.jsonpath import apply_edits
+from jsonl_lint.rules.base import DatasetRule, Rule
+from jsonl_lint.text.keys import stable_hash
 
 UNSAFE = "unsafe"  # Rule.fixable: "safe" fixes run with --fix, these also need --unsafe-fixes
+#: ``refix(content, code, first)``: the edits rule ``code`` makes to one line (its content), read again
+Refix = Callable[[bytes, str, bool], list[Edit]]
 #: Fixes of the file's bytes as a whole, applied here rather than by a rule's ``fix_line``.
 FILE_FIXES = frozenset({"F002", "F003", "F005"})
 READ_BUFFER = 1 << 20
 CONTEXT = 3  # lines of context around a change in ``--diff``
 RUN_LINES = 1024  # changed lines held before they are written to the hunk
 SPOOL_BYTES = 8 << 20  # a hunk of the diff larger than this waits on disk, not in memory
+BLANK = -1  # Plan.expect: the line was blank
 
 
 class FixError(Exception):
@@ -69,6 +76,13 @@ class Plan:
     drop_blank: bool = False  # F004 applies: a first line left blank by removing its BOM goes too
     lines: dict[int, dict[Rule, list[Diagnostic]]] = field(default_factory=dict)  # line -> rule -> its findings
     findings: int = 0  # the findings the plan repairs
+    file: str = ""  # what to open (``path`` shows a name that is not UTF-8 escaped)
+    #: (size, st_mtime_ns) when the run began: a file that changed since is not fixed
+    linted: tuple[int, int | None] | None = None
+    #: line -> the hash of the content that was linted (BLANK: a blank line), where the finding tells it
+    expect: dict[int, int] = field(default_factory=dict)
+    repaired: list[Diagnostic] = field(default_factory=list)  # the findings it repairs (--show-fixes)
+    refix: Refix | None = None
 
 
 @dataclass
@@ -76,6 +90,7 @@ class Outcome:
     """What ``--fix`` or ``--diff`` did (or would do)."""
 
     fixed: int = 0  # findings repaired
+    findings: list[Diagnostic] = field(default_factory=list)  # the findings repaired (--show-fixes)
     files: list[str] = field(default_factory=list)  # files changed
     errors: list[str] = field(default_factory=list)  # one-line errors; those files are untouched
     skipped: list[str] = field(default_factory=list)  # inputs that cannot be rewritten (stdin, .gz)
@@ -85,7 +100,7 @@ class Outcome:
         files, fixed = len(self.files), self.fixed
         verb = "would fix" if would else "fixed"
         notes = [
-            f"{path}: not fixed: standard input, compressed and Parquet files are not rewritten"
+            f"{path}: not fixed: standard input, named pipes, compressed and Parquet files are not rewritten"
             for path in self.skipped
         ]
         if files or not self.errors:
@@ -98,29 +113,45 @@ class Outcome:
 def plans(result, unsafe: bool) -> list[Plan]:
     """One plan per file of ``result`` that has a fixable finding, in path order."""
     enabled = {rule.code for rule in result.resolved.rules}
+    sources = {s.path: s for s in result.sources}
     found: dict[str, Plan] = {}
     for d in result.diagnostics:
         rule = result.rules.get(d.code)
-        if rule is None or rule.fixable is None or (rule.fixable == UNSAFE and not unsafe) or not rule.fixes(d):
+        if rule is None or d.fix is None or (d.fix.applicability == UNSAFE and not unsafe):
             continue
         plan = found.get(d.path)
         if plan is None:
             here = enabled - result.resolved.ignored_in(d.path)
             plan = found[d.path] = Plan(d.path, result.resolved.profile.bom if "F002" in here else None)
             plan.drop_blank = "F004" in here
+            source = sources.get(d.path)
+            plan.file = source.name if source is not None else d.path
+            plan.linted = (source.size, source.mtime) if source is not None else None
         if d.code == "F003":
             plan.crlf = True
         elif d.code == "F005":
             plan.final_newline = True
         elif d.code not in FILE_FIXES:
-            lines = [*([] if d.line is None else [d.line]), *d.repeats]  # a finding stands for its repeats too
-            if not lines:
-                continue  # a line fix needs a line
-            for line in lines:
+            if d.line is None and d.lines is None:
+                continue  # a line fix needs a line (S002's null filling is about the file, and lists its lines)
+            for line in d.lines if d.lines is not None else (d.line,):  # a collapsed finding: each line
                 plan.lines.setdefault(line, {}).setdefault(rule, []).append(d)
-            plan.findings += len(lines) - 1
-        plan.findings += 1
+            if d.lines is None:
+                _expect(plan, d, rule)
+        plan.findings += d.count
+        plan.repaired.append(d)
     return [found[path] for path in sorted(found)]
+
+
+def _expect(plan: Plan, d: Diagnostic, rule: Rule) -> None:
+    """What line ``d.line`` held when it was linted, where the finding tells it: its content hash is in the
+    fingerprint of a record finding (not a dataset rule's, which hashes what it compares); a blank line."""
+    if d.code == "F004":
+        plan.expect[d.line] = BLANK  # type: ignore[index]
+    elif d.fingerprint and not isinstance(rule, DatasetRule):
+        parts = d.fingerprint.split(":")
+        if len(parts) >= 3 and len(parts[1]) == 16:
+            plan.expect[d.line] = int(parts[1], 16)  # type: ignore[index]
 
 
 def _split(raw: bytes) -> tuple[bytes, bytes]:
@@ -141,13 +172,33 @@ def edits(stream: BinaryIO, plan: Plan) -> Iterator[tuple[bytes, bytes | None]]:
     """
     bom = b""
     first = True  # nothing written yet
-    for number, raw in enumerate(stream, 1):
+    lines = enumerate(stream, 1)
+    for number, raw in lines:
         old = raw
         if number == 1 and raw.startswith(BOM):
             bom, raw = BOM, raw[len(BOM) :]
         content: bytes | None
         content, ending = _split(raw)
-        for rule, found in sorted(plan.lines.get(number, {}).items(), key=lambda item: item[0].code):
+        fixes = plan.lines.get(number, {})
+        end = max((d.end_line or number for found in fixes.values() for d in found), default=number)
+        if end > number:  # a finding that spans lines (J006): its fix gets them joined, and makes one line
+            contents = [content]
+            for _, more in itertools.islice(lines, end - number):
+                yield old, None
+                old = more
+                content, ending = _split(more)
+                contents.append(content)
+            content = b"\n".join(contents)
+        expected = plan.expect.get(number)
+        if expected is not None and not _as_linted(one_line(content) if end > number else content, expected):
+            raise FixError(f"line {number} is not the line that was linted: the file changed during the run")
+        for rule, found in sorted(fixes.items(), key=lambda item: item[0].code):
+            if type(rule).fix_line is Rule.fix_line:  # the rule's fix is the edits its findings say
+                edits = [edit for d in found if d.line == number for edit in d.fix.edits]  # type: ignore[union-attr]
+                if not edits and plan.refix is not None:  # a finding collapsed over lines: said again by this one
+                    edits = plan.refix(content, rule.code, number == 1)
+                content = apply_edits(content.decode("utf-8"), edits).encode("utf-8")
+                continue
             content = rule.fix_line(content, found)
             if content is None:
                 break
@@ -173,9 +224,17 @@ def edits(stream: BinaryIO, plan: Plan) -> Iterator[tuple[bytes, bytes | None]]:
         bom, first = b"", False
 
 
+def _as_linted(content: bytes, expected: int) -> bool:
+    """The line's content is what the lint saw (hashed as engine.findings hashes a record)."""
+    if expected == BLANK:
+        return not content.strip()
+    return (stable_hash(content.rstrip(b"\r\n")) or 1) == expected
+
+
 def rewrite(plan: Plan) -> bool:
     """Apply ``plan`` to its file, atomically; False (and the file untouched) when nothing changes."""
-    path = os.path.realpath(plan.path)  # a symbolic link stays a link: its target is rewritten
+    path = os.path.realpath(plan.file or plan.path)  # a symbolic link stays a link: its target is rewritten
+    _unchanged(plan, path)
     try:
         with open(path, "rb", buffering=READ_BUFFER) as stream, atomic_write(path) as out:
             changed = False
@@ -190,9 +249,16 @@ def rewrite(plan: Plan) -> bool:
     return True
 
 
+def _unchanged(plan: Plan, path: str) -> None:
+    """Raise FixError when the file is not the one that was linted (its size or time changed)."""
+    info = os.stat(path)
+    if plan.linted is not None and (info.st_size, info.st_mtime_ns) != plan.linted and plan.linted[1] is not None:
+        raise FixError("the file changed during the run")
+
+
 def diff(plan: Plan, out: TextIO) -> bool:
     """Write the unified diff of ``plan`` to ``out``; False when nothing would change."""
-    with open(plan.path, "rb", buffering=READ_BUFFER) as stream:
+    with open(plan.file or plan.path, "rb", buffering=READ_BUFFER) as stream:
         return unified_diff(edits(stream, plan), plan.path, out)
 
 
@@ -297,11 +363,18 @@ def unified_diff(pairs: Iterable[tuple[bytes, bytes | None]], path: str, out: Te
     return header
 
 
-def apply(result, unsafe: bool = False, diff_out: TextIO | None = None) -> Outcome:
-    """Fix what ``result`` found (or, with ``diff_out``, write the diff there and change nothing)."""
+def apply(result, unsafe: bool = False, diff_out: TextIO | None = None, refix: Refix | None = None) -> Outcome:
+    """Fix what ``result`` found (or, with ``diff_out``, write the diff there and change nothing).
+
+    ``refix`` says the edits of a rule on a line again (the engine's
+    :meth:`~jsonl_lint.engine.records.TaskRunner.edits`): a finding collapsed over many lines keeps the
+    edits of its first line only.
+    """
     outcome = Outcome()
+    piped = {source.path for source in result.sources if source.pipe}  # read from a pipe: nothing to rewrite
     for plan in plans(result, unsafe):
-        if plan.path == "-" or plan.path.endswith((".gz", PARQUET)):
+        plan.refix = refix
+        if plan.path in piped or plan.path.endswith((".gz", PARQUET)) or not _regular(plan.file or plan.path):
             outcome.skipped.append(plan.path)
             continue
         try:
@@ -309,10 +382,21 @@ def apply(result, unsafe: bool = False, diff_out: TextIO | None = None) -> Outco
         except OSError as exc:
             outcome.errors.append(f"{plan.path}: not fixed: {exc.strerror or exc}")
             continue
+        except FixError as exc:
+            outcome.errors.append(f"{plan.path}: not fixed: {exc}")
+            continue
         except Exception as exc:  # a rule's fix_line: this file stays as it was, the others are fixed
             outcome.errors.append(f"{plan.path}: not fixed: {type(exc).__name__}: {exc}")
             continue
         if changed:
             outcome.fixed += plan.findings
+            outcome.findings.extend(plan.repaired)
             outcome.files.append(plan.path)
     return outcome
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # rewrite() says why it cannot be read

@@ -16,10 +16,13 @@ class Outcome(enum.Enum):
     FINDINGS = "findings"  # findings at or above --fail-on; --diff: changes it would make
     ERROR = "error"  # a usage, configuration or internal error, or an input that could not be read
     INTERRUPTED = "interrupted"  # Ctrl-C
+    TERMINATED = "terminated"  # SIGTERM
 
 
 #: The exit code of each outcome: the only place that decides one.
-EXIT_CODES = {Outcome.CLEAN: 0, Outcome.FINDINGS: 1, Outcome.ERROR: 2, Outcome.INTERRUPTED: 130}
+EXIT_CODES = {
+    Outcome.CLEAN: 0, Outcome.FINDINGS: 1, Outcome.ERROR: 2, Outcome.INTERRUPTED: 130, Outcome.TERMINATED: 143
+}  # fmt: skip
 
 
 def exit_code(outcome: Outcome) -> int:

@@ -259,6 +259,12 @@ def registry() -> dict[str, type[Rule]]:
     return loaded().rules
 
 
+def owner(code: str) -> str:
+    """Who registered rule ``code``, as error messages name it (a plugin, or the built-in rules)."""
+    found = next((plugin for plugin in loaded().plugins if code in plugin.codes), None)
+    return str(found) if found is not None else "jsonl-lint's built-in rules"
+
+
 def available_profiles() -> list[str]:
     """Names of every profile: shipped, and registered by plugins."""
     return profiles_module.available(loaded().profiles)

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import orjson
 import pytest
-from conftest import write_jsonl
+from conftest import ROOT, write_jsonl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +24,8 @@ from jsonl_lint.plugins import registry
 ANSI = "\x1b["
 #: ``path:line:col: CODE message`` (record level) or ``path: CODE message`` (file level)
 CONCISE_LINE = re.compile(
-    r"^(?P<path>[^\s:][^:]*)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P<code>[A-Z]{1,3}\d{3}) \S.*$"
+    r"^(?P<path>[^\s:][^:]*)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P<code>[A-Z]{1,3}\d{3})(?P<fix> \[\*\])? "
+    r"(?P<severity>error|warning|info): \S.*$"
 )
 SUMMARY = re.compile(r"^Found \d+ problems? \(.+\) in \d+ of \d+ files?, \d+ records?\.$")
 
@@ -151,14 +152,15 @@ def test_python_dash_m(tmp_path):
 
 
 def test_concise_lines_and_summary(cli, tmp_path):
+    """Each line names its severity in words: CI logs have no colour."""
     bad_file(tmp_path / "a.jsonl")
     run = cli("a.jsonl", cwd=tmp_path)
     *lines, last = run.out.splitlines()
     assert lines
     for line in lines:
         assert CONCISE_LINE.match(line), line
-    assert "a.jsonl:1:2: C002 Conversation has no assistant message, so there is nothing to train on" in lines
-    assert re.match(r"^a\.jsonl: D001 Only 1 example\(s\)", next(line for line in lines if " D001 " in line))
+    assert "a.jsonl:1:2: C002 error: Conversation has no assistant message, so there is nothing to train on" in lines
+    assert re.match(r"^a\.jsonl: D001 error: Only 1 example\(s\)", next(line for line in lines if " D001 " in line))
     assert SUMMARY.match(last), last
     assert last.startswith(f"Found {len(lines)} problems (")
     assert "in 1 of 1 file, 1 record." in last
@@ -168,7 +170,10 @@ def test_summary_counts_severities(cli, tmp_path):
     # C002 (error), D001 (error), F005 (info)
     (tmp_path / "a.jsonl").write_bytes(orjson.dumps(NO_ASSISTANT))
     run = cli("a.jsonl", cwd=tmp_path)
-    assert run.out.splitlines()[-1] == "Found 3 problems (2 errors, 1 info) in 1 of 1 file, 1 record."
+    *_, found, fixable = run.out.splitlines()
+    assert found == "Found 3 problems (2 errors, 1 info) in 1 of 1 file, 1 record."
+    assert fixable == "[*] 1 fixable with `--fix`."  # F005
+    assert "a.jsonl:1: F005 [*] info: No newline at end of file" in run.out
 
 
 def test_clean_run_says_all_checks_passed(cli, tmp_path):
@@ -297,7 +302,7 @@ def test_bad_option_exits_2(cli, tmp_path, args, in_err):
 @pytest.mark.parametrize(
     "option, selector, suggestion",
     [
-        ("--select", "C02", "C002"),
+        ("--select", "C0022", "C002"),  # C02 is now as near C012 as C002
         ("--select", "missing-asistant", "missing-assistant"),
         ("--ignore", "C0002", "C002"),
         ("--extend-select", "duplicate-exemple", "duplicate-example"),
@@ -601,7 +606,7 @@ def test_rule_as_json(cli):
     assert [o["name"] for o in info["options"]] == ["min-examples"]
 
 
-@pytest.mark.parametrize("name, suggestion", [("C02", "C002"), ("missing-asistant", "missing-assistant")])
+@pytest.mark.parametrize("name, suggestion", [("C0022", "C002"), ("missing-asistant", "missing-assistant")])
 def test_unknown_rule_exits_2_with_a_suggestion(cli, name, suggestion):
     run = cli("rule", name)
     assert run.code == 2
@@ -776,3 +781,37 @@ def test_arbitrary_bytes_through_the_whole_cli(cli, data):
     assert isinstance(report, list)
     for d in report:
         assert d["path"].endswith("fuzz.jsonl")
+
+
+# -- --jobs 1 and --jobs 2 through the command line (issue 17) --------------------------------------
+
+FUZZ_PIECES = [
+    b'{"messages":[{"role":"user","content":"', b'"},{"role":"assistant","content":"', b'"}]}', b"\n", b"\r\n",
+    b",", b"{", b"[", b'"', b"\xff", b"\x00", b" ", b"<|endoftext|>", b'"weight":1.0', b'"a":1,"a":2',
+]  # fmt: skip
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    first=st.integers(min_value=8000, max_value=70_000),
+    at=st.sampled_from([b",", b"{", b"[", b"\n", b"x"]),
+    body=st.lists(st.sampled_from(FUZZ_PIECES), min_size=0, max_size=60).map(b"".join),
+    lines=st.integers(min_value=1, max_value=40),
+)
+def test_jobs_1_and_2_print_the_same_report(tmp_path, first, at, body, lines):
+    """Generated files with a long first line and ranges cut at awkward bytes (CHUNK_BYTES made small in the
+    child: the same code path as a file over 16 MB)."""
+    record = b'{"messages":[{"role":"user","content":"' + b"w " * (first // 2) + b'"}]}'
+    record = record[:8191] + at + record[8192:]
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(record + b"\n" + (body + b"\n") * lines)
+    chunk = "import jsonl_lint.engine.linter as linter\nlinter.CHUNK_BYTES = 4_000\n"
+    code = f"{chunk}import sys\nfrom jsonl_lint.cli import main\nsys.exit(main(sys.argv[1:]))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    outputs = []
+    for jobs in ("1", "2"):
+        args = [sys.executable, "-c", code, str(path), "--isolated", "--output-format", "json", "--jobs", jobs]
+        done = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert "Traceback" not in done.stderr, done.stderr
+        outputs.append((done.returncode, done.stdout))
+    assert outputs[0] == outputs[1]

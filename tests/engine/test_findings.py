@@ -11,7 +11,7 @@ from conftest import ROOT, write_jsonl
 
 from jsonl_lint import codes
 from jsonl_lint.config import Settings, resolve
-from jsonl_lint.engine.findings import Findings
+from jsonl_lint.engine.findings import Findings, Gathered
 from jsonl_lint.errors import InternalError
 from jsonl_lint.plugins import registry
 from jsonl_lint.rules.base import PipelineRule
@@ -28,7 +28,7 @@ def test_every_pipeline_code_is_a_registered_pipeline_rule():
 
 def test_the_catalogue_lists_every_builtin_rule_once_in_catalogue_order():
     listed = [rule.code for rule in RULES]
-    assert len(listed) == len(set(listed)) == 49
+    assert len(listed) == len(set(listed)) == 53
     family = "FJSCDVLTP"
     assert listed == sorted(listed, key=lambda c: (family.index(c[0]), c))
     assert [c for c in registry() if c[0] in family] == listed
@@ -55,20 +55,20 @@ def test_the_pipeline_emits_codes_from_the_checked_table(layer):
 def test_an_unknown_code_is_an_internal_error():
     resolved = resolve(Settings())
     findings = Findings({rule.code: rule for rule in resolved.rules}, registry())
-    out = []
+    out = Gathered()
     report = findings.reporter("train.jsonl", set(), out)
     report("C002", 1, None, "known and enabled")
     with pytest.raises(InternalError, match="Z999"):
         report("Z999", 2, None, "a typo in a code")
-    assert [d.code for d in out] == ["C002"]
+    assert [d.code for d in out.diagnostics] == ["C002"]
 
 
 def test_a_known_code_that_is_not_enabled_is_dropped_quietly():
     resolved = resolve(Settings(select=["C002"]))
     findings = Findings({rule.code: rule for rule in resolved.rules}, registry())
-    out = []
+    out = Gathered()
     findings.reporter("train.jsonl", set(), out)("S003", 1, None, "not selected")
-    assert out == []
+    assert out.diagnostics == []
 
 
 def test_a_dataset_rule_that_yields_an_unknown_code_fails_the_run(tmp_path, cli):
@@ -91,4 +91,4 @@ def test_a_dataset_rule_that_yields_an_unknown_code_fails_the_run(tmp_path, cli)
     write_jsonl(tmp_path / "train.jsonl", [{"messages": [{"role": "user", "content": "hi"}]}])
     run = cli("--select", "K001", "train.jsonl", cwd=tmp_path)
     assert run.code == 2
-    assert "internal error" in run.err and "K0001" in run.err
+    assert "rule K001 failed in reduce: InternalError" in run.err and "'K0001'" in run.err

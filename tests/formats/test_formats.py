@@ -779,3 +779,16 @@ def test_an_example_holds_its_format_which_equals_its_name():
     assert example.format is FORMATS["openai-chat"]
     assert example.format == "openai-chat" and example.format in {"openai-chat"}
     assert example.kind == "chat" and str(example.format) == "openai-chat"
+
+
+def test_s001_names_the_profiles_that_accept_a_known_format(cli, tmp_path):
+    (tmp_path / "train.jsonl").write_text(
+        '{"conversations":[{"from":"human","value":"hi"},{"from":"gpt","value":"yo"}]}\n'
+    )
+    run = cli("train.jsonl", "--select", "S001", cwd=tmp_path)
+    assert (
+        "it looks like ShareGPT" in run.out and "profiles `axolotl` and `auto` accept it (`--profile NAME`)" in run.out
+    )
+    (tmp_path / "train.jsonl").write_text('{"text":"hi"}\n')
+    run = cli("train.jsonl", "--select", "S001", cwd=tmp_path)
+    assert "profiles `axolotl`, `mistral`, `mlx`, `together`, `trl` and `auto` accept it" in run.out

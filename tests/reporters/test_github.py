@@ -168,7 +168,7 @@ def test_annotation_limit_note_only_when_over():
     assert "GitHub shows at most" not in few
     many = summary_text(make_result([diagnostic("C002", line=i) for i in range(1, 12)]))
     assert "GitHub shows at most 10 error, 10 warning and 10 notice annotations per step" in many
-    assert "this run has 11 errors" in many
+    assert "not annotated: 1 error (C002 1)" in many
 
 
 def test_summary_links_to_the_commit():
@@ -237,3 +237,20 @@ def test_annotation_lines_of_awkward_records(cli, tmp_path):
     assert lines[0].startswith("::warning file=a%2Cb%3Ac%25d.jsonl,line=1,")
     message = lines[0].split("::", 2)[2]
     assert "`x\r\ny 100% ::error::`" in unescape(message)
+
+
+def test_annotations_come_in_order_of_importance_and_the_summary_says_what_was_left_out():
+    """GitHub shows 10 per kind: errors first, leakage and structure before style, then file order."""
+    from jsonl_lint.reporters import github
+
+    found = (
+        [diagnostic("C002", "data/train.jsonl", line=i) for i in range(1, 15)]
+        + [diagnostic("V001", "data/validation.jsonl", line=i) for i in range(1, 4)]
+        + [diagnostic("P001", "data/train.jsonl", line=2)]
+    )
+    out = io.StringIO()
+    github.report(make_result(found), out)
+    codes = [line.split("title=jsonl-lint (")[1][:4] for line in out.getvalue().splitlines()]
+    assert codes[:3] == ["V001", "V001", "V001"] and codes[3:17] == ["C002"] * 14 and codes[-1] == "P001"
+    note = summary_text(make_result(found))
+    assert "not annotated: 7 errors (C002 7); 0" not in note and "not annotated: 7 errors (C002 7)." in note

@@ -14,7 +14,10 @@ from jsonl_lint import docs
 from jsonl_lint.plugins import registry
 from jsonl_lint.reporters.github import escape_data, escape_property
 
-DIAGNOSTIC_KEYS = {"path", "line", "column", "end_line", "code", "name", "severity", "message", "related"}
+DIAGNOSTIC_KEYS = {
+    "path", "line", "column", "end_line", "code", "name", "severity", "message", "count", "related", "fingerprint",
+    "fix", "url",
+}  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +48,9 @@ def test_json_objects_have_exactly_the_documented_keys(cli, sample):
     assert {d["code"] for d in diagnostics} >= {"C001", "C002", "D001", "D004", "F005"}
     for d in diagnostics:
         assert set(d) == DIAGNOSTIC_KEYS
+        assert d["url"] == f"https://github.com/jsonl-lint/jsonl-lint/blob/main/rules/{d['code']}.md"
+        assert d["fingerprint"].startswith(d["code"] + ":")
+        assert d["fix"] is None or d["fix"]["applicability"] in ("safe", "unsafe") and d["fix"]["message"]
         assert isinstance(d["path"], str)
         assert d["line"] is None or isinstance(d["line"], int)
         assert d["column"] is None or isinstance(d["column"], int)
@@ -380,15 +386,16 @@ def test_full_shows_the_line_with_a_caret(cli, tmp_path):
     record = unknown_role()
     raw = orjson.dumps(record).decode()
     write_jsonl(tmp_path / "a.jsonl", [chat(1), record])
-    run = cli("a.jsonl", "--output-format", "full", "--select", "C001", cwd=tmp_path)
+    run = cli("a.jsonl", "--output-format", "full", "--select", "C001", "--quiet", cwd=tmp_path)
     [diagnostic] = json.loads(cli("a.jsonl", "--output-format", "json", "--select", "C001", cwd=tmp_path).out)
     column = diagnostic["column"]
     assert raw[column - 1 :].startswith('"role":"gpt"') or raw[column - 1 :].startswith('"gpt"')
-    blocks = _blocks(run.out.rsplit("\n", 2)[0])  # drop the summary
+    blocks = _blocks(run.out)
     [(headline, block)] = blocks.items()
     assert headline.startswith(f"a.jsonl:2:{column}: C001 ")
     assert f"2 | {raw}" in block
-    assert block[-1].rstrip().endswith("^ unknown-role")
+    assert any(line.rstrip().endswith("^ unknown-role") for line in block)
+    assert block[-1] == f"  = fingerprint: {diagnostic['fingerprint']}"
     assert _caret_char(block) == raw[column - 1]
 
 
@@ -431,7 +438,7 @@ def test_full_file_level_diagnostic_has_no_snippet(cli, tmp_path):
     run = cli("train.jsonl", "--output-format", "full", "--select", "D001", "--quiet", cwd=tmp_path)
     [(headline, block)] = _blocks(run.out).items()
     assert headline.startswith("train.jsonl: D001 ")
-    assert block == []
+    assert block == ["  = fingerprint: D001:train.jsonl"]  # no line to show
 
 
 def test_full_shows_duplicates_from_stdin_without_a_snippet(cli, tmp_path, monkeypatch):
@@ -484,5 +491,59 @@ def test_concise_and_json_agree(cli, sample):
     expected = []
     for d in diagnostics:
         where = ":".join(str(part) for part in (d["path"], d["line"], d["column"]) if part is not None)
-        expected.append(f"{where}: {d['code']} {d['message']}")
+        mark = " [*]" if d["fix"] and d["fix"]["applicability"] == "safe" else ""
+        expected.append(f"{where}: {d['code']}{mark} {d['severity']}: {d['message']}")
     assert concise == expected
+
+
+# -- presentation: severities, personal data, the offending text ------------------------------
+
+
+def _pii_file(tmp_path):
+    answer = "Write to maria.silva@gmail.com or call +55 21 91234-5678."
+    record = {"messages": [{"role": "user", "content": "Call me"}, {"role": "assistant", "content": answer}]}
+    write_jsonl(tmp_path / "train.jsonl", [record])
+
+
+@pytest.mark.parametrize("fmt", ["github", "sarif", "summary-md", "json", "concise", "full"])
+def test_personal_data_is_masked_by_default(cli, tmp_path, fmt):
+    _pii_file(tmp_path)
+    run = cli("train.jsonl", "--select", "P001,P002", "--output-format", fmt, cwd=tmp_path)
+    assert "maria.silva" not in run.out and "91234" not in run.out
+    if fmt in ("github", "sarif", "json", "concise", "full"):
+        assert "m••••••••••@gmail.com" in run.out
+
+
+@pytest.mark.parametrize("fmt", ["concise", "full", "json"])
+def test_show_pii_unmasks_local_output_only(cli, tmp_path, fmt):
+    _pii_file(tmp_path)
+    run = cli("train.jsonl", "--select", "P001,P002", "--output-format", fmt, "--show-pii", cwd=tmp_path)
+    assert "maria.silva@gmail.com" in run.out and "+55 21 91234-5678" in run.out
+    public = cli("train.jsonl", "--select", "P001", "--output-format", "sarif", "--show-pii", cwd=tmp_path)
+    assert "maria.silva" not in public.out
+
+
+def test_full_underlines_the_offending_text_in_a_window_around_it(cli, tmp_path):
+    text = "x" * 400 + " write to maria.silva@gmail.com " + "y" * 400
+    write_jsonl(tmp_path / "train.jsonl", [{"messages": [
+        {"role": "user", "content": "hi"}, {"role": "assistant", "content": text}]}])  # fmt: skip
+    run = cli("train.jsonl", "--select", "P001", "--output-format", "full", "--show-pii", "--quiet", cwd=tmp_path)
+    [(headline, block)] = _blocks(run.out).items()
+    source = next(line for line in block if re.match(r"^\d+ \| ", line))
+    underline = next(line for line in block if "^" in line)
+    start = underline.index("^")
+    assert source[start : start + len("maria.silva@gmail.com")] == "maria.silva@gmail.com"
+    assert underline.count("^") == len("maria.silva@gmail.com") and underline.endswith(" email-address")
+    assert source.startswith("1 | …") and source.endswith("…")  # cut on both sides, the address inside
+    [diagnostic] = run_json(cli, "train.jsonl", "--select", "P001", cwd=tmp_path)
+    line = (tmp_path / "train.jsonl").read_text()
+    assert line[diagnostic["column"] - 1 :].startswith("maria.silva@gmail.com")
+
+
+def test_min_severity_hides_a_class_from_the_display_not_from_the_exit_code(cli, tmp_path):
+    write_jsonl(tmp_path / "train.jsonl", [chat(i) for i in range(30)] + [chat(i) for i in range(3)])
+    shown = cli("train.jsonl", "--select", "D002,D004", cwd=tmp_path)
+    assert " D002 warning:" in shown.out and " D004 warning:" in shown.out
+    hidden = cli("train.jsonl", "--select", "D002,D004,T004", "--min-severity", "error", cwd=tmp_path)
+    assert hidden.code == 1  # the warnings still fail the run at the default fail-on
+    assert " D00" not in hidden.out and "4 below --min-severity not shown" in hidden.out

@@ -104,12 +104,17 @@ def test_fixture(code, name):
             assert diagnostic.message.strip()
 
 
-def test_folded_findings_count_the_repeats():
-    """S001 on two ShareGPT records is one diagnostic, at the first, that counts the second."""
-    result = lint([str(FIXTURES / "S001" / "fail.jsonl")], Settings())
-    [sharegpt] = [d for d in result.diagnostics if d.code == "S001" and d.line == 3]
-    assert "ShareGPT" in sharegpt.message
-    assert sharegpt.message.endswith("(and 1 more line like it)")
+def test_folded_findings_count_the_repeats(tmp_path):
+    """S001 on every record of a ShareGPT file is one diagnostic, at the first line, that counts the others."""
+    record = b'{"conversations":[{"from":"human","value":"hi"},{"from":"gpt","value":"yo"}]}\n'
+    (tmp_path / "train.jsonl").write_bytes(record * 12)
+    result = lint([str(tmp_path / "train.jsonl")], Settings(select=["S001"]))
+    [sharegpt] = result.diagnostics
+    assert sharegpt.line == 1 and "ShareGPT" in sharegpt.message and sharegpt.count == 12
+    assert sharegpt.message.endswith("(and 11 more lines like it)")
+    assert [loc.line for loc in sharegpt.related] == [2, 3, 4] and list(sharegpt.lines) == list(range(1, 13))
+    two = lint([str(FIXTURES / "S001" / "fail.jsonl")], Settings(select=["S001"]))
+    assert [d.line for d in two.diagnostics if "ShareGPT" in d.message] == [3, 4]  # two of nine: each told
 
 
 def test_duplicates_point_at_the_first_occurrence():

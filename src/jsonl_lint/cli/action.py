@@ -23,7 +23,7 @@ from collections.abc import Mapping
 
 from jsonl_lint.cli.args import check_parser, load_settings
 from jsonl_lint.cli.check import lint_paths
-from jsonl_lint.cli.output import Outcome, exit_code, judge, output
+from jsonl_lint.cli.output import Outcome, exit_code, judge, output, refuse_inputs
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.errors import UsageError
 from jsonl_lint.reporters import github, markdown, sarif
@@ -95,6 +95,7 @@ def run(argv: list[str], environ: Mapping[str, str] | None = None) -> Outcome:
         raise UsageError(f"{option}: the action writes annotations, a summary and SARIF itself (see its inputs)")
     settings = load_settings(args)
     sarif_file = environ.get("INPUT_SARIF_FILE", "").strip()
+    refuse_inputs(args.paths, settings, (sarif_file, "sarif-file"))
     with output(sarif_file, "sarif-file", stdout=False) as sarif_out:  # opened first: a bad path fails at once
         result = lint_paths(args, settings)
         if sarif_out is not None:

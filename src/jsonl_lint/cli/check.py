@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from typing import TextIO
 
 from jsonl_lint import fix, progress
 from jsonl_lint.baseline import Baseline
 from jsonl_lint.baseline import write as write_baseline
 from jsonl_lint.cli.args import check_parser, load_settings
-from jsonl_lint.cli.output import Outcome, errors, judge, notes, output, style
+from jsonl_lint.cli.output import Outcome, errors, judge, notes, output, refuse_inputs, say, style
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.engine import Linter, Result
+from jsonl_lint.errors import UsageError
 from jsonl_lint.files.sources import Source, discover
 from jsonl_lint.formats.detect import Detector, detect_formats
 from jsonl_lint.reporters import REPORTERS, statistics
-from jsonl_lint.reporters.text import summary
+from jsonl_lint.reporters.text import fixes, summary
 
 
 def _detected(source: Source, detector: Detector) -> str:
@@ -31,7 +33,7 @@ def _detected(source: Source, detector: Detector) -> str:
 def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> None:
     resolved = resolve(settings)
     detector = Detector(resolved.profile)
-    sources, found_errors = discover(args.paths, settings.exclude, settings.root, settings.splits)
+    sources, found_errors = discover(args.paths, **settings.discovery())
     lines = [
         f"config file: {settings.config_file or '(none)'}",
         f"profile: {resolved.profile.name} ({resolved.profile.title})",
@@ -42,6 +44,8 @@ def show_settings(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
         f"ignore: {settings.ignore}",
         f"per-file-ignores: {settings.per_file_ignores}",
         f"exclude: {settings.exclude}",
+        f"extend-exclude: {settings.extend_exclude}",
+        f"respect-gitignore: {settings.respect_gitignore}; force-exclude: {settings.force_exclude}",
         f"plugins: {settings.plugins} (plugin-paths: {settings.plugin_paths})",
         "options:",
         *(f"  {name} = {value!r}" for name, value in sorted(resolved.options.items())),
@@ -73,16 +77,18 @@ def lint_paths(
     told or pruned). ``quiet``: a second run over the same inputs, which tells nothing again.
     """
     bar = progress.Bar(sys.stderr) if progress.wanted(getattr(args, "no_progress", False)) else None
+    linter = linter or Linter(resolve(settings), collapse=not getattr(args, "no_collapse", False))
     try:
-        result = (linter or Linter(resolve(settings))).run(args.paths, settings, args.jobs, bar, progress.MIN_BYTES)
+        result = linter.run(args.paths, settings, args.jobs, bar, progress.MIN_BYTES)
     finally:
         if bar is not None:
             bar.close()
     if quiet:
         return result
+    notes(args.quiet, *result.notes)
     errors(result.errors)
     if not result.sources and not result.errors:
-        print(f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}", file=sys.stderr)
+        say(f"jsonl-lint: warning: no *.jsonl or *.ndjson files found in {', '.join(args.paths)}")
     if baseline and settings.baseline is not None:
         notes(args.quiet, *apply_baseline(settings.baseline, result, getattr(args, "prune_baseline", False)))
     return result
@@ -92,14 +98,21 @@ def run(argv: list[str]) -> Outcome:
     args = check_parser().parse_args(argv)
     settings = load_settings(args)
     fmt = args.output_format or "concise"
+    refuse_inputs(args.paths, settings, (args.output_file, "--output-file"), (args.write_baseline, "--write-baseline"))
     with output(args.output_file) as out:
         if args.show_settings:
             show_settings(settings, args, out)
             return Outcome.CLEAN
-        linter = Linter(resolve(settings))
+        linter = Linter(resolve(settings), collapse=not args.no_collapse)
+        if not linter.rules:
+            raise UsageError(
+                f"no rule is enabled (select: {settings.select}, extend-select: {settings.extend_select}, "
+                f"ignore: {settings.ignore}): nothing would be checked"
+            )
         result = lint_paths(args, settings, linter, baseline=False)
+        fixed = None
         if args.fix or args.diff:
-            done = fix.apply(result, args.unsafe_fixes, out if args.diff else None)
+            done = fix.apply(result, args.unsafe_fixes, out if args.diff else None, linter.runner.edits)
             notes(args.quiet, *done.notes(would=args.diff))
             errors(done.errors)
             if args.diff:
@@ -110,22 +123,32 @@ def run(argv: list[str]) -> Outcome:
                 # what is left, at its new lines
                 result = lint_paths(args, settings, linter, baseline=False, quiet=True)
             result.errors += done.errors
+            fixed = done.findings
         if args.write_baseline:
             if result.errors:
                 return Outcome.ERROR  # a file that could not be read would lose its entries
-            count = write_baseline(args.write_baseline, result.diagnostics)
+            linted = [s.path for s in result.sources]
+            codes = {rule.code for rule in result.resolved.rules}
+            count = write_baseline(args.write_baseline, result.diagnostics, linted, codes, args.overwrite_baseline)
             notes(args.quiet, f"wrote {count} finding{'s' if count != 1 else ''} to {args.write_baseline}")
             return Outcome.CLEAN
         if settings.baseline is not None:
             notes(args.quiet, *apply_baseline(settings.baseline, result, args.prune_baseline))
-        colours = style(args.color, out)
+        outcome = judge(result, settings.fail_on, args.exit_zero)  # every finding counts, shown or not
+        hidden = 0
+        if settings.min_severity is not None:
+            shown = [d for d in result.diagnostics if d.severity >= settings.min_severity]
+            hidden, result.diagnostics = len(result.diagnostics) - len(shown), shown
+        colours = replace(style(args.color, out), unsafe_fixes=args.unsafe_fixes, show_pii=args.show_pii, hidden=hidden)
         if args.statistics:
             (statistics.json if fmt in ("json", "json-lines") else statistics.text)(result, out, colours)
         else:
             REPORTERS[fmt](result, out, colours)
+        if args.show_fixes:
+            fixes(result.diagnostics if fixed is None else fixed, out, colours, done=fixed is not None)
         if fmt in ("concise", "full") and not args.quiet:
             summary(result, out, colours)
-    return judge(result, settings.fail_on, args.exit_zero)
+    return outcome
 
 
 def apply_baseline(path: str, result: Result, prune: bool) -> list[str]:

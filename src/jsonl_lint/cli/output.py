@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from jsonl_lint.errors import UsageError
+from jsonl_lint.files.sources import discover
 from jsonl_lint.outcome import EXIT_CODES, Outcome, exit_code, judge
-from jsonl_lint.reporters.text import Style
+from jsonl_lint.reporters.text import Style, printable
 
-__all__ = ["EXIT_CODES", "Outcome", "errors", "exit_code", "judge", "notes", "output", "style"]
+__all__ = ["EXIT_CODES", "Outcome", "errors", "exit_code", "judge", "notes", "output", "refuse_inputs", "say", "style"]
 
 
 def style(choice: str, stream: TextIO) -> Style:
@@ -43,14 +44,37 @@ def output(path: str | None, option: str = "--output-file", stdout: bool = True)
         yield stream
 
 
+def say(line: str) -> None:
+    """One line on standard error, whatever it holds: a path with a line break (or an escape sequence)
+    cannot start a line of its own, such as a GitHub workflow command (``::error ...``)."""
+    print(printable(line), file=sys.stderr)
+
+
 def errors(found: list[str]) -> None:
     """One line on standard error per input that could not be linted."""
     for error in found:
-        print(f"jsonl-lint: error: {error}", file=sys.stderr)
+        say(f"jsonl-lint: error: {error}")
 
 
 def notes(quiet: bool, *lines: str) -> None:
     """What a command tells besides its report, on standard error (not with ``--quiet``)."""
     if not quiet:
         for line in lines:
-            print(f"jsonl-lint: {line}", file=sys.stderr)
+            say(f"jsonl-lint: {line}")
+
+
+def refuse_inputs(paths: list[str], settings: Any, *outputs: tuple[str | None, str]) -> None:
+    """A usage error when an output file (path, option) is one of the inputs, or their split partners:
+    opening it for writing would truncate the data before it is read."""
+    written = [(path, option) for path, option in outputs if path and os.path.exists(path)]
+    if not written:
+        return
+    sources, _ = discover(paths, settings.exclude, settings.root, settings.splits)
+    for path, option in written:
+        for source in sources:
+            try:
+                same = not source.pipe and os.path.samefile(path, source.name)
+            except OSError:
+                continue
+            if same:
+                raise UsageError(f"{option} {path} is an input of this run ({source.path}); it would be overwritten")

@@ -7,8 +7,11 @@ object) and yields their results in order. Each process turns the settings into 
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import pickle
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -57,6 +60,42 @@ def run_task(spec: TaskSpec) -> TaskResult:
     return runner(spec.setup).run(spec.task)
 
 
+def run_task_in_worker(spec: TaskSpec) -> bytes:
+    """:func:`run_task`, its result pickled here: one that cannot be (a plugin's summary) is an error
+    of the task, told in one line, not the pool's traceback with the whole object in it."""
+    result = run_task(spec)
+    try:
+        return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - any object may fail to pickle in its own way
+        text = str(exc)
+        text = text if len(text) <= 200 else text[:200] + "…"
+        return pickle.dumps(
+            TaskResult(
+                type(result.diagnostics)(),
+                {},
+                result.stats,
+                result.formats,
+                result.first_lines,
+                f"internal error: the task's findings cannot be sent between processes: {type(exc).__name__}: {text}",
+            ),  # fmt: skip
+        )
+
+
+def _worker_start(parent: int) -> None:
+    """A worker ends with its parent, even a killed one, and leaves Ctrl-C and SIGTERM to it: no tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent ends the pool
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:  # Linux: the kernel sends SIGTERM when the parent dies
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl was set
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+
+
 class Executor:
     """Runs task specs and yields their results, in the order of the specs."""
 
@@ -72,17 +111,20 @@ class InProcess(Executor):
 
 
 class ProcessPool(Executor):
-    """A pool of ``jobs`` worker processes of this machine (started for the run, ended with it)."""
+    """A pool of ``jobs`` worker processes of this machine (started for the run, ended with it), never
+    more than there are cores or tasks."""
 
     def __init__(self, jobs: int):
         self.jobs = jobs
 
     def map(self, specs: list[TaskSpec]) -> Iterator[TaskResult]:
-        if self.jobs <= 1 or len(specs) <= 1:
+        jobs = min(self.jobs, len(specs), cores())
+        if jobs <= 1:
             yield from InProcess().map(specs)
             return
-        with multiprocessing.get_context().Pool(self.jobs) as pool:
-            yield from pool.imap(run_task, specs)
+        with multiprocessing.get_context().Pool(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+            for data in pool.imap(run_task_in_worker, specs):
+                yield pickle.loads(data)
 
 
 def cores() -> int:

@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import os
 import uuid
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from typing import Any
 
-from jsonl_lint.codes import F007
+from jsonl_lint.codes import F006, F007
 from jsonl_lint.config import Resolved, Settings
 from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.engine.executors import Executor, ProcessPool, Setup, TaskSpec, adopt, cores
-from jsonl_lint.engine.findings import collapse, number_fingerprints
-from jsonl_lint.engine.records import Task, TaskResult, TaskRunner, read_examples
+from jsonl_lint.engine.findings import Gathered, collapse_bound, number_fingerprints
+from jsonl_lint.engine.records import RULE_ERRORS, RuleFailure, Task, TaskResult, TaskRunner, failure, read_examples
 from jsonl_lint.engine.result import Result
 from jsonl_lint.example import Example
-from jsonl_lint.files.open import Span, cut, spooled_stdin
-from jsonl_lint.files.reader import Stats, file_findings
+from jsonl_lint.files.open import Span, cut, open_span, spooled
+from jsonl_lint.files.reader import SNIFF_BYTES, Stats, file_findings, sniff
 from jsonl_lint.files.sources import Source, discover
+from jsonl_lint.plugins import owner
 from jsonl_lint.rules.base import Collector
 from jsonl_lint.rules.summaries import Fetch, Summaries
 
@@ -40,9 +42,10 @@ Progress = Callable[[int, int, int], None]
 
 
 def default_jobs(jobs: int | None, sources: list[Source]) -> int:
-    """``jobs`` as asked, or one per core for inputs of PARALLEL_BYTES or more, else 1."""
+    """``jobs`` as asked, or one per core for inputs of PARALLEL_BYTES or more, else 1 (the pool itself
+    never starts more workers than there are cores or tasks)."""
     if jobs is not None:
-        return jobs
+        return max(1, jobs)
     if sum(s.size for s in sources) < PARALLEL_BYTES:
         return 1
     return cores()
@@ -52,8 +55,9 @@ class Linter:
     """Runs one configuration over any number of sources; ``collectors`` are mapped like dataset rules
     and their reduce's value is handed back (the ``stats`` report's numbers)."""
 
-    def __init__(self, resolved: Resolved, collectors: tuple[type[Collector], ...] = ()):
+    def __init__(self, resolved: Resolved, collectors: tuple[type[Collector], ...] = (), collapse: bool = True):
         self.resolved = resolved
+        self.collapse = collapse  # findings that repeat on most lines of a file reported once, with a count
         self.collectors = collectors
         self.runner = TaskRunner(resolved, collectors)
         self.rules = self.runner.rules
@@ -76,30 +80,39 @@ class Linter:
         finish, when the inputs hold at least ``progress_bytes``. ``sources``: inputs already
         found (records spooled by the Python API), linted after those of ``paths``.
         """
-        found, errors = discover(paths, settings.exclude, settings.root, settings.splits)
+        notes: list[str] = []
+        found, errors = discover(paths, notes=notes, **settings.discovery())
         sources = found + list(sources or ())
         diagnostics: list[Diagnostic] = []
-        jobs = None if jobs is None else max(1, jobs)
+        self.failures: dict[str, RuleFailure] = {}
         with ExitStack() as stack:
+            readable = []
             for source in sources:
-                if source.is_stdin and any(rule.rereads for rule in self.dataset_rules):
-                    source.file = stack.enter_context(spooled_stdin())  # read again to verify candidates
-                if source.file is not None or not source.is_stdin:
-                    try:
-                        source.size = os.stat(source.file or source.path).st_size
-                    except OSError as exc:
-                        errors.append(f"{source.path}: {exc.strerror}")
-                        continue
-                    diagnostics.extend(self._size_findings(source))
-            jobs = default_jobs(jobs, sources)
-            total = sum(s.size for s in sources)
+                if source.special is not None:  # a device or a socket: one finding, never read
+                    self._report(source.path, found := Gathered())(
+                        F006, None, None, f"Not a JSONL file: {source.special}"
+                    )
+                    diagnostics.extend(found.diagnostics)
+                    continue
+                try:
+                    if source.pipe:  # standard input, a named pipe: read once, kept while the run reads it
+                        source.file = stack.enter_context(spooled(source.name))
+                    info = os.stat(source.name)
+                except OSError as exc:
+                    errors.append(f"{source.path}: {exc.strerror or exc}")
+                    continue
+                source.size, source.mtime = info.st_size, info.st_mtime_ns
+                diagnostics.extend(self._size_findings(source))
+                readable.append(source)
+            jobs = default_jobs(jobs, readable)
+            total = sum(s.size for s in readable)
             if total < progress_bytes:
                 progress = None
             cutting = jobs > 1 or progress is not None  # spans of a large file: the bar moves as they finish
-            fetch = self._fetcher(sources)
-            contexts = self._prepare(sources, fetch)
+            fetch = self._fetcher(readable)
+            contexts = self._prepare(readable, fetch)
             tasks = []
-            for index, source in enumerate(sources):
+            for index, source in enumerate(readable):
                 whole = Span(source.path, source.file)
                 for span in cut(whole, source.size, CHUNK_BYTES) if cutting else [whole]:
                     tasks.append(Task(index, span, contexts.get(source.path, {})))
@@ -107,30 +120,64 @@ class Linter:
             adopt(setup.key, self.runner)
             results = (executor or ProcessPool(jobs)).map([TaskSpec(setup, task) for task in tasks])
             summaries = {self.summary_keys[r.code]: Summaries(r.width, fetch) for r in self.dataset_rules}
+            lines: dict[str, int] = {}
+            gathered: dict[str, Gathered] = {}
             for index, parts in _group(tasks, results, progress, total):
-                found, error = self._merge(sources[index], parts, summaries)
-                diagnostics.extend(found)
+                source = readable[index]
+                found, lines[source.path], error = self._merge(source, parts, summaries)
+                gathered[source.path] = found
                 if error:
                     errors.append(error)
-            diagnostics.extend(self._reduce(sources, summaries, contexts))
+            if self.collapse:  # a dataset rule's repeats past the bound are only counted
+                never = {code for code, rule in self.rules.items() if not rule.collapse}
+                for path, found in gathered.items():
+                    found.bound, found.never = collapse_bound(lines.get(path, 0)), never
+            self._reduce(readable, summaries, contexts, gathered)
+            for path, found in gathered.items():
+                diagnostics.extend(self._finish(path, found, lines.get(path, 0)))
             collected = {
-                c.code: c.reduce(summaries.pop(self.summary_keys[c.code]), sources)
+                c.code: c.reduce(summaries.pop(self.summary_keys[c.code]), readable)
                 for c in self.dataset_rules
                 if isinstance(c, Collector)
             }
+        errors.extend(self._failure_messages())
         shown = {s.path for s in sources if s.reported}
-        diagnostics = [d for d in diagnostics if d.path in shown]
+        diagnostics = [d for d in diagnostics if d.path in shown and d.code not in self.failures]
         diagnostics.sort(key=Diagnostic.sort_key)
         _number_rows(diagnostics, {s.path for s in sources if s.by_rows})
         codes = {d.code for d in diagnostics}
         reported = {code: rule for code, rule in self.rules.items() if code in codes}  # catalogue order
         kept = [s for s in sources if s.reported]
-        return Result(diagnostics, kept, errors, self.resolved, reported, collected, settings.fail_on)
+        return Result(diagnostics, kept, errors, self.resolved, reported, collected, notes, settings.fail_on)
+
+    def _finish(self, path: str, found: Gathered, lines: int) -> list[Diagnostic]:
+        """A file's diagnostics, repeats collapsed, identical fingerprints numbered."""
+        for code in self.failures:
+            found.drop(code)
+        diagnostics = found.finish(lines, self.rules, self.collapse)
+        number_fingerprints(diagnostics)
+        return diagnostics
+
+    def _failure_messages(self) -> list[str]:
+        """One line per rule that failed: who registered it, where it failed, what it raised."""
+        told = []
+        for code, failed in self.failures.items():
+            if failed.line is None:
+                where = f"{owner(code)}: rule {code} failed in reduce"
+            else:
+                where = f"{failed.path}:{failed.line}: {owner(code)}: rule {code} failed"
+            told.append(f"{where}: {failed.error}; its findings are left out, every other rule's are kept")
+        return told
 
     def _reduce(
-        self, sources: list[Source], summaries: dict[Any, Summaries], contexts: dict[str, dict[str, Any]]
-    ) -> Iterator[Diagnostic]:
-        """Every dataset rule's findings; each rule's summaries let go of once the last rule reading them is done."""
+        self,
+        sources: list[Source],
+        summaries: dict[Any, Summaries],
+        contexts: dict[str, dict[str, Any]],
+        gathered: dict[str, Gathered],
+    ) -> None:
+        """Every dataset rule's findings, into each file's ``gathered`` (where repeats are kept compact);
+        each rule's summaries let go of once the last rule reading them is done."""
         ignored = {s.path: self.resolved.ignored_in(s.path) for s in sources}
         reducing = [r for r in self.dataset_rules if not isinstance(r, Collector)]
         collecting = {self.summary_keys[c.code] for c in self.dataset_rules if isinstance(c, Collector)}
@@ -141,10 +188,18 @@ class Linter:
             items.contexts = {path: found[rule.code] for path, found in contexts.items() if rule.code in found}
             if key not in collecting and all(self.summary_keys[later.code] != key for later in reducing[i + 1 :]):
                 del summaries[key]  # the last rule to read them: let go of them once it is done
-            for diagnostic in rule.reduce(items, sources):
-                diagnostic = check(diagnostic, rule)
-                if diagnostic.code not in ignored.get(diagnostic.path, ()):
-                    yield diagnostic
+            if rule.code in self.failures:
+                continue
+            try:
+                for diagnostic in rule.reduce(items, sources):
+                    diagnostic = check(diagnostic, rule)
+                    if diagnostic.code not in ignored.get(diagnostic.path, ()):
+                        target = gathered.get(diagnostic.path)
+                        if target is None:
+                            target = gathered[diagnostic.path] = Gathered()
+                        target.add(diagnostic)
+            except RULE_ERRORS as exc:
+                self.failures[rule.code] = failure(rule.code, None, exc)
             del items
 
     def _prepare(self, sources: list[Source], fetch: Fetch) -> dict[str, dict[str, Any]]:
@@ -156,8 +211,8 @@ class Linter:
             return found
         own: dict[str, dict[str, Any]] = {rule.code: {} for rule in preparing}
         for source in sources:
-            if source.is_stdin and source.file is None:
-                continue  # read once only: no sample
+            if _not_jsonl(source):
+                continue  # binary: its lines may be as long as the file
             head = [example for _, example in fetch(source.path, range(1, PREPARE_SAMPLE + 1))]
             for rule in preparing:
                 if rule.code not in self.resolved.ignored_in(source.path):
@@ -176,17 +231,22 @@ class Linter:
 
         return fetch
 
-    def _merge(self, source: Source, parts: list[TaskResult], summaries: dict) -> tuple[list[Diagnostic], str | None]:
-        """Join the results of one source's tasks: shift line numbers, add whole-file findings."""
+    def _merge(self, source: Source, parts: list[TaskResult], summaries: dict) -> tuple[Gathered, int, str | None]:
+        """Join the results of one source's tasks, in order: shift line numbers, add whole-file findings.
+
+        Returns the file's findings (not yet collapsed), its number of lines, and its error if any.
+        """
         stats = Stats()
-        found: list[Diagnostic] = []
+        found = Gathered()
         error = None
         for part in parts:
             offset = stats.lines
-            for d in part.diagnostics:
-                if d.line is not None:
-                    d.line += offset
-            found.extend(part.diagnostics)
+            found.merge(part.diagnostics, offset)
+            for code, failed in part.failures.items():
+                if code not in self.failures:
+                    failed.path = source.path
+                    failed.line = None if failed.line is None else failed.line + offset
+                    self.failures[code] = failed
             for code, (lines, values) in part.summaries.items():
                 summaries[code].add(source.path, offset, lines, values)
             part.summaries = {}  # held by the run's summaries alone, which let go of them as they reduce
@@ -205,21 +265,30 @@ class Linter:
             source.size = stats.size
         if error is None:
             file_findings(stats, self._report(source.path, found), self.resolved.profile.bom)
-        found = collapse(found, self.rules)
-        number_fingerprints(found)
-        return found, error
+        return found, stats.lines, error
 
-    def _report(self, path: str, out: list[Diagnostic]):
+    def _report(self, path: str, out: Gathered):
         return self.runner.findings.reporter(path, self.resolved.ignored_in(path), out)
 
     def _size_findings(self, source: Source) -> list[Diagnostic]:
-        found: list[Diagnostic] = []
+        found = Gathered()
         limit = self.resolved.options["max-file-size-mb"]
         if limit is not None and source.size > limit * 1_000_000:
             self._report(source.path, found)(
                 F007, None, None, f"File is {source.size / 1e6:,.1f} MB; the limit is {limit:,} MB"
             )
-        return found
+        return found.diagnostics
+
+
+def _not_jsonl(source: Source) -> bool:
+    """The file's head shows that it is plainly not JSONL (the reader reports it as F006)."""
+    try:
+        with open_span(Span(source.path, source.file)) as stream:
+            if not hasattr(stream, "peek"):  # Parquet rows, written as JSONL lines
+                return False
+            return sniff(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]) is not None
+    except (OSError, EOFError, zlib.error):
+        return True  # the lint reports it
 
 
 def _number_rows(diagnostics: list[Diagnostic], rowed: set[str]) -> None:

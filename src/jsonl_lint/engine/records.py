@@ -6,6 +6,7 @@ while tasks run (what a task needs of its file, the dataset rules' contexts, com
 
 from __future__ import annotations
 
+import pickle
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
@@ -14,14 +15,14 @@ from typing import Any
 
 from jsonl_lint.codes import J003
 from jsonl_lint.config import Resolved
-from jsonl_lint.diagnostics import Diagnostic
-from jsonl_lint.engine.findings import Findings
+from jsonl_lint.diagnostics import Edit
+from jsonl_lint.engine.findings import Findings, Gathered
 from jsonl_lint.example import Example
 from jsonl_lint.files.open import Span, open_span
 from jsonl_lint.files.reader import Reader, Stats, parse_line
 from jsonl_lint.formats.detect import Detector
 from jsonl_lint.plugins import registry
-from jsonl_lint.rules.base import DatasetRule, RecordRule, RoleFinding, RoleRule, Rule, role_finding_path
+from jsonl_lint.rules.base import DatasetRule, Finding, RecordRule, RoleFinding, RoleRule, Rule, role_finding_path
 
 #: Distinct role sequences whose role-rule findings are remembered.
 MEMO_LIMIT = 10_000
@@ -37,16 +38,38 @@ class Task:
     contexts: dict[str, Any] = field(default_factory=dict)  # rule code -> what its ``prepare`` found in the file
 
 
+#: What a rule (a plugin's, mostly) may raise that must not take the run down with it: ``sys.exit()`` too.
+RULE_ERRORS = (Exception, SystemExit)
+
+
+@dataclass
+class RuleFailure:
+    """A rule that raised or gave what is not a finding, where it first did (line None: in reduce)."""
+
+    code: str
+    line: int | None
+    error: str  # "ValueError: boom"
+    path: str | None = None
+
+
+def failure(code: str, line: int | None, exc: BaseException) -> RuleFailure:
+    text = str(exc)
+    text = text if len(text) <= 200 else text[:200] + "…"
+    return RuleFailure(code, line, f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+
+
 @dataclass
 class TaskResult:
     """What a task found; line numbers count from 1 within the task's span."""
 
-    diagnostics: list[Diagnostic]
+    diagnostics: Gathered
     summaries: dict[Any, tuple[array, list | bytearray]]  # summary key -> (lines, summaries), line by line
     stats: Stats
     formats: dict[str, int]
     first_lines: dict[str, int]
     error: str | None = None
+    #: rules that failed in the task, by code (their findings are left out of the run)
+    failures: dict[str, RuleFailure] = field(default_factory=dict)
 
 
 def summary_keys(rules: Iterable[DatasetRule]) -> dict[str, Any]:
@@ -76,6 +99,21 @@ class TaskRunner:
             f.name: [r for r in self.record_rules if _applies(r, f.name, f.kind)] for f in self.detector.formats
         }
 
+    def edits(self, content: bytes, code: str, first: bool = False) -> list[Edit]:
+        """The edits record rule ``code``'s findings make to one line (``content``, no line ending): what
+        --fix writes there, said again from the line itself (a finding collapsed over many lines keeps
+        the edits of its first line only)."""
+        rule = self.rules.get(code)
+        example = None if not isinstance(rule, RecordRule) else _record(content, first, self.detector)
+        if example is None:
+            return []
+        if isinstance(rule, RoleRule):
+            turns, fmt = example.turns, example.format
+            found = rule.check_roles(tuple(turn.role for turn in turns), fmt)
+            paths = ((role_finding_path(f, turns, example.turns_path, fmt), f.value) for f in found)
+            return [Edit(where, value) for where, value in paths if value is not None]
+        return [edit for finding in rule.check(example) for edit in finding.edits]
+
     def _plans(self, ignored: set[str]) -> dict[str, tuple[list[RoleRule], list[RecordRule]]]:
         """Per format name: (role rules, other record rules) that run in a file with ``ignored`` codes."""
         plans = {}
@@ -86,7 +124,7 @@ class TaskRunner:
         return plans
 
     def run(self, task: Task) -> TaskResult:
-        out: list[Diagnostic] = []
+        out = Gathered()
         summaries = {
             self.summary_keys[r.code]: (array("I"), [] if r.width is None else bytearray()) for r in self.dataset_rules
         }
@@ -106,8 +144,8 @@ class TaskRunner:
             result.error = f"internal error: {type(exc).__name__}: {exc}"
         return result
 
-    def _mappers(self, ignored: set[str], contexts: dict[str, Any], summaries: dict) -> list[tuple]:
-        """(map, its context or a marker that it takes none, add a line, add a summary) per summary key."""
+    def _mappers(self, ignored: set[str], contexts: dict[str, Any], summaries: dict) -> list[list]:
+        """One per summary key: see below."""
         mappers, mapped = [], set()
         for rule in self.dataset_rules:
             key = self.summary_keys[rule.code]
@@ -115,7 +153,8 @@ class TaskRunner:
                 mapped.add(key)
                 lines, values = summaries[key]
                 add = values.append if rule.width is None else values.extend
-                mappers.append((rule.map, rule.prepares(), contexts.get(rule.code), lines.append, add))
+                # [map, takes a context, the context, add a line, add a summary, code, first summary yet to check]
+                mappers.append([rule.map, rule.prepares(), contexts.get(rule.code), lines.append, add, rule.code, True])
         return mappers
 
     def _lint_records(self, reader, report, ignored, contexts, summaries, result) -> None:
@@ -137,27 +176,71 @@ class TaskRunner:
             else:
                 counts[name] = 1
                 first_lines[name] = lineno
+            failed = False
             role_rules, checks = plans[name]
             if role_rules:
                 turns = example.turns
                 key = (name, *[turn.role for turn in turns])
                 found = memo.get(key)
                 if found is None:
-                    found = [(rule, f) for rule in role_rules for f in rule.check_roles(key[1:], fmt)]
-                    if len(memo) < MEMO_LIMIT and sum(len(r or "") for r in key) < MEMO_KEY_CHARS:
+                    found = []
+                    for rule in role_rules:
+                        try:
+                            for f in rule.check_roles(key[1:], fmt):
+                                if not isinstance(f, RoleFinding):
+                                    raise TypeError(f"check_roles() gave {_brief(f)}, not a RoleFinding")
+                                found.append((rule, f))
+                        except RULE_ERRORS as exc:
+                            failed = _failed(result, rule.code, lineno, exc)
+                            found = [(r, f) for r, f in found if r is not rule]
+                    if not failed and len(memo) < MEMO_LIMIT and sum(len(r or "") for r in key) < MEMO_KEY_CHARS:
                         memo[key] = found
                 for rule, f in found:
-                    report(
-                        rule.code, lineno, None, f.message, role_finding_path(f, turns, example.turns_path, fmt), raw
-                    )
+                    path = role_finding_path(f, turns, example.turns_path, fmt)
+                    edits = () if f.value is None else (Edit(path, f.value),)
+                    report(rule.code, lineno, None, f.message, path, raw, f.fix, None, edits)
             for rule in checks:
-                for finding in rule.check(example):
-                    report(rule.code, lineno, None, finding.message, finding.json_path, raw)
-            for map_, prepares, context, add_line, add_value in mappers:
-                summary = map_(example, context) if prepares else map_(example)
+                try:
+                    for finding in rule.check(example):
+                        if not isinstance(finding, Finding):
+                            raise TypeError(f"check() gave {_brief(finding)}, not a Finding")
+                        message, json_path, fix, span, edits = finding
+                        report(rule.code, lineno, None, message, json_path, raw, fix, span, edits)
+                except RULE_ERRORS as exc:
+                    failed = _failed(result, rule.code, lineno, exc)
+            for mapper in mappers:
+                map_, prepares, context, add_line, add_value, code, unchecked = mapper
+                try:
+                    summary = map_(example, context) if prepares else map_(example)
+                    if unchecked and summary is not None:
+                        mapper[6] = False
+                        pickle.dumps(summary)  # its first summary: a worker must be able to send them
+                except RULE_ERRORS as exc:
+                    failed = _failed(result, code, lineno, exc)
+                    continue
                 if summary is not None:
                     add_line(lineno)
                     add_value(summary)
+            if failed:  # the failed rules run no more; their findings are left out of the run
+                plans = self._plans({*ignored, *result.failures})
+                mappers = [m for m in mappers if m[5] not in result.failures]
+                memo.clear()
+
+
+def _failed(result: TaskResult, code: str, line: int, exc: BaseException) -> bool:
+    result.failures.setdefault(code, failure(code, line, exc))
+    return True
+
+
+def _brief(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:80] + "…"
+
+
+def _record(raw: bytes, first: bool, detector: Detector) -> Example | None:
+    record = parse_line(raw, first)
+    found = detector.match(record) if isinstance(record, dict) else None
+    return None if found is None else found[0]
 
 
 def read_examples(span: Span, lines: Iterable[int], detector: Detector) -> Iterator[tuple[int, Example]]:
@@ -168,10 +251,9 @@ def read_examples(span: Span, lines: Iterable[int], detector: Detector) -> Itera
         with open_span(span) as stream:
             for line, raw in enumerate(stream, 1):  # numbered as the Reader numbers them
                 if line in wanted:
-                    record = parse_line(raw, line == 1)
-                    match = detector.match(record) if isinstance(record, dict) else None
-                    if match is not None:
-                        yield line, match[0]
+                    example = _record(raw, line == 1, detector)
+                    if example is not None:
+                        yield line, example
                 if line >= last:
                     break
     except (OSError, EOFError, zlib.error):

@@ -3,17 +3,20 @@ scripts and notebooks (exit code, counts, JSON, a DataFrame, keep-masks over row
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from jsonl_lint import docs
 from jsonl_lint.config import Resolved, specificity
 from jsonl_lint.diagnostics import Diagnostic, Severity
 from jsonl_lint.files.sources import Source
 from jsonl_lint.outcome import exit_code, judge
 from jsonl_lint.rules.base import Rule
+from jsonl_lint.text.scan import mask_pii
 
 #: The columns of :meth:`Result.to_pandas`, in order.
 COLUMNS = (
@@ -31,6 +34,7 @@ class Result:
     resolved: Resolved
     rules: dict[str, Rule] = field(default_factory=dict)  # every rule that reported, by code
     collected: dict[str, Any] = field(default_factory=dict)  # what each collector's reduce returned, by code
+    notes: list[str] = field(default_factory=list)  # what the run skipped and why (a named pipe in a folder)
     fail_on: Severity = Severity.WARNING  # the settings' `fail-on`, for the exit code
 
     @property
@@ -54,9 +58,22 @@ class Result:
         """Findings per rule code, in code order (as ``--statistics`` counts them: a collapsed finding is one)."""
         return dict(sorted(Counter(d.code for d in self.diagnostics).items()))
 
-    def to_json(self) -> str:
+    def objects(self, show_pii: bool = False) -> list[dict[str, Any]]:
+        """One JSON object per finding, with its rule's page (``url``), fix and fingerprint; e-mail
+        addresses and phone numbers in messages masked unless ``show_pii`` (``--show-pii``)."""
+        urls = {code: docs.help_uri(rule) for code, rule in self.rules.items()}
+        found = []
+        for d in self.diagnostics:
+            item = d.to_dict()
+            if not show_pii:
+                item["message"] = mask_pii(d.message)
+            item["url"] = urls.get(d.code)
+            found.append(item)
+        return found
+
+    def to_json(self, show_pii: bool = False) -> str:
         """The findings as ``--output-format json`` writes them."""
-        return orjson.dumps([d.to_dict() for d in self.diagnostics], option=orjson.OPT_INDENT_2).decode()
+        return orjson.dumps(self.objects(show_pii), option=orjson.OPT_INDENT_2).decode()
 
     def to_pandas(self) -> Any:
         """The findings as a pandas DataFrame, one row per finding (pandas is imported only here)."""
@@ -113,7 +130,8 @@ class Result:
         raise ValueError(f"name one of the inputs with rows: {known}")
 
 
-def _rows(d: Diagnostic) -> list[int]:
+def _rows(d: Diagnostic) -> list[int] | array:
+    """The rows ``d`` stands for: every line of a collapsed finding, as rows."""
     if d.row is None:
         return []
-    return [d.row, *(line - 1 for line in d.repeats)]
+    return [line - 1 for line in d.lines] if d.lines else [d.row]

@@ -6,16 +6,16 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import shutil
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from jsonl_lint.files import parquet
-from jsonl_lint.files.reader import SNIFF_BYTES, sniff
+from jsonl_lint.files.reader import SNIFF_BYTES, record_start, sniff
 from jsonl_lint.files.sources import PARQUET, STDIN
 
 READ_BUFFER = 1 << 20
@@ -45,30 +45,58 @@ class Span:
         return self.file or self.path
 
 
+class _Range(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of an open file, read as they are asked for (never the whole range)."""
+
+    def __init__(self, raw: BinaryIO, start: int, end: int):
+        raw.seek(start)
+        self.raw, self.left = raw, end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self.left <= 0:
+            return 0
+        view = memoryview(buffer)[: self.left]
+        count = self.raw.readinto(view)  # type: ignore[attr-defined]
+        self.left -= count or 0
+        return count or 0
+
+
 @contextmanager
 def open_span(span: Span) -> Iterator[BinaryIO]:
-    """A buffered binary stream of the span's lines; ``.gz`` files are decompressed as they are read."""
+    """A buffered binary stream of the span's lines; ``.gz`` files are decompressed as they are read.
+
+    Every stream buffers at least SNIFF_BYTES, so that the head a reader peeks at is the same
+    whichever task reads it.
+    """
     name = span.name
     if name == STDIN:
         yield sys.stdin.buffer
         return
-    with open(name, "rb", buffering=READ_BUFFER) as stream:
+    with open(name, "rb", buffering=0) as raw:
         if span.end is not None:
-            stream.seek(span.start)
-            yield io.BufferedReader(io.BytesIO(stream.read(span.end - span.start)))  # type: ignore[arg-type]
-        elif name.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
-            with io.BufferedReader(gzip.GzipFile(fileobj=stream), READ_BUFFER) as unzipped:  # type: ignore[arg-type]
-                yield unzipped  # type: ignore[misc]
-        elif parquet.AVAILABLE and name.lower().endswith(PARQUET) and stream.peek(4)[:4] == parquet.MAGIC:
-            yield parquet.ParquetLines(name)  # type: ignore[misc]
-        else:
-            yield stream
+            with io.BufferedReader(_Range(raw, span.start, span.end), READ_BUFFER) as stream:
+                yield stream  # type: ignore[misc]
+            return
+        with io.BufferedReader(raw, READ_BUFFER) as stream:
+            if name.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
+                with io.BufferedReader(gzip.GzipFile(fileobj=stream), READ_BUFFER) as unzipped:  # type: ignore[arg-type]
+                    yield unzipped  # type: ignore[misc]
+            elif parquet.AVAILABLE and name.lower().endswith(PARQUET) and stream.peek(4)[:4] == parquet.MAGIC:
+                yield parquet.ParquetLines(name)  # type: ignore[misc]
+            else:
+                yield stream  # type: ignore[misc]
 
 
 def cut(whole: Span, size: int, chunk: int) -> list[Span]:
     """The input as spans of about ``chunk`` bytes that end on line boundaries (for workers).
 
-    Standard input, gzipped and Parquet files, small files and files that are plainly not JSONL stay whole.
+    A span ends before a line that is a JSON object on its own: a record spread over several
+    lines (J006) is read by one task, as in a run of one (the reader never carries one past such a line).
+
+    Gzipped and Parquet files, small files and files that are plainly not JSONL stay whole.
     """
     name = whole.name
     if name == STDIN or name.endswith(".gz") or size <= chunk:
@@ -79,19 +107,65 @@ def cut(whole: Span, size: int, chunk: int) -> list[Span]:
             return [whole]  # not JSONL: one finding from the head, nothing to cut
         while start < size:
             stream.seek(min(start + chunk, size))
-            stream.readline()  # spans end on a line boundary
-            end = min(stream.tell(), size)
+            _skip_line(stream)  # spans end on a line boundary, before a line that is a record on its own
+            end = stream.tell()
+            while end < size and not _starts_record(stream):
+                end = stream.tell()  # inside a record spread over lines, or lines that are none (J006)
+            end = min(end, size)
             spans.append(Span(whole.path, whole.file, start, end))
             start = end
     return spans
 
 
+def _skip_line(stream: BinaryIO, piece: bytes = b"") -> None:
+    """Read past the end of the current line (of which ``piece`` was read), a buffer at a time (a line
+    may be longer than memory)."""
+    while not piece.endswith(b"\n"):
+        piece = stream.readline(READ_BUFFER)
+        if not piece:
+            return
+
+
+def _starts_record(stream: BinaryIO) -> bool:
+    """Read the next line: is it a record on its own (:func:`record_start`)? Only a line that starts
+    with ``{`` is read whole; any other is skipped a buffer at a time."""
+    piece = stream.readline(READ_BUFFER)
+    if not piece.startswith(b"{"):
+        _skip_line(stream, piece)
+        return False
+    if not piece.endswith(b"\n"):
+        piece += stream.readline()
+    return record_start(piece)
+
+
+class SpoolError(OSError):
+    """A piped input longer than the spool may hold."""
+
+
+#: The most a piped input (standard input, a named pipe) is kept on disk while it is linted.
+SPOOL_LIMIT = 4 << 30
+
+
 @contextmanager
-def spooled_stdin() -> Iterator[str]:
-    """Standard input copied to a temporary file (removed afterwards), so that it can be read twice."""
-    with tempfile.NamedTemporaryFile(prefix="jsonl-lint-", suffix=".jsonl", delete=False) as spool:
-        shutil.copyfileobj(sys.stdin.buffer, spool, READ_BUFFER)
+def spooled(path: str, limit: int | None = None) -> Iterator[str]:
+    """A piped input (standard input, or a named pipe) copied to a temporary file, removed afterwards
+    (on an error or a signal too), so that it can be read more than once.
+
+    Raises :class:`SpoolError` past ``limit`` bytes (SPOOL_LIMIT): an endless source must not fill the disk.
+    """
+    limit = SPOOL_LIMIT if limit is None else limit
+    spool = tempfile.NamedTemporaryFile(prefix="jsonl-lint-", suffix=".jsonl", delete=False)
     try:
+        with spool, nullcontext(sys.stdin.buffer) if path == STDIN else open(path, "rb") as source:
+            copied = 0
+            while chunk := source.read(READ_BUFFER):
+                copied += len(chunk)
+                if copied > limit:
+                    raise SpoolError(
+                        f"more than {limit / 1e9:,.1f} GB piped in; jsonl-lint keeps a piped input in a "
+                        "temporary file while it lints it: write it to a file and lint the file"
+                    )
+                spool.write(chunk)
         yield spool.name
     finally:
         os.unlink(spool.name)
@@ -105,10 +179,13 @@ def read_lines(wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
         if path == STDIN or not os.path.isfile(path):
             continue
         last = max(lines)
-        with open_span(Span(path)) as stream:  # decompressed, or Parquet rows, as the lint read them
-            for number, raw in enumerate(stream, 1):
-                if number in lines:
-                    found[path, number] = raw.decode("utf-8", "replace")
-                if number >= last:
-                    break
+        try:
+            with open_span(Span(path)) as stream:  # decompressed, or Parquet rows, as the lint read them
+                for number, raw in enumerate(stream, 1):
+                    if number in lines:
+                        found[path, number] = raw.decode("utf-8", "replace")
+                    if number >= last:
+                        break
+        except (OSError, EOFError, zlib.error):
+            continue  # the lint reported it
     return found

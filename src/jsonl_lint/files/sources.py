@@ -6,11 +6,13 @@ import fnmatch
 import glob
 import os
 import re
+import stat
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from jsonl_lint.files import parquet
+from jsonl_lint.files.ignore import GitIgnore
 
 EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".parquet")
 PARQUET = ".parquet"  # read a batch of rows at a time with the [parquet] extra (files/parquet.py)
@@ -121,9 +123,14 @@ class Source:
     split: str | None = None
     #: False for a split partner read only for leakage checks (its own findings are not shown)
     reported: bool = True
-    file: str | None = None  # what to read, when not ``path`` (standard input kept in a temporary file)
+    #: what to read, when not ``path``: a piped input kept in a temporary file, or the file of a name
+    #: that is not UTF-8 (``path`` shows its bytes escaped, ``\\xe9``)
+    file: str | None = None
+    pipe: bool = False  # read once: standard input or a named pipe, spooled to a temporary file
+    special: str | None = None  # not a regular file (a device, a socket): what it is; never read
     records: int = 0
     size: int = 0
+    mtime: int | None = None  # st_mtime_ns when the run began (--fix checks that the file did not change)
     formats: Counter = field(default_factory=Counter)  # records per format name
     first_lines: dict[str, int] = field(default_factory=dict)  # first line of each format
     #: numbered by rows, not lines (records linted in memory, a Parquet file): diagnostics get ``row``
@@ -143,31 +150,74 @@ class Source:
         return self.path == STDIN
 
     @property
+    def name(self) -> str:
+        """What to open."""
+        return self.file or self.path
+
+    @property
     def main_format(self) -> str | None:
         """The format most records of the file have, if any."""
         return self.formats.most_common(1)[0][0] if self.formats else None
 
 
 def display_path(path: str) -> str:
-    """The path as shown in reports: relative to the current folder when inside it."""
+    """The path as shown in reports: relative to the current folder when inside it.
+
+    A name that is not UTF-8 shows its other bytes escaped (``caf\\xe9.jsonl``): every output
+    format can then hold it.
+    """
     if path == STDIN:
         return path
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute, os.getcwd())
     shown = absolute if relative.startswith(os.pardir) else relative
-    return shown.replace(os.sep, "/")
+    return printable_name(shown.replace(os.sep, "/"))
 
 
-def path_matches(path: str, patterns: list[str], root: str) -> bool:
+def printable_name(path: str) -> str:
+    """``path`` with the bytes of a name that is not UTF-8 escaped (``\\xe9``)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace") if _has_surrogates(path) else path
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+#: What a file that is not a regular file is, by its type.
+SPECIAL = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _source(given: str, mode: int, splits: dict[str, list[str]] | None, root: str) -> Source:
+    """The source of a file that exists (``mode``: its ``st_mode``, links followed)."""
+    shown = display_path(given)
+    source = Source(shown, split_role(shown, splits, root), file=given if _has_surrogates(given) else None)
+    source.pipe = stat.S_ISFIFO(mode)
+    source.special = next((what for test, what in SPECIAL if test(mode)), None)
+    return source
+
+
+def path_matches(path: str, patterns: list[str], root: str, start: str | None = None) -> bool:
     """True when ``path`` matches a glob, taken relative to ``root`` (the config file's folder).
 
-    A glob without ``/`` matches any component of the path, like a name in .gitignore.
+    A glob without ``/`` matches any component of the path, like a name in .gitignore. A path
+    outside ``root`` is matched as it is (absolute), or, given the folder a walk ``start`` ed in,
+    relative to that folder (so that `build` does not exclude everything under /home/me/build/).
     """
     if not patterns or path == STDIN:
         return False
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute, root)
-    where = (absolute if relative.startswith(os.pardir) else relative).replace(os.sep, "/")
+    if relative.startswith(os.pardir):
+        relative = absolute if start is None else os.path.relpath(absolute, os.path.abspath(start))
+    where = relative.replace(os.sep, "/")
     parts = where.split("/")
     for pattern in patterns:
         glob = pattern.strip("/")
@@ -180,45 +230,89 @@ def path_matches(path: str, patterns: list[str], root: str) -> bool:
 
 
 def discover(
-    paths: list[str], exclude: list[str], root: str, splits: dict[str, list[str]] | None = None
+    paths: list[str],
+    exclude: list[str],
+    root: str,
+    splits: dict[str, list[str]] | None = None,
+    *,
+    gitignore: bool = True,
+    force_exclude: bool = False,
+    stdin_filename: str | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[list[Source], list[str]]:
     """Expand ``paths`` into sources (folders recursively for *.jsonl / *.ndjson, gzipped too).
 
     Returns the sources in a stable order and one-line errors for paths that do
-    not exist. Files named explicitly are linted whatever their extension. A file
-    named explicitly that belongs to a split brings its partners in the other splits
-    (see :func:`partners`) as sources that are read but not reported on: a
-    pre-commit run that passes only ``validation.jsonl`` still finds what leaked
-    from ``train.jsonl``.
+    not exist. A folder walk leaves out hidden folders, what ``exclude`` matches and,
+    with ``gitignore``, what git ignores. Files named explicitly are linted whatever
+    their extension and whatever ``exclude`` says, unless ``force_exclude`` (pre-commit
+    passes every staged file). Standard input (``-``) takes the name ``stdin_filename``
+    when one is given: its split role and partners are found as for a file of that name.
+    A file named explicitly that belongs to a split brings its partners in the other splits
+    (see :func:`partners`) as sources that are read but not reported on: a pre-commit run
+    that passes only ``validation.jsonl`` still finds what leaked from ``train.jsonl``.
+    A named pipe named explicitly is a ``pipe`` source (read once); in a folder it is
+    skipped, with a line in ``notes``. Devices and sockets are sources marked ``special``,
+    never read.
     """
     sources: dict[str, Source] = {}
     errors = []
     named: list[str] = []  # files named explicitly
+    ignores = GitIgnore() if gitignore else None
+
+    def left_out(path: str, is_dir: bool, start: str | None) -> bool:
+        if path_matches(path, exclude, root, start):
+            return True
+        if ignores is None:
+            return False
+        return ignores.ignored(path, is_dir, start) if start is not None else ignores.ignored_within(path)
+
     for given in paths:
         if given == STDIN:
-            sources.setdefault(STDIN, Source(STDIN))
-        elif os.path.isdir(given):
-            found = []
-            for folder, dirs, files in os.walk(given):
-                dirs[:] = sorted(
-                    d
-                    for d in dirs
-                    if not d.startswith(".") and not path_matches(os.path.join(folder, d), exclude, root)
-                )
-                found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(WALKED))
-            for path in sorted(found):
-                shown = display_path(path)
-                if not path_matches(path, exclude, root):
-                    sources.setdefault(shown, Source(shown, split_role(shown, splits, root)))
-        elif os.path.exists(given):
-            shown = display_path(given)
-            sources.setdefault(shown, Source(shown, split_role(shown, splits, root)))
+            if stdin_filename:
+                shown = display_path(stdin_filename)
+                source = Source(shown, split_role(shown, splits, root), file=STDIN, pipe=True)
+                sources.setdefault(shown, source)
+                named.append(stdin_filename)
+            else:
+                sources.setdefault(STDIN, Source(STDIN, pipe=True))
+            continue
+        try:
+            mode = os.stat(given).st_mode
+        except OSError as exc:  # missing, a dangling link, a loop of links, no permission
+            errors.append(f"{printable_name(given)}: {exc.strerror}")
+            continue
+        if not stat.S_ISDIR(mode):
+            if force_exclude and left_out(given, False, None):
+                continue
+            source = _source(given, mode, splits, root)
+            sources.setdefault(source.path, source)
             named.append(given)
-        else:
-            errors.append(f"{given}: No such file or directory")
+            continue
+        found = []
+        for folder, dirs, files in os.walk(given):
+            dirs[:] = sorted(
+                d for d in dirs if not d.startswith(".") and not left_out(os.path.join(folder, d), True, given)
+            )
+            found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(WALKED))
+        for path in sorted(found):
+            if left_out(path, False, given) or display_path(path) in sources:
+                continue
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as exc:
+                errors.append(f"{display_path(path)}: {exc.strerror}")
+                continue
+            if stat.S_ISFIFO(mode):  # reading it would wait for a writer, or take what another reader wanted
+                if notes is not None:
+                    notes.append(f"{display_path(path)}: skipped: a named pipe (name it to lint it)")
+                continue
+            source = _source(path, mode, splits, root)
+            sources[source.path] = source
     for given in named:
         for partner in partners(given, splits, root):
-            shown = display_path(partner)
-            if shown not in sources and not path_matches(partner, exclude, root):
-                sources[shown] = Source(shown, split_role(shown, splits, root), reported=False)
+            if display_path(partner) not in sources and not left_out(partner, False, None):
+                source = _source(partner, stat.S_IFREG, splits, root)  # partners are regular files
+                source.reported = False
+                sources[source.path] = source
     return list(sources.values()), errors

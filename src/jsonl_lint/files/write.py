@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -16,18 +17,21 @@ def atomic_write(path: str) -> Iterator[BinaryIO]:
 
     The data goes to a temporary file in the same folder (so that the rename is
     atomic), is flushed and fsynced, takes the original's permission bits, and is
-    renamed over ``path``. If the block raises, the temporary file is removed and
+    renamed over ``path``. If the block raises (SIGTERM too), the temporary file is removed and
     ``path`` is untouched; if the process is killed, ``path`` is untouched and a
-    ``.NAME.*.tmp`` file may be left beside it.
+    ``.NAME.PID.*.tmp`` file may be left beside it, which the next write of ``path`` removes
+    once that process is gone. The rename makes a new file: other hard links to ``path`` keep
+    the old contents.
     """
     folder, name = os.path.split(os.path.abspath(path))
+    remove_leftovers(folder, name)
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(descriptor, "wb") as out:
             yield out
@@ -51,3 +55,30 @@ def atomic_write(path: str) -> Iterator[BinaryIO]:
         pass
     finally:
         os.close(directory)
+
+
+def remove_leftovers(folder: str, name: str) -> None:
+    """Remove the temporary files a killed write of ``name`` left in ``folder`` (their process is gone)."""
+    pattern = re.compile(rf"\.{re.escape(name)}\.([0-9]+)\.[^.]+\.tmp")
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        found = pattern.fullmatch(entry)
+        if found is None or _alive(int(found.group(1))):
+            continue
+        try:
+            os.unlink(os.path.join(folder, entry))
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's
+    return True

@@ -7,11 +7,13 @@ keys (S003). The engine reports the problems and runs the rules on the example.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections import Counter
 from itertools import islice
 from typing import Any
 
+from jsonl_lint import profiles
 from jsonl_lint.codes import S001, S002, S003
 from jsonl_lint.example import Example, Problem
 from jsonl_lint.files.open import Span, open_span
@@ -33,6 +35,27 @@ def profile_formats(profile: Profile) -> list[Format]:
     if profile.formats:
         return [FORMATS[name] for name in profile.formats]
     return sorted(FORMATS.values(), key=lambda fmt: -len(fmt.signature))  # stable: ties keep the table's order
+
+
+@functools.cache
+def _accepting_by_format() -> dict[str, tuple[str, ...]]:
+    """The shipped profiles that accept each format, `auto` (every format) last."""
+    found: dict[str, list[str]] = {name: [] for name in FORMATS}
+    for name in profiles.shipped():
+        profile = profiles.load(name)
+        for fmt in profile.formats:
+            found[fmt].append(name)
+    return {fmt: (*names, profiles.AUTO) for fmt, names in found.items()}
+
+
+_AUTO_KEY_SETS = [(fmt.key_sets(True), fmt.name) for fmt in profile_formats(profiles.load(profiles.AUTO))]
+
+
+def accepting(record: dict) -> tuple[str, ...]:
+    """The shipped profiles that accept the format a record's keys show (none when they show none)."""
+    keys = record.keys()
+    name = next((name for sets, name in _AUTO_KEY_SETS if any(needs <= keys for needs in sets)), None)
+    return () if name is None else _accepting_by_format()[name]
 
 
 class Detector:
@@ -76,7 +99,8 @@ class Detector:
         found = self.match(record)
         if found is None:
             if not self.replace:  # the user's schema is the format
-                problems.append(Problem(S001, explain_unknown(record, self.profile.name, self.accepted), "$"))
+                message = explain_unknown(record, self.profile.name, self.accepted, accepting(record))
+                problems.append(Problem(S001, message, "$"))
             return None, problems
         example, shape = found
         allowed = self.profile.keys

@@ -30,17 +30,27 @@ FOREIGN = (
 )
 
 
-def explain_unknown(record: dict, profile: str, accepted: Iterable[tuple[str, frozenset[str]]]) -> str:
+def explain_unknown(
+    record: dict, profile: str, accepted: Iterable[tuple[str, frozenset[str]]], accepting: Iterable[str] = ()
+) -> str:
     """Message for a record that no accepted format matches.
 
-    ``accepted`` holds (title, signature keys) of the profile's formats.
+    ``accepted`` holds (title, signature keys) of the profile's formats; ``accepting`` names the
+    profiles that accept the format the record looks like, if any.
     """
     accepted = list(accepted)
     head = f"Not a format of profile `{profile}`"
     keys = set(record)
+    others = [f"`{name}`" for name in accepting]
+    if others:
+        joined = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
+        noun, verb = ("profiles", "accept") if len(others) > 1 else ("profile", "accepts")
+        tail = f"; {noun} {joined} {verb} it (`--profile NAME`)"
+    else:
+        tail = ""
     for signature, what in FOREIGN:
         if signature <= keys:
-            return f"{head}: it looks like {what}"
+            return f"{head}: it looks like {what}{tail}"
     expected = sorted({key for _, signature in accepted for key in signature})
     for key in sorted(keys):
         close = difflib.get_close_matches(key, expected, n=1, cutoff=0.75)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from jsonl_lint import docs
 from jsonl_lint.diagnostics import Diagnostic, Severity
+from jsonl_lint.reporters.github import annotated
 from jsonl_lint.reporters.text import Style, printable
 from jsonl_lint.reporters.text import summary as summary_line
 
@@ -116,14 +117,28 @@ def _file_rows(result) -> list[list[str]]:
 
 
 def _annotation_note(result) -> str | None:
-    by_kind = Counter(_ANNOTATION_KIND[d.severity] for d in result.diagnostics)
-    over = {kind: n for kind, n in by_kind.items() if n > ANNOTATIONS_PER_STEP}
-    if not over:
+    """What the step's annotations leave out: GitHub shows the first 10 of each kind, in the order
+    :func:`~jsonl_lint.reporters.github.annotated` writes them (the most important first)."""
+    shown: Counter = Counter()
+    left_out: dict[str, Counter] = {}
+    for d in annotated(result.diagnostics):
+        kind = _ANNOTATION_KIND[d.severity]
+        if shown[kind] < ANNOTATIONS_PER_STEP:
+            shown[kind] += 1
+        else:
+            left_out.setdefault(kind, Counter())[d.code] += 1
+    if not left_out:
         return None
-    counts = ", ".join(f"{n:,} {kind}s" for kind, n in sorted(over.items()))
+    parts = []
+    for kind in ("error", "warning", "notice"):
+        if kind in left_out:
+            codes = ", ".join(f"{code} {n:,}" for code, n in left_out[kind].most_common())
+            count = sum(left_out[kind].values())
+            parts.append(f"{count:,} {kind}{'s' if count != 1 else ''} ({codes})")
     return (
         f"> [!NOTE]\n> GitHub shows at most {ANNOTATIONS_PER_STEP} error, {ANNOTATIONS_PER_STEP} warning and "
-        f"{ANNOTATIONS_PER_STEP} notice annotations per step (50 per job); this run has {counts}. "
+        f"{ANNOTATIONS_PER_STEP} notice annotations per step (50 per job), the most important first (errors, then "
+        f"leakage and structure before style); not annotated: {'; '.join(parts)}. "
         "Every finding is in the step's log, and in the SARIF report when one is written."
     )
 

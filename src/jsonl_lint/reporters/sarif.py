@@ -13,6 +13,7 @@ import orjson
 from jsonl_lint import docs
 from jsonl_lint._version import __version__
 from jsonl_lint.diagnostics import Diagnostic, Severity
+from jsonl_lint.text.scan import mask_pii
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -30,7 +31,7 @@ def _uri(path: str) -> str:
     return quote(path.replace(os.sep, "/"))
 
 
-def _location(path: str, line: int | None, column: int | None = None) -> dict:
+def _location(path: str, line: int | None, column: int | None = None, end_column: int | None = None) -> dict:
     artifact = {"uri": _uri(path)}
     if not os.path.isabs(path) and path != "-":
         artifact["uriBaseId"] = "%SRCROOT%"
@@ -39,6 +40,8 @@ def _location(path: str, line: int | None, column: int | None = None) -> dict:
         region = {"startLine": line}
         if column is not None:
             region["startColumn"] = column
+            if end_column is not None:
+                region["endColumn"] = end_column
         physical["region"] = region
     return {"physicalLocation": physical}
 
@@ -63,10 +66,12 @@ def _result(d: Diagnostic, index: int) -> dict:
         "ruleId": d.code,
         "ruleIndex": index,
         "level": LEVEL[d.severity],
-        "message": {"text": d.message},
-        "locations": [_location(d.path, d.line, d.column)],
+        "message": {"text": mask_pii(d.message)},  # public on public repositories
+        "locations": [_location(d.path, d.line, d.column, d.end_column)],
         "partialFingerprints": {FINGERPRINT: d.fingerprint or f"{d.code}:{d.path}:{d.line}"},
     }
+    if d.count > 1:  # a finding that repeats on most lines of its file, reported once
+        result["occurrenceCount"] = d.count
     if d.related:
         result["relatedLocations"] = [
             {"id": i, **_location(loc.path, loc.line), "message": {"text": "first occurrence"}}

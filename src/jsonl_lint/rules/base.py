@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
-from jsonl_lint.diagnostics import Diagnostic, Location, Severity
+from jsonl_lint.diagnostics import Diagnostic, Edit, Fix, Location, Severity
 from jsonl_lint.example import Example
 from jsonl_lint.files.sources import Source
 from jsonl_lint.formats.base import Format
@@ -79,10 +79,20 @@ class Positive(Option):
 
 
 class Finding(NamedTuple):
-    """What a record rule reports; the engine adds file, line and rule."""
+    """What a record rule reports; the engine adds file, line and rule.
+
+    ``fix``: what the fix would do about this finding, for rules whose fixes apply to some findings
+    only (None: the rule's ``fix_message``, if it is fixable), made by ``edits`` or by the rule's
+    :meth:`Rule.fix_line`. ``span``:
+    ``(start, end, text)``, where ``text`` stands in the string at ``json_path`` (character offsets),
+    so that the column and the ``full`` output's underline point at it.
+    """
 
     message: str
     json_path: str | None = None
+    fix: str | None = None
+    span: tuple[int, int, str] | None = None
+    edits: tuple[Edit, ...] = ()  # what the fix changes in the record (none: the rule's fix_line does it)
 
 
 class Rule:
@@ -95,12 +105,16 @@ class Rule:
     kinds: ClassVar[frozenset[str] | None] = None
     #: format names (e.g. "openai-chat") the rule applies to; None means all
     formats: ClassVar[frozenset[str] | None] = None
-    #: report identical findings (same message) in one file once, at the first
-    #: line, with a count: a file wholly in another format is one finding, not 10,000
-    collapse: ClassVar[bool] = False
+    #: a finding that repeats on most lines of a file (the same message but for its numbers, on at
+    #: least half of the file's lines and 10 times or more) is reported once, at its first line, with
+    #: a count: a file wholly in another format is one finding, not 10,000. False: always each one
+    collapse: ClassVar[bool] = True
     #: "safe" (``--fix``) or "unsafe" (``--fix --unsafe-fixes``) when the rule can repair
     #: what it finds, None when it cannot; the repair is :meth:`fix_line` (see jsonl_lint.fix)
     fixable: ClassVar[str | None] = None
+    #: what the fix does, in one line ("Remove the blank line"); None for rules that say it per finding
+    #: (``Finding.fix``) because only some of their findings can be fixed
+    fix_message: ClassVar[str | None] = None
     #: a plugin rule's documentation page: a Markdown file (pathlib.Path or importlib.resources file) in
     #: its package, shown by `jsonl-lint rule CODE`; built-in rules' pages are rules/CODE.md
     docs: ClassVar[Any] = None
@@ -132,17 +146,14 @@ class Rule:
         """Repair one line that this rule reported ``found`` on; None removes the line.
 
         ``content`` is the line's bytes without its line ending (and without the
-        file's byte-order mark); the result must hold no line break. Called by
+        file's byte-order mark); for a finding that spans lines (``end_line``, J006),
+        the span's lines so, joined by ``\n``. The result must hold no line break. Called by
         ``--fix`` for a rule whose ``fixable`` is set, once per line it reported,
-        from the findings of a run over the whole input (a collapsed finding is
-        fixed on each line it stands for). The byte-level file rules (F002, F003, F005) are repaired by
+        from the findings of a run over the whole input (a collapsed finding stands for
+        every line it repeats on, and each is repaired). The byte-level file rules (F002, F003, F005) are repaired by
         :mod:`jsonl_lint.fix` itself.
         """
         raise NotImplementedError
-
-    def fixes(self, found: Diagnostic) -> bool:
-        """Whether :meth:`fix_line` repairs ``found`` (a fixable rule may repair some of its findings only)."""
-        return True
 
     def redact(self, line: str) -> str:
         """The line as snippets show it (``--output-format full``): a rule that finds secrets masks them in the
@@ -159,12 +170,33 @@ class RecordRule(Rule):
         raise NotImplementedError
 
 
+class AnswerRule(RecordRule):
+    """A record rule that judges each answer in words of an example on its own: its answer-role turns that
+    carry text (not tool calls) and a preference pair's rejected answer (C012, L004: the model's writing)."""
+
+    def check(self, example: Example) -> Iterator[Finding]:
+        answer_roles = example.format.answer_roles
+        turns = [turn for turn in example.turns if turn.role in answer_roles and not turn.nontext]
+        if example.rejected is not None:
+            turns.append(example.rejected)
+        for turn in turns:
+            message = self.judge(turn)
+            if message is not None:
+                yield Finding(message, turn.path)
+
+    def judge(self, turn) -> str | None:
+        """The finding's message for one answer, or None."""
+        raise NotImplementedError
+
+
 class RoleFinding(NamedTuple):
     """What a :class:`RoleRule` reports: a turn (by index) or, with None, the conversation."""
 
     index: int | None
     message: str
     field: str = ""  # "role" or "content" to point inside the turn; "" for the turn itself
+    fix: str | None = None  # what the fix does, when it writes ``value`` (JSON text) over the field
+    value: str | None = None
 
 
 class Structure(NamedTuple):
@@ -264,6 +296,8 @@ class DatasetRule(Rule):
         raise NotImplementedError
 
     def diagnostic(self, location: Location, message: str, **extra: Any) -> Diagnostic:
+        if self.fixable is not None and self.fix_message is not None:
+            extra.setdefault("fix", Fix(self.fixable, self.fix_message))
         return Diagnostic(location.path, location.line, self.code, self.name, self.severity, message, **extra)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import orjson
 
-from jsonl_lint.diagnostics import Severity
+from jsonl_lint.diagnostics import Edit, Severity
 from jsonl_lint.example import ABSENT
-from jsonl_lint.rules.base import Finding, RecordRule, RoleFinding, RoleRule
+from jsonl_lint.rules.base import AnswerRule, Finding, RecordRule, RoleFinding, RoleRule
+from jsonl_lint.text.repeats import degenerate
 
 #: Names that different formats give the same role; an unknown role gets the target's name for it.
 ROLE_SYNONYMS = (
@@ -41,14 +42,21 @@ class ChatRoleRule(RoleRule):
 class UnknownRole(ChatRoleRule):
     code, name, severity = "C001", "unknown-role", Severity.ERROR
     summary = "A role outside the profile's roles"
+    fixable = "safe"  # a known synonym (`human`, `User`) is renamed; an unknown role is left alone
 
     def check_roles(self, roles, fmt):
         allowed = self.structure(fmt).roles
         for i, role in enumerate(roles):
             if role is not None and role not in allowed:
                 hint = _hint(role, allowed)
-                tip = f"; use `{hint}`" if hint else f"; expected one of {', '.join(allowed)}"
-                yield RoleFinding(i, f"Unknown role {role!r} for {self.profile.title}{tip}", "role")
+                message = f"Unknown role {role!r} for {self.profile.title}"
+                if hint is None:
+                    yield RoleFinding(i, f"{message}; expected one of {', '.join(allowed)}", "role")
+                elif fmt.field_names["role"] == "role":  # where the format writes the role as written
+                    fix = f"Rename the role `{role}` to `{hint}`"
+                    yield RoleFinding(i, f"{message}; use `{hint}`", "role", fix, orjson.dumps(hint).decode())
+                else:
+                    yield RoleFinding(i, f"{message}; use `{hint}`", "role")
 
 
 class MissingAssistant(ChatRoleRule):
@@ -137,10 +145,22 @@ class EmptyContent(RecordRule):
                 yield Finding(f"{who} has {what} content", fmt.field_path(turn.path, "content"))
 
 
+def _meant(weight: object) -> int | None:
+    """The 0 or 1 a weight written in another type means (`1.0`, `"1"`, `true`), if it means one."""
+    if type(weight) is bool:
+        return int(weight)
+    if type(weight) is float and weight in (0.0, 1.0):
+        return int(weight)
+    if type(weight) is str and weight.strip() in ("0", "1"):
+        return int(weight)
+    return None
+
+
 class InvalidWeight(ChatRule):
     code, name, severity = "C008", "invalid-weight", Severity.ERROR
     summary = "`weight` not 0/1, on a non-assistant message, or at example level"
     formats = frozenset({"openai-chat"})
+    fixable = "safe"  # `1.0`, `"1"`, `true` -> `1` (and 0 likewise); other weights are the author's to decide
 
     def check(self, example):
         if example.record.get("weight") is not None:  # a null one is Arrow's filling: S002 says so
@@ -150,7 +170,13 @@ class InvalidWeight(ChatRule):
             if weight is ABSENT:
                 continue
             if type(weight) is not int or weight not in (0, 1):
-                yield Finding(f"`weight` must be the integer 0 or 1, not {_show(weight)}", f"{turn.path}.weight")
+                path = f"{turn.path}.weight"
+                message = f"`weight` must be the integer 0 or 1, not {_show(weight)}"
+                meant = _meant(weight)
+                if meant is None:
+                    yield Finding(message, path)
+                else:
+                    yield Finding(message, path, f"Write the weight as {meant}", edits=(Edit(path, str(meant)),))
             if turn.role != "assistant":
                 yield Finding(
                     f"`weight` on a `{turn.role}` message; only assistant messages take a weight", f"{turn.path}.weight"
@@ -171,6 +197,21 @@ class NothingToTrain(ChatRule):
                 assistants += 1
         if assistants:
             yield Finding("Every assistant message has `weight: 0`; the example trains nothing", "$.messages")
+
+
+class DegenerateAnswer(AnswerRule):
+    code, name, severity = "C012", "degenerate-answer", Severity.WARNING
+    summary = "An answer made mostly of one phrase or sentence repeated (a generation loop)"
+
+    def judge(self, turn):
+        found = degenerate(turn.text)
+        if found is None:
+            return None
+        unit = found.unit if len(found.unit) <= 60 else found.unit[:59] + "…"
+        return (
+            f"The `{turn.role}` message is mostly one phrase repeated: `{unit}` {found.count:,} times "
+            f"({found.share:.0%} of its {len(turn.text):,} characters)"
+        )
 
 
 def _show(value: object) -> str:

@@ -20,12 +20,14 @@ class CrlfLineEnding(PipelineRule):
     code, name, severity = F003, "crlf-line-ending", Severity.WARNING
     summary = "CRLF or mixed line endings"
     fixable = "safe"  # every CRLF becomes LF (jsonl_lint.fix)
+    fix_message = "Write every line ending as LF"
 
 
 class BlankLine(PipelineRule):
     code, name, severity = F004, "blank-line", Severity.WARNING
     summary = "An empty or whitespace-only line"
     fixable = "safe"
+    fix_message = "Remove the blank line"
 
     def fix_line(self, content, found):
         return None  # drop it
@@ -35,6 +37,7 @@ class MissingFinalNewline(PipelineRule):
     code, name, severity = F005, "missing-final-newline", Severity.INFO
     summary = "The last line has no trailing newline"
     fixable = "safe"  # one is added (jsonl_lint.fix)
+    fix_message = "Add a newline at the end of the file"
 
 
 class NotJsonl(PipelineRule):

@@ -31,6 +31,7 @@ class Mojibake(ContentRule):
     summary = "Text decoded with the wrong codec (`NÃ­vel` for `Nível`)"
 
     fixable = "safe"  # only the words whose repair holds (no new mojibake) are changed
+    fix_message = "Decode the mis-decoded words again as UTF-8"
 
     def repaired(self, text):
         for hit in reversed(mojibake(text)):

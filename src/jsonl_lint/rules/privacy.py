@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-import orjson
-
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.example import Example, Turn
+from jsonl_lint.jsonpath import map_strings
 from jsonl_lint.rules.base import Finding, Option, RecordRule
 from jsonl_lint.text.scan import Hit, mask, phone_key, redact_line, scan, secret_kind, special_tokens
 
@@ -44,7 +43,9 @@ class ContentRule(RecordRule):
             if hits:
                 hits = self.keep(hits)
                 if hits:
-                    findings.append(Finding(self.message(found.turn, hits), found.path))
+                    first = hits[0]  # the column and the underline point at it
+                    span = (first.start, first.end, found.turn.text[first.start : first.end])
+                    findings.append(Finding(self.message(found.turn, hits), found.path, span=span))
         return findings
 
     #: the option whose globs name hits not to report (P002, P003)
@@ -67,25 +68,9 @@ class ContentRule(RecordRule):
         raise NotImplementedError
 
     def fix_line(self, content: bytes, found) -> bytes:
-        """The record with every string repaired by :meth:`repaired`, written again compactly (same
-        keys in the same order, same values otherwise); the line as it was if it is not a JSON object."""
-        try:
-            record = orjson.loads(content)
-        except orjson.JSONDecodeError:
-            return content
-        fixed = _strings(record, self.repaired)
-        return content if fixed == record else orjson.dumps(fixed)
-
-
-def _strings(value, repair):
-    """``value`` with ``repair`` applied to every string in it (not to object keys)."""
-    if isinstance(value, str):
-        return repair(value)
-    if isinstance(value, dict):
-        return {key: _strings(item, repair) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_strings(item, repair) for item in value]
-    return value
+        """The record with every string repaired by :meth:`repaired`; the strings it does not change,
+        the keys and everything between them stay as written (a diff shows the repair alone)."""
+        return map_strings(content.decode("utf-8"), self.repaired).encode("utf-8")
 
 
 class EmailAddress(ContentRule):
@@ -148,6 +133,7 @@ class SpecialToken(ContentRule):
     kinds = frozenset({"chat", "completion", "preference"})
 
     fixable = "unsafe"  # the tokens may have been meant (a dataset that teaches a template)
+    fix_message = "Remove the control tokens"
 
     def repaired(self, text):
         stripped = False

@@ -249,8 +249,16 @@ _EMAIL_DOMAIN = re.compile(
 _EMAIL_LOCAL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\Z")
 #: Reserved for documentation and tests (RFC 2606, RFC 6761), and the placeholders documentation
 #: uses instead: never anybody's address.
-_RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "test.com", "domain.com", "yourdomain.com")
+_RESERVED_DOMAINS = ("test.com", "domain.com", "yourdomain.com")
 _RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+#: A domain with one of these labels is a placeholder whatever its suffix (``example.co.uk``,
+#: ``mail.exemplo.com.br``): "example" in the languages documentation is written in, and the
+#: localised "your domain" / "your company".
+_PLACEHOLDER_LABELS = frozenset(
+    "example exemplo ejemplo exemple esempio beispiel voorbeeld exempel eksempel esimerkki przyklad priklad "
+    "primjer ornek yourdomain yourcompany seudominio suaempresa seusite tudominio tuempresa votredomaine "
+    "deinedomain".split()
+)
 #: "Top-level domains" that are file extensions: ``logo@2x.png`` is a file name.
 _FILE_EXTENSIONS = frozenset(
     "png jpg jpeg gif svg webp ico bmp tif tiff avif js mjs cjs ts tsx jsx css scss less py rb go rs java "
@@ -259,10 +267,13 @@ _FILE_EXTENSIONS = frozenset(
 
 
 def reserved_domain(domain: str) -> bool:
-    """A domain kept for examples and tests: example.com and its subdomains, .test, .invalid..."""
-    domain = domain.lower()
-    tld = domain.rpartition(".")[2]
-    return tld in _RESERVED_TLDS or any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS)
+    """A domain kept for examples and tests: example.* and its localised forms (exemplo.com.br, beispiel.de)
+    and their subdomains, .test, .invalid..."""
+    labels = domain.lower().split(".")
+    if labels[-1] in _RESERVED_TLDS or not _PLACEHOLDER_LABELS.isdisjoint(labels[:-1]):
+        return True
+    domain = ".".join(labels)
+    return any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS)
 
 
 def emails(text: str) -> list[Hit]:
@@ -304,6 +315,13 @@ def _fictional(digits: str) -> bool:
     return len(national) == 10 and (national.startswith("555") or national[3:8] == "55501")
 
 
+def _placeholder(digits: str) -> bool:
+    """A number nobody has, in any country: the last 7 digits one digit repeated (``(11) 99999-9999``,
+    ``+33 1 00 00 00 00``). Numbers that count up (``030 1234 5678``) are real numbers' shape."""
+    tail = digits[-7:]
+    return tail.count(tail[0]) == 7
+
+
 def phones(text: str, start: int = 0) -> list[Hit]:
     """Phone numbers in international and common national formats (separators required)."""
     found = []
@@ -315,10 +333,29 @@ def phones(text: str, start: int = 0) -> list[Hit]:
         low, high = _DIGIT_RANGES[kind]
         if not low <= len(digits) <= high:
             continue
-        if (kind in ("nanp", "paren") or digits.startswith("1")) and _fictional(digits):
+        if (kind in ("nanp", "paren") or digits.startswith("1")) and _fictional(digits) or _placeholder(digits):
             continue
         found.append(Hit(m.start(), m.end(), number))
     return found
+
+
+def mask_pii(text: str) -> str:
+    """``text`` with the e-mail addresses and phone numbers P001 and P002 would report masked, character for
+    character (columns stay right): ``o•••••@example.org``, ``+44 20 •••• ••21``. What public outputs
+    (annotations, SARIF, job summaries) show, and local output unless ``--show-pii``."""
+    hits = emails(text) + phones(text)
+    if not hits:
+        return text
+    chars = list(text)
+    for hit in hits:
+        if "@" in hit.value:
+            for i in range(hit.start + 1, hit.start + hit.value.index("@")):
+                chars[i] = "•"
+        else:
+            digits = [i for i in range(hit.start, hit.end) if chars[i].isdigit()]
+            for i in digits[:-2]:
+                chars[i] = "•"
+    return "".join(chars)
 
 
 # -- secrets (P003) -------------------------------------------------------------------
@@ -409,6 +446,16 @@ def secrets(text: str, start: int = 0) -> list[Hit]:
 def secret_kind(label: str) -> str:
     """The short kind (``openai``) of a secret's label (``OpenAI API key``)."""
     return next(kind for kind, name in _SECRET_KINDS.items() if name == label)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` (a message, a JSON path) with each secret in it masked as P003 shows one: a message
+    may echo a value or a key name that is a key, and no output may show it."""
+    if _SECRET_GATE.search(text) is None:
+        return text
+    for hit in reversed(secrets(text)):
+        text = text[: hit.start] + mask(hit.value, secret_kind(hit.label)) + text[hit.end :]
+    return text
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
