@@ -175,7 +175,7 @@ def test_standard_input_is_not_rewritten(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines(1) + b"\n")))
     run = cli("-", "--fix", "--output-format", "json", "--ignore", "D001,D002")
     assert codes(run) == {"F004"}
-    assert "-: not fixed: standard input, named pipes and compressed files are not rewritten" in run.err
+    assert "-: not fixed: standard input, named pipes, compressed and Parquet files are not rewritten" in run.err
 
 
 # -- the file itself ----------------------------------------------------------------
@@ -512,3 +512,19 @@ def test_records_of_another_format_are_converted_only_with_unsafe_fixes(cli, tmp
         "non_preferred_output": [{"role": "assistant", "content": "Go away."}],
     }
     assert lines[3] == tools and "train.jsonl:4:1: S001 error:" in run.out
+
+
+def test_a_record_spread_over_lines_is_written_on_one_line(cli, tmp_path):
+    """J006's safe fix: the span becomes one line, only the whitespace between tokens gone; CRLF kept
+    where F003 is not fixed; the other lines as they were."""
+    compact = b'{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}'
+    spread = (
+        b'{\r\n  "messages": [\r\n    {"role": "user", "content": "a  \\"b\\""},\r\n'
+        b'    {"role": "assistant", "content": "c"}\r\n  ]\r\n}\r\n'
+    )
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(compact + b"\n" + spread + compact + b"\n")
+    after = fixed(cli, path, "--select", "J006")
+    one = b'{"messages":[{"role":"user","content":"a  \\"b\\""},{"role":"assistant","content":"c"}]}\r\n'
+    assert after == compact + b"\n" + one + compact + b"\n"
+    assert cli(str(path), "--select", "J", "--isolated", cwd=tmp_path).code == 0

@@ -95,7 +95,7 @@ def test_a_long_first_line_cut_at_a_comma_is_still_jsonl(tmp_path):
 def test_a_link_to_dev_zero_is_one_finding_never_read(folder):
     os.symlink("/dev/zero", folder / "evil.jsonl")
     done = bounded(str(folder), cwd=folder.parent, timeout=30, rss_mb=250)
-    assert "evil.jsonl: F006 Not a JSONL file: a character device" in done.out
+    assert "evil.jsonl: F006 error: Not a JSONL file: a character device" in done.out
     reports_ok(done)
 
 
@@ -106,7 +106,7 @@ def test_a_socket_is_one_finding(folder):
         done = bounded(str(folder), cwd=folder.parent, timeout=30)
     finally:
         server.close()
-    assert "s.jsonl: F006 Not a JSONL file: a socket" in done.out
+    assert "s.jsonl: F006 error: Not a JSONL file: a socket" in done.out
     reports_ok(done)
 
 

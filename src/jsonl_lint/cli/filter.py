@@ -21,10 +21,11 @@ import orjson
 from jsonl_lint.cli.args import Parser, codes, load_settings
 from jsonl_lint.cli.check import lint_paths
 from jsonl_lint.cli.output import Outcome, errors, notes
-from jsonl_lint.codes import ABOUT_THE_FILE, F006
+from jsonl_lint.codes import F006
 from jsonl_lint.config import resolve, specificity
 from jsonl_lint.diagnostics import Diagnostic, Severity
 from jsonl_lint.engine import Linter
+from jsonl_lint.engine.result import record_lines
 from jsonl_lint.errors import UsageError
 from jsonl_lint.files.open import Span, open_span
 from jsonl_lint.files.write import atomic_write
@@ -90,8 +91,8 @@ def run(argv: list[str]) -> Outcome:
     dropped: dict[str, dict[int, list[Diagnostic]]] = {}
     whole = {d.path: d for d in result.diagnostics if d.code == F006 and drops(d)}
     for d in result.diagnostics:
-        if d.line is not None and d.code not in ABOUT_THE_FILE and drops(d):
-            for line in d.lines if d.lines is not None else (d.line,):
+        if drops(d):
+            for line in record_lines(d):
                 dropped.setdefault(d.path, {}).setdefault(line, []).append(d)
     targets = {
         s.path: _target(args.output_dir, s.path if s.path != "-" else "stdin.jsonl")

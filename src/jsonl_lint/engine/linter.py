@@ -13,21 +13,21 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from typing import Any
 
 from jsonl_lint.codes import F006, F007
-from jsonl_lint.config import Resolved, Settings, resolve
+from jsonl_lint.config import Resolved, Settings
 from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.engine.executors import Executor, ProcessPool, Setup, TaskSpec, adopt, cores
 from jsonl_lint.engine.findings import Gathered, collapse_bound, number_fingerprints
 from jsonl_lint.engine.records import RULE_ERRORS, RuleFailure, Task, TaskResult, TaskRunner, failure, read_examples
+from jsonl_lint.engine.result import Result
 from jsonl_lint.example import Example
 from jsonl_lint.files.open import Span, cut, open_span, spooled
 from jsonl_lint.files.reader import SNIFF_BYTES, Stats, file_findings, sniff
 from jsonl_lint.files.sources import Source, discover
 from jsonl_lint.plugins import owner
-from jsonl_lint.rules.base import Collector, Rule
+from jsonl_lint.rules.base import Collector
 from jsonl_lint.rules.summaries import Fetch, Summaries
 
 #: Inputs at least this large are linted by one worker per core (starting a pool costs ~0.1 s).
@@ -39,19 +39,6 @@ PREPARE_SAMPLE = 200
 
 #: ``progress(done, total, records)``: bytes read so far, of all, and records read.
 Progress = Callable[[int, int, int], None]
-
-
-@dataclass
-class Result:
-    """Everything a reporter needs."""
-
-    diagnostics: list[Diagnostic]
-    sources: list[Source]
-    errors: list[str]  # one-line errors: missing or unreadable paths, internal failures
-    resolved: Resolved
-    rules: dict[str, Rule] = field(default_factory=dict)  # every rule that reported, by code
-    collected: dict[str, Any] = field(default_factory=dict)  # what each collector's reduce returned, by code
-    notes: list[str] = field(default_factory=list)  # what the run skipped and why (a named pipe in a folder)
 
 
 def default_jobs(jobs: int | None, sources: list[Source]) -> int:
@@ -85,14 +72,17 @@ class Linter:
         progress: Progress | None = None,
         progress_bytes: int = 0,
         executor: Executor | None = None,
+        sources: list[Source] | None = None,
     ) -> Result:
         """Lint ``paths``; ``jobs`` worker processes (None: one per core for large inputs), or ``executor``.
 
         ``progress(done, total, records)`` is called with bytes and records read as tasks
-        finish, when the inputs hold at least ``progress_bytes``.
+        finish, when the inputs hold at least ``progress_bytes``. ``sources``: inputs already
+        found (records spooled by the Python API), linted after those of ``paths``.
         """
         notes: list[str] = []
-        sources, errors = discover(paths, notes=notes, **settings.discovery())
+        found, errors = discover(paths, notes=notes, **settings.discovery())
+        sources = found + list(sources or ())
         diagnostics: list[Diagnostic] = []
         self.failures: dict[str, RuleFailure] = {}
         with ExitStack() as stack:
@@ -154,10 +144,11 @@ class Linter:
         shown = {s.path for s in sources if s.reported}
         diagnostics = [d for d in diagnostics if d.path in shown and d.code not in self.failures]
         diagnostics.sort(key=Diagnostic.sort_key)
+        _number_rows(diagnostics, {s.path for s in sources if s.by_rows})
         codes = {d.code for d in diagnostics}
         reported = {code: rule for code, rule in self.rules.items() if code in codes}  # catalogue order
         kept = [s for s in sources if s.reported]
-        return Result(diagnostics, kept, errors, self.resolved, reported, collected, notes)
+        return Result(diagnostics, kept, errors, self.resolved, reported, collected, notes, settings.fail_on)
 
     def _finish(self, path: str, found: Gathered, lines: int) -> list[Diagnostic]:
         """A file's diagnostics, repeats collapsed, identical fingerprints numbered."""
@@ -269,7 +260,7 @@ class Linter:
                 break
             if part.stats.not_jsonl:
                 break  # the rest of the file is not JSONL either
-        source.records = stats.records
+        source.records, source.lines = stats.records, stats.lines
         if source.is_stdin or source.path.endswith(".gz"):
             source.size = stats.size
         if error is None:
@@ -293,9 +284,19 @@ def _not_jsonl(source: Source) -> bool:
     """The file's head shows that it is plainly not JSONL (the reader reports it as F006)."""
     try:
         with open_span(Span(source.path, source.file)) as stream:
+            if not hasattr(stream, "peek"):  # Parquet rows, written as JSONL lines
+                return False
             return sniff(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]) is not None
     except (OSError, EOFError, zlib.error):
         return True  # the lint reports it
+
+
+def _number_rows(diagnostics: list[Diagnostic], rowed: set[str]) -> None:
+    """Give the findings of inputs numbered by rows their 0-based row (a row is a line of their JSONL)."""
+    if rowed:
+        for d in diagnostics:
+            if d.line is not None and d.path in rowed:
+                d.row = d.line - 1
 
 
 def _group(
@@ -316,10 +317,3 @@ def _group(
         parts.append(result)
     if parts:
         yield current, parts  # type: ignore[misc]
-
-
-def lint(paths: list[str], settings: Settings | None = None, jobs: int | None = None, collapse: bool = True) -> Result:
-    """Lint ``paths`` (files, folders, or ``-`` for stdin) and return the result; ``collapse=False`` lists a
-    finding that repeats on most lines of a file once per line (``--no-collapse``)."""
-    settings = settings or Settings()
-    return Linter(resolve(settings), collapse=collapse).run(paths, settings, jobs)
