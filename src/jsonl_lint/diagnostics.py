@@ -91,6 +91,9 @@ class Diagnostic:
     lines: array | None = field(default=None, repr=False, compare=False)
     #: 0-based row of an input numbered by rows (records linted in memory, a Parquet file): ``line - 1``
     row: int | None = None
+    #: duplicates and leakage: the same for every finding about one group of alike examples (the content
+    #: key of the group's first member, 16 hex digits), so that one member of each can be kept
+    group: str | None = None
     #: (window of the offending line, caret index in it), for ``--output-format full``
     snippet: tuple[str, int] | None = field(default=None, repr=False, compare=False)
 
@@ -112,6 +115,7 @@ class Diagnostic:
             "count": self.count,
             "related": [loc.to_dict() for loc in self.related],
             "fingerprint": self.fingerprint,
+            "group": self.group,
             "fix": None if self.fix is None else {"applicability": self.fix.applicability, "message": self.fix.message},
         }
 

@@ -66,4 +66,33 @@ def test_filter_leaves_out_a_file_that_is_not_jsonl_and_refuses_to_overwrite_inp
 def test_drops_output_lists_each_line_with_its_codes(cli, tmp_path):
     write_jsonl(tmp_path / "train.jsonl", [chat(1), no_answer(2), chat(1)])
     run = cli("train.jsonl", "--output-format", "drops", "--isolated", cwd=tmp_path)
-    assert run.out == "train.jsonl\t2\tC002\ntrain.jsonl\t3\tD004\n"  # D001 is about the file: no line
+    [group] = {d["group"] for d in orjson.loads(cli("train.jsonl", "--output-format", "json", "--isolated",
+                                                    cwd=tmp_path).out) if d["code"] == "D004"}  # fmt: skip
+    assert run.out == f"train.jsonl\t2\tC002\t\ntrain.jsonl\t3\tD004\t{group}\n"  # D001 is about the file
+
+
+def test_duplicates_and_leaks_of_one_example_share_a_group_id(cli, tmp_path):
+    """Two exact repeats and a near-copy of one example are one group (D004 and D005 alike); a
+    validation copy of it names the training example's group; other findings have none."""
+    words = "fox dog river bank runs home sleep quick brown lazy jumps over near then field stone".split()
+    base = " ".join(words[(i * 7) % len(words)] + str(i % 11) for i in range(80))
+    near = base.rsplit(" ", 2)[0] + " changed words"
+    other = "A different question about the weather in Lisbon and what to wear there"
+    rows = [_chat(base, "Answer one."), _chat(other, "Answer two."), _chat(base, "Answer one."),
+            _chat(near, "Answer one."), _chat(base, "Answer one.")]  # fmt: skip
+    write_jsonl(tmp_path / "train.jsonl", rows)
+    write_jsonl(tmp_path / "validation.jsonl", [rows[0], _chat("Hi", "Hello")])
+    found = orjson.loads(cli(".", "--output-format", "json", "--isolated", cwd=tmp_path).out)
+    groups = {(d["path"], d["line"], d["code"]): d["group"] for d in found}
+    assert (
+        groups[("train.jsonl", 3, "D004")] == groups[("train.jsonl", 5, "D004")] == groups[("train.jsonl", 4, "D005")]
+    )
+    assert groups[("validation.jsonl", 1, "V001")] is not None
+    assert all(d["group"] is None for d in found if d["code"][0] not in "DV" or d["code"] in ("D001", "D002"))
+    sarif = orjson.loads(cli(".", "--output-format", "sarif", "--isolated", cwd=tmp_path).out)
+    results = sarif["runs"][0]["results"]
+    assert {r["properties"]["group"] for r in results if r["ruleId"] == "D004"} == {groups[("train.jsonl", 3, "D004")]}
+
+
+def _chat(question: str, answer: str) -> dict:
+    return {"messages": [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]}

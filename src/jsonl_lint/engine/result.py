@@ -22,6 +22,7 @@ from jsonl_lint.text.scan import mask_pii
 #: The columns of :meth:`Result.to_pandas`, in order.
 COLUMNS = (
     "path", "row", "line", "column", "code", "name", "severity", "message", "json_path", "related", "fingerprint",
+    "group",
 )  # fmt: skip
 
 

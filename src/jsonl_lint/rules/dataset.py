@@ -127,6 +127,7 @@ class DuplicateExample(DatasetRule):
                 f"Duplicate of the example at {where(original, location)} (ignoring whitespace)",
                 related=(original,),
                 fingerprint=f"{self.code}:{key[row]:016x}:{seen[row]}",
+                group=f"{key[first[row]]:016x}",
             )
 
 
@@ -407,4 +408,5 @@ class NearDuplicate(NearDuplicateRule):
                 + (f"; {group} examples alike" if group > 2 else ""),
                 related=(original,),
                 fingerprint=f"{self.code}:{example[row]:016x}:{example[other]:016x}",
+                group=f"{example[root(row)]:016x}",  # the first member's: D004's group id for the same example
             )

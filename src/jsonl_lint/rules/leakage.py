@@ -72,6 +72,7 @@ class SplitLeakage(LeakageRule):
                 f"Leaked: the same example is in the training split at {where(original, location)}",
                 related=(original,),
                 fingerprint=f"{self.code}:{table[row, 0]:016x}",  # the two examples' content: one key
+                group=f"{table[whole[row], 0]:016x}",  # the training example's key: one group per example leaked
             )
 
 
@@ -107,6 +108,7 @@ class PromptLeakage(LeakageRule):
                 + alike(similarity, ngram),
                 related=(original,),
                 fingerprint=f"{self.code}:{table[row, 1]:016x}:{table[row, 0]:016x}:{table[prompt[row], 0]:016x}",
+                group=f"{table[prompt[row], 0]:016x}",
             )
 
 
@@ -144,4 +146,5 @@ class NearLeakage(NearDuplicateRule):
                 f"Leaked: {said[:1].lower()}{said[1:]} in the training split",
                 related=(original,),
                 fingerprint=f"{self.code}:{keys_[row, 0]:016x}:{keys_[train, 0]:016x}",
+                group=f"{keys_[train, 0]:016x}",
             )
