@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.engine.records import Task, TaskResult, TaskRunner
+from jsonl_lint.progress import Meter
 from jsonl_lint.rules.base import DatasetRule
 
 
@@ -56,8 +57,12 @@ def adopt(key: str, built: TaskRunner) -> None:
     _RUNNERS[key] = built
 
 
+#: What this process has read is told to this meter (the run's, when it has a progress bar).
+_METER: Meter | None = None
+
+
 def run_task(spec: TaskSpec) -> TaskResult:
-    return runner(spec.setup).run(spec.task)
+    return runner(spec.setup).run(spec.task, _METER)
 
 
 def run_task_in_worker(spec: TaskSpec) -> bytes:
@@ -81,8 +86,11 @@ def run_task_in_worker(spec: TaskSpec) -> bytes:
         )
 
 
-def _worker_start(parent: int) -> None:
-    """A worker ends with its parent, even a killed one, and leaves Ctrl-C and SIGTERM to it: no tracebacks."""
+def _worker_start(parent: int, meter: Meter | None) -> None:
+    """A worker ends with its parent, even a killed one, and leaves Ctrl-C and SIGTERM to it: no tracebacks.
+    It tells ``meter`` what it reads."""
+    global _METER
+    _METER = meter
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent ends the pool
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:  # Linux: the kernel sends SIGTERM when the parent dies
@@ -97,17 +105,23 @@ PR_SET_PDEATHSIG = 1
 
 
 class Executor:
-    """Runs task specs and yields their results, in the order of the specs."""
+    """Runs task specs and yields their results, in the order of the specs; the tasks tell ``meter`` (when
+    given) what they read as they read it."""
 
-    def map(self, specs: list[TaskSpec]) -> Iterator[TaskResult]:
+    def map(self, specs: list[TaskSpec], meter: Meter | None = None) -> Iterator[TaskResult]:
         raise NotImplementedError
 
 
 class InProcess(Executor):
     """Every task in this process, one after the other."""
 
-    def map(self, specs: list[TaskSpec]) -> Iterator[TaskResult]:
-        return map(run_task, specs)
+    def map(self, specs: list[TaskSpec], meter: Meter | None = None) -> Iterator[TaskResult]:
+        global _METER
+        _METER = meter
+        try:
+            yield from map(run_task, specs)
+        finally:
+            _METER = None
 
 
 class ProcessPool(Executor):
@@ -117,12 +131,13 @@ class ProcessPool(Executor):
     def __init__(self, jobs: int):
         self.jobs = jobs
 
-    def map(self, specs: list[TaskSpec]) -> Iterator[TaskResult]:
+    def map(self, specs: list[TaskSpec], meter: Meter | None = None) -> Iterator[TaskResult]:
         jobs = min(self.jobs, len(specs), cores())
         if jobs <= 1:
-            yield from InProcess().map(specs)
+            yield from InProcess().map(specs, meter)
             return
-        with multiprocessing.get_context().Pool(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+        start = (os.getpid(), meter)
+        with multiprocessing.get_context().Pool(jobs, initializer=_worker_start, initargs=start) as pool:
             for data in pool.imap(run_task_in_worker, specs):
                 yield pickle.loads(data)
 

@@ -12,7 +12,7 @@ import os
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from typing import Any
 
 from jsonl_lint.codes import F006, F007
@@ -27,6 +27,7 @@ from jsonl_lint.files.open import Span, cut, open_span, spooled
 from jsonl_lint.files.reader import SNIFF_BYTES, Stats, file_findings, sniff
 from jsonl_lint.files.sources import Source, discover
 from jsonl_lint.plugins import owner
+from jsonl_lint.progress import Meter, watching
 from jsonl_lint.rules.base import Collector
 from jsonl_lint.rules.summaries import Fetch, Summaries
 
@@ -76,9 +77,9 @@ class Linter:
     ) -> Result:
         """Lint ``paths``; ``jobs`` worker processes (None: one per core for large inputs), or ``executor``.
 
-        ``progress(done, total, records)`` is called with bytes and records read as tasks
-        finish, when the inputs hold at least ``progress_bytes``. ``sources``: inputs already
-        found (records spooled by the Python API), linted after those of ``paths``.
+        ``progress(done, total, records)`` is called with bytes and records read, from the first moment
+        and every POLL_SECONDS as the workers read, when the inputs hold at least ``progress_bytes``.
+        ``sources``: inputs already found (records spooled by the Python API), linted after those of ``paths``.
         """
         notes: list[str] = []
         found, errors = discover(paths, notes=notes, **settings.discovery())
@@ -108,7 +109,7 @@ class Linter:
             total = sum(s.size for s in readable)
             if total < progress_bytes:
                 progress = None
-            cutting = jobs > 1 or progress is not None  # spans of a large file: the bar moves as they finish
+            cutting = jobs > 1  # spans of a large file for the workers (the bar moves as they read: progress.Meter)
             fetch = self._fetcher(readable)
             contexts = self._prepare(readable, fetch)
             tasks = []
@@ -118,16 +119,18 @@ class Linter:
                     tasks.append(Task(index, span, contexts.get(source.path, {})))
             setup = Setup(uuid.uuid4().hex, settings, self.collectors)
             adopt(setup.key, self.runner)
-            results = (executor or ProcessPool(jobs)).map([TaskSpec(setup, task) for task in tasks])
+            meter = None if progress is None else Meter()
+            results = (executor or ProcessPool(jobs)).map([TaskSpec(setup, task) for task in tasks], meter)
             summaries = {self.summary_keys[r.code]: Summaries(r.width, fetch) for r in self.dataset_rules}
             lines: dict[str, int] = {}
             gathered: dict[str, Gathered] = {}
-            for index, parts in _group(tasks, results, progress, total):
-                source = readable[index]
-                found, lines[source.path], error = self._merge(source, parts, summaries)
-                gathered[source.path] = found
-                if error:
-                    errors.append(error)
+            with nullcontext() if meter is None else watching(meter, progress, total):  # type: ignore[arg-type]
+                for index, parts in _group(tasks, results):
+                    source = readable[index]
+                    found, lines[source.path], error = self._merge(source, parts, summaries)
+                    gathered[source.path] = found
+                    if error:
+                        errors.append(error)
             if self.collapse:  # a dataset rule's repeats past the bound are only counted
                 never = {code for code, rule in self.rules.items() if not rule.collapse}
                 for path, found in gathered.items():
@@ -299,17 +302,11 @@ def _number_rows(diagnostics: list[Diagnostic], rowed: set[str]) -> None:
                 d.row = d.line - 1
 
 
-def _group(
-    tasks: list[Task], results: Iterator[TaskResult], progress: Progress | None = None, total: int = 0
-) -> Iterator[tuple[int, list[TaskResult]]]:
-    """Regroup results (in task order) by source, telling ``progress`` as each task's result arrives."""
+def _group(tasks: list[Task], results: Iterator[TaskResult]) -> Iterator[tuple[int, list[TaskResult]]]:
+    """Regroup results (in task order) by source."""
     current: int | None = None
     parts: list[TaskResult] = []
-    done = records = 0
     for task, result in zip(tasks, results, strict=True):
-        if progress is not None:
-            done, records = done + result.stats.size, records + result.stats.records
-            progress(done, total, records)
         if task.index != current and parts:
             yield current, parts  # type: ignore[misc]
             parts = []

@@ -22,6 +22,7 @@ from jsonl_lint.files.open import Span, open_span
 from jsonl_lint.files.reader import Reader, Stats, parse_line
 from jsonl_lint.formats.detect import Detector
 from jsonl_lint.plugins import registry
+from jsonl_lint.progress import TICK_BYTES, Meter
 from jsonl_lint.rules.base import DatasetRule, Finding, RecordRule, RoleFinding, RoleRule, Rule, role_finding_path
 
 #: Distinct role sequences whose role-rule findings are remembered.
@@ -130,7 +131,8 @@ class TaskRunner:
             plans[name] = (roles, [r for r in kept if not isinstance(r, RoleRule)])
         return plans
 
-    def run(self, task: Task) -> TaskResult:
+    def run(self, task: Task, meter: Meter | None = None) -> TaskResult:
+        """Lint one task; tell ``meter`` what is read as it is read (every TICK_BYTES)."""
         out = Gathered()
         summaries = {
             self.summary_keys[r.code]: (array("I"), [] if r.width is None else bytearray()) for r in self.dataset_rules
@@ -143,7 +145,8 @@ class TaskRunner:
             with open_span(span) as stream:
                 check_keys = J003 in self.rules and J003 not in ignored
                 reader = Reader(stream, report, check_duplicate_keys=check_keys, head=span.head)
-                self._lint_records(reader, report, ignored, task.contexts, summaries, result)
+                records = reader if meter is None else _metered(reader, meter)
+                self._lint_records(records, report, ignored, task.contexts, summaries, result)
                 result.stats = reader.stats
         except (OSError, EOFError, zlib.error) as exc:
             result.error = str(getattr(exc, "strerror", None) or exc)
@@ -233,6 +236,20 @@ class TaskRunner:
                 plans = self._plans({*ignored, *result.failures})
                 mappers = [m for m in mappers if m[5] not in result.failures]
                 memo.clear()
+
+
+def _metered(reader: Reader, meter: Meter) -> Iterator[tuple[int, bytes, dict]]:
+    """The reader's records, telling ``meter`` every TICK_BYTES of them, and the rest of what the reader
+    read (the lines that are no record too) once it is done."""
+    size = records = told_size = told_records = 0
+    for item in reader:
+        size += len(item[1])
+        records += 1
+        if size - told_size >= TICK_BYTES:
+            meter.add(size - told_size, records - told_records)
+            told_size, told_records = size, records
+        yield item
+    meter.add(reader.stats.size - told_size, reader.stats.records - told_records)
 
 
 def _failed(result: TaskResult, code: str, line: int, exc: BaseException) -> bool:
