@@ -200,10 +200,13 @@ def test_clean_controls_have_no_leakage(corpus, dataset):
 
 
 def test_conflicting_answers(corpus):
-    # the corpus README: 17 prompts with conflicting completions; one of them has three answers
+    # the corpus README: 17 prompts with conflicting completions; one of them has three answers. Line 131's
+    # completion is line 72's without one comma: a near-copy (D005), not another answer
     reverse = run(corpus, "self-instruct/gigaword_reverse_writing.jsonl", profile="auto")
     conflicts = [d for d in reverse.diagnostics if d.code == "D006"]
-    assert len({d.related[0].line for d in conflicts}) == 17
+    assert len({d.related[0].line for d in conflicts}) == 16
+    [copy] = [d for d in reverse.diagnostics if d.code == "D005" and d.line == 131]
+    assert copy.related[0].line == 72 and copy.message.startswith("Same prompt as the example at line 72 and a 100%")
     assert codes(run(corpus, "unsloth-ana-sharegpt-pt/treino.jsonl", profile="auto"))["D006"] == 2
 
 

@@ -29,6 +29,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_FILE = "jsonl-lint.toml"
+ORIGIN = "Settings"  # what errors in settings given in Python name as their origin
 PYPROJECT = "pyproject.toml"
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 BOOL_KEYS = ("respect-gitignore", "force-exclude")
@@ -87,6 +88,47 @@ class Settings:
     scheduler: str | None = None
     #: folder that path globs (exclude, per-file-ignores) are relative to: the config file's, else the current one
     root: str = field(default_factory=os.getcwd)
+
+    def __post_init__(self) -> None:
+        """Check what was given as a config file is checked: an unknown key, a misspelt rule option or a
+        bad value is a :class:`ConfigError` with the config file's message (origin ``Settings``)."""
+        if isinstance(self.fail_on, str):
+            self.apply({"fail-on": self.fail_on}, ORIGIN)
+        for key in LIST_KEYS:
+            value = getattr(self, key.replace("-", "_"))
+            if isinstance(value, tuple):
+                setattr(self, key.replace("-", "_"), list(value))
+            elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{ORIGIN}: `{key}` must be a list of strings")
+        if self.profile != profiles.DEFAULT:
+            self.profile = check_profile(self.profile, f"{ORIGIN}: `profile`")
+        table: dict[str, Any] = dict(self.options)
+        for rule, given in self.rule_options.items():
+            if not isinstance(given, dict):
+                raise ConfigError(f"{ORIGIN}: `{rule}` must be a table of the rule's options, e.g. {{threshold = 0.7}}")
+            table[rule] = given
+        for key, value in (("per-file-ignores", self.per_file_ignores), ("splits", self.splits)):
+            if value:
+                table[key] = value
+        if self.schema_mode != "extend":
+            table["schema-mode"] = self.schema_mode
+        if table or self.plugins:
+            self.options, self.rule_options, self.per_file_ignores = {}, {}, {}
+            self.apply(table, ORIGIN)
+        if self.select != ["ALL"] or self.extend_select or self.ignore or self.per_file_ignores:
+            self.check_selectors()
+
+    @classmethod
+    def discover(cls, path: str | os.PathLike = ".") -> Settings:
+        """The settings of the nearest config file up from ``path`` (a folder, or a file's folder), as the
+        command line finds it (``jsonl-lint.toml`` first, then ``pyproject.toml`` with ``[tool.jsonl-lint]``);
+        the defaults when there is none."""
+        start = Path(path)
+        settings = cls()
+        found = find_config(start if start.is_dir() else start.parent)
+        if found is not None:
+            settings.load_file(found)
+        return settings
 
     def discovery(self) -> dict[str, Any]:
         """What :func:`~jsonl_lint.files.sources.discover` needs besides the paths."""

@@ -89,6 +89,11 @@ class Diagnostic:
     count: int = 1
     #: every line a collapsed finding stands for (``--fix`` repairs each; a keep-mask drops each)
     lines: array | None = field(default=None, repr=False, compare=False)
+    #: 0-based row of an input numbered by rows (records linted in memory, a Parquet file): ``line - 1``
+    row: int | None = None
+    #: duplicates and leakage: the same for every finding about one group of alike examples (the content
+    #: key of the group's first member, 16 hex digits), so that one member of each can be kept
+    group: str | None = None
     #: (window of the offending line, caret index in it), for ``--output-format full``
     snippet: tuple[str, int] | None = field(default=None, repr=False, compare=False)
 
@@ -96,8 +101,10 @@ class Diagnostic:
         return (self.path, self.line or 0, self.column or 0, self.code, self.message)
 
     def to_dict(self) -> dict:
+        row = {} if self.row is None else {"row": self.row}
         return {
             "path": self.path,
+            **row,
             "line": self.line,
             "column": self.column,
             "end_line": self.end_line if self.end_line is not None else self.line,
@@ -108,6 +115,7 @@ class Diagnostic:
             "count": self.count,
             "related": [loc.to_dict() for loc in self.related],
             "fingerprint": self.fingerprint,
+            "group": self.group,
             "fix": None if self.fix is None else {"applicability": self.fix.applicability, "message": self.fix.message},
         }
 

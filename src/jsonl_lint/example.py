@@ -7,7 +7,7 @@ content rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, NamedTuple, Protocol
 
 
@@ -32,11 +32,18 @@ class Turn(NamedTuple):
 
 
 class Problem(NamedTuple):
-    """A shape problem found while adapting a record (S001-S003), with the JSON path it is at."""
+    """A shape problem found while adapting a record (S001-S003), with the JSON path it is at.
+
+    ``renames``: the keys the message suggests renaming, as (JSON path of the key, new name): what
+    ``--fix`` does about it. ``converted``: (a format's title, the record as JSON text in it), which
+    ``--fix --unsafe-fixes`` writes instead of the record.
+    """
 
     code: str
     message: str
     json_path: str | None
+    renames: tuple[tuple[str, str], ...] = ()
+    converted: tuple[str, str] | None = None
 
 
 class Shape(Protocol):
@@ -59,7 +66,7 @@ class Example:
     :meth:`derive`.
     """
 
-    __slots__ = ("format", "record", "turns", "turns_path", "rejected", "_prompt", "_answer", "_derived")
+    __slots__ = ("format", "record", "turns", "turns_path", "rejected", "nulls", "_prompt", "_answer", "_derived")
 
     def __init__(
         self,
@@ -68,12 +75,15 @@ class Example:
         turns: list[Turn],
         turns_path: str = "$",
         rejected: Turn | None = None,
+        nulls: Collection[str] = (),
     ):
         self.format = format
         self.record = record  # the parsed record, for format-specific rules
         self.turns = turns
         self.turns_path = turns_path  # JSON path of the conversation, e.g. "$.messages"
         self.rejected = rejected  # preference pairs: the rejected answer
+        #: optional keys the record sets to null (Arrow's filling: pandas, Hugging Face `datasets`); S002 counts them
+        self.nulls = nulls
         self._prompt: str | None = None
         self._answer: str | None = None
         self._derived: dict | None = None

@@ -27,6 +27,7 @@ repair is unambiguous) and P004 (control tokens, unsafe) plug in this way.
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 import stat
 import tempfile
@@ -36,8 +37,9 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO
 
 from jsonl_lint.diagnostics import Diagnostic, Edit
-from jsonl_lint.files.reader import BOM
+from jsonl_lint.files.reader import BOM, one_line
 from jsonl_lint.files.remote import is_url
+from jsonl_lint.files.sources import PARQUET
 from jsonl_lint.files.write import atomic_write
 from jsonl_lint.jsonpath import apply_edits
 from jsonl_lint.rules.base import DatasetRule, Rule
@@ -99,7 +101,7 @@ class Outcome:
         files, fixed = len(self.files), self.fixed
         verb = "would fix" if would else "fixed"
         notes = [
-            f"{path}: not fixed: standard input, named pipes and compressed files are not rewritten"
+            f"{path}: not fixed: standard input, named pipes, compressed and Parquet files are not rewritten"
             for path in self.skipped
         ]
         if files or not self.errors:
@@ -131,8 +133,8 @@ def plans(result, unsafe: bool) -> list[Plan]:
         elif d.code == "F005":
             plan.final_newline = True
         elif d.code not in FILE_FIXES:
-            if d.line is None:
-                continue  # a line fix needs a line
+            if d.line is None and d.lines is None:
+                continue  # a line fix needs a line (S002's null filling is about the file, and lists its lines)
             for line in d.lines if d.lines is not None else (d.line,):  # a collapsed finding: each line
                 plan.lines.setdefault(line, {}).setdefault(rule, []).append(d)
             if d.lines is None:
@@ -171,16 +173,27 @@ def edits(stream: BinaryIO, plan: Plan) -> Iterator[tuple[bytes, bytes | None]]:
     """
     bom = b""
     first = True  # nothing written yet
-    for number, raw in enumerate(stream, 1):
+    lines = enumerate(stream, 1)
+    for number, raw in lines:
         old = raw
         if number == 1 and raw.startswith(BOM):
             bom, raw = BOM, raw[len(BOM) :]
         content: bytes | None
         content, ending = _split(raw)
+        fixes = plan.lines.get(number, {})
+        end = max((d.end_line or number for found in fixes.values() for d in found), default=number)
+        if end > number:  # a finding that spans lines (J006): its fix gets them joined, and makes one line
+            contents = [content]
+            for _, more in itertools.islice(lines, end - number):
+                yield old, None
+                old = more
+                content, ending = _split(more)
+                contents.append(content)
+            content = b"\n".join(contents)
         expected = plan.expect.get(number)
-        if expected is not None and not _as_linted(content, expected):
+        if expected is not None and not _as_linted(one_line(content) if end > number else content, expected):
             raise FixError(f"line {number} is not the line that was linted: the file changed during the run")
-        for rule, found in sorted(plan.lines.get(number, {}).items(), key=lambda item: item[0].code):
+        for rule, found in sorted(fixes.items(), key=lambda item: item[0].code):
             if type(rule).fix_line is Rule.fix_line:  # the rule's fix is the edits its findings say
                 edits = [edit for d in found if d.line == number for edit in d.fix.edits]  # type: ignore[union-attr]
                 if not edits and plan.refix is not None:  # a finding collapsed over lines: said again by this one
@@ -362,7 +375,12 @@ def apply(result, unsafe: bool = False, diff_out: TextIO | None = None, refix: R
     piped = {source.path for source in result.sources if source.pipe}  # read from a pipe: nothing to rewrite
     for plan in plans(result, unsafe):
         plan.refix = refix
-        if plan.path in piped or plan.path.endswith(".gz") or is_url(plan.path) or not _regular(plan.file or plan.path):
+        if (
+            plan.path in piped
+            or plan.path.endswith((".gz", PARQUET))
+            or is_url(plan.path)
+            or not _regular(plan.file or plan.path)
+        ):
             outcome.skipped.append(plan.path)
             continue
         try:

@@ -248,3 +248,65 @@ def map_strings(text: str, repair) -> str:
             last = m.end()
     parts.append(text[last:])
     return "".join(parts)
+
+
+#: JSON names as Arrow's JSON reader says them ("changed from string to number").
+ARROW_TYPES = {"object": "struct", "array": "array", "string": "string", "number": "number", "boolean": "boolean"}
+
+
+def type_shape(value: object, depth: int = 6, limit: int = 64) -> dict[str, dict[str, str]]:
+    """The types found at each path of ``value``'s members, array items folded into ``[*]``
+    (``$.messages[*].content``), to ``depth`` levels and at most ``limit`` paths: path -> type ->
+    the first concrete path with it (``$.messages[2].content``)."""
+    found: dict[str, dict[str, str]] = {}
+    stack: list[tuple[object, str, str, int]] = [(value, "$", "$", 0)]
+    while stack:
+        item, pattern, path, level = stack.pop()
+        if level == depth:
+            continue
+        if type(item) is dict:
+            children = [(child, member(pattern, key), member(path, key)) for key, child in item.items()]
+        elif type(item) is list:
+            children = [(child, f"{pattern}[*]", f"{path}[{i}]") for i, child in enumerate(item)]
+        else:
+            continue
+        for child, child_pattern, child_path in children:
+            types = found.get(child_pattern)
+            if types is None:
+                if len(found) >= limit:
+                    continue
+                types = found[child_pattern] = {}
+            types.setdefault(json_type(child), child_path)
+        stack.extend((child, cp, p, level + 1) for child, cp, p in reversed(children) if type(child) in (dict, list))
+    return found
+
+
+def shape(value: object, depth: int = 6) -> object:
+    """A hashable description of ``value``'s types (objects: their keys and the types of their values;
+    arrays: the distinct shapes of their items), to ``depth`` levels: equal for records whose every path
+    has the same types (``int`` and ``float`` differ here, both numbers for :func:`type_shape`). Its
+    ``repr`` is the same in every process. An object of scalars costs two C-level tuple builds."""
+    kind = type(value)
+    if kind is dict:
+        if not depth:
+            return dict
+        values = value.values()  # type: ignore[union-attr]
+        types = tuple(map(type, values))
+        if dict in types or list in types:
+            depth -= 1
+            types = tuple(
+                [shape(v, depth) if t is dict or t is list else t for t, v in zip(types, values, strict=True)]
+            )
+        return (tuple(value), types)  # type: ignore[arg-type]
+    if kind is list:
+        if not depth or not value:
+            return list
+        depth -= 1
+        # objects of scalars (a conversation's messages) without a call each; the others in full
+        flat = [(tuple(item), tuple(map(type, item.values()))) if type(item) is dict else item for item in value]  # type: ignore[union-attr]
+        found = [
+            item if type(item) is tuple and dict not in item[1] and list not in item[1] else shape(original, depth)
+            for item, original in zip(flat, value, strict=True)  # type: ignore[arg-type]
+        ]
+        return (list, *dict.fromkeys(found))
+    return kind

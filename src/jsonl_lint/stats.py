@@ -720,6 +720,12 @@ def report(
     return data
 
 
+def public(data: dict) -> dict:
+    """The report without the text report's rows: what ``--output-format json`` prints and ``jsonl_lint.stats``
+    returns (plain, JSON-serialisable data)."""
+    return {**data, "files": [{k: v for k, v in f.items() if k != "_rows"} for f in data["files"]]}
+
+
 # -- drift -------------------------------------------------------------------------
 
 #: ``--fail-on-drift`` limits: name -> (default threshold, what exceeding it means). A share is a

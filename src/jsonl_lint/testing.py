@@ -25,9 +25,9 @@ from typing import Any
 
 import orjson
 
+from jsonl_lint.api import lint
 from jsonl_lint.config import Settings
 from jsonl_lint.diagnostics import Diagnostic
-from jsonl_lint.engine import lint
 
 Line = str | bytes | Mapping[str, Any]
 

@@ -302,7 +302,7 @@ def test_bad_option_exits_2(cli, tmp_path, args, in_err):
 @pytest.mark.parametrize(
     "option, selector, suggestion",
     [
-        ("--select", "C02", "C002"),
+        ("--select", "C0022", "C002"),  # C02 is now as near C012 as C002
         ("--select", "missing-asistant", "missing-assistant"),
         ("--ignore", "C0002", "C002"),
         ("--extend-select", "duplicate-exemple", "duplicate-example"),
@@ -606,7 +606,7 @@ def test_rule_as_json(cli):
     assert [o["name"] for o in info["options"]] == ["min-examples"]
 
 
-@pytest.mark.parametrize("name, suggestion", [("C02", "C002"), ("missing-asistant", "missing-assistant")])
+@pytest.mark.parametrize("name, suggestion", [("C0022", "C002"), ("missing-asistant", "missing-assistant")])
 def test_unknown_rule_exits_2_with_a_suggestion(cli, name, suggestion):
     run = cli("rule", name)
     assert run.code == 2

@@ -142,3 +142,35 @@ def test_a_long_first_line_cut_where_sniffing_stops_gives_the_same_findings(tmp_
     found = {(d.path.rsplit("/", 1)[-1], d.code) for d in whole.diagnostics}
     assert ("train.jsonl", "F006") not in found and ("train.jsonl", "C005") in found
     assert ("more_train.jsonl", "F006") in found
+
+
+#: The fixtures of issue 13's rules and changes (F003 listing, J006, placeholders, pair precedence,
+#: tool turns, L004, S005, C012): each the same whatever the jobs and however the files are cut.
+ISSUE_13_FIXTURES = [
+    "F003/fail_mixed_many.jsonl",
+    "F003/fail_mixed_lf_minority.jsonl",
+    "J006/fail.jsonl",
+    "J001/pass_multi_line_record.jsonl",
+    "P001/pass_placeholders.jsonl",
+    "P002/pass_placeholders.jsonl",
+    "D005/fail_same_prompt.jsonl",
+    "D006/fail_near_copy_and_another.jsonl",
+    "V002/fail_same_prompt_split",
+    "V003/fail_repeated_prompts_split",
+    "L003/pass_tool_turns.jsonl",
+    "L004/fail.jsonl",
+    "S005/fail.jsonl",
+    "C012/fail.jsonl",
+]
+
+
+@pytest.mark.parametrize("name", ISSUE_13_FIXTURES)
+def test_issue_13_fixtures_give_the_same_output_whatever_the_jobs(name, monkeypatch):
+    from conftest import FIXTURE_DIR
+
+    path = str(FIXTURE_DIR / "rules" / name)
+    whole = _report(lint([path], Settings(), jobs=1))
+    assert whole
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 200)  # cuts inside most records spread over lines
+    assert _report(lint([path], Settings(), jobs=2)) == whole
+    assert _report(lint([path], Settings(), jobs=3)) == whole

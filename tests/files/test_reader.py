@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jsonl_lint import Settings, lint
+from jsonl_lint.files import reader
 from jsonl_lint.files.open import Span, open_span
 from jsonl_lint.files.reader import BOM, Reader, duplicate_keys, file_findings
 
@@ -28,7 +29,7 @@ class Run:
         self.records = list(self.reader)
         file_findings(self.reader.stats, self._report)  # as the engine does once a file is read
 
-    def _report(self, code, line, column, message, json_path=None, raw=None, fix=None):
+    def _report(self, code, line, column, message, json_path=None, raw=None, fix=None, end_line=None):
         self.reports.append((code, line, column, message, json_path))
 
     def codes(self) -> list[str]:
@@ -76,7 +77,26 @@ def test_crlf_is_reported_once_at_the_first_crlf_line():
 def test_mixed_line_endings_count_both():
     run = Run(HI + b"\n" + BYE + b"\r\n" + HI + b"\n")
     assert run.where("F003") == [(2, None)]
-    assert run.message("F003") == "Mixed line endings: 1 CRLF and 2 LF lines"
+    assert run.message("F003") == "Mixed line endings: 1 CRLF and 2 LF lines; this one ends in CRLF"
+
+
+def test_mixed_line_endings_list_the_minority_up_to_a_cap():
+    endings = [b"\r\n" if i % 3 == 0 else b"\n" for i in range(90)]  # 30 CRLF among 60 LF
+    run = Run(b"".join(HI + ending for ending in endings))
+    lines = [line for line, _ in run.where("F003")]
+    assert lines == [i + 1 for i in range(90) if i % 3 == 0][: reader.LISTED_ENDINGS]
+    messages = [r for r in run.reports if r[0] == "F003"]
+    assert messages[-1][3].endswith("(10 more CRLF lines not listed)")
+    assert all("more" not in m[3] for m in messages[:-1])
+
+
+def test_mixed_line_endings_in_ranges_add_up():
+    first, second = (
+        reader.Stats(lines=3, crlf=1, crlf_lines=(2,), lf_lines=(1, 3)),
+        reader.Stats(lines=2, crlf=2, crlf_lines=(1, 2)),
+    )
+    assert (first + second).crlf_lines == (2, 4, 5)
+    assert (first + second).lf_lines == (1, 3)
 
 
 def test_crlf_with_an_unterminated_last_line_is_not_mixed():
@@ -330,3 +350,46 @@ def test_ranges_that_find_their_own_line_boundaries_hold_every_line_once(tmp_pat
     for piece in read:  # each span's first byte starts a line
         assert not piece or at == 0 or data[at - 1 : at] == b"\n"
         at += len(piece)
+
+
+PRETTY = (
+    b'{\n  "messages": [\n    {"role": "user", "content": "Hi"},\n'
+    b'    {"role": "assistant", "content": "Hello!"}\n  ]\n}\n'
+)
+
+
+def test_a_record_spread_over_lines_is_one_finding_with_its_span():
+    run = Run(HI + b"\n" + PRETTY + BYE + b"\n")
+    assert run.codes() == ["J006"]
+    assert run.where("J006") == [(2, 1)]
+    assert run.message("J006") == "One record spread over 6 lines, this one and the next 5; write it on one line"
+    assert [line for line, _, _ in run.records] == [1, 8]  # the spread record is read once it is on one line
+    assert run.reader.stats.lines == 8
+
+
+def test_a_broken_record_over_lines_is_read_line_by_line():
+    broken = PRETTY.replace(b'"Hi"}', b'"Hi"')  # a brace missing: the lines make no object
+    run = Run(HI + b"\n" + broken + BYE + b"\n")
+    assert [line for line, _ in run.where("J001")] == [2, 3, 4, 6, 7]
+    assert "J006" not in run.codes()
+    assert [line for line, _, _ in run.records] == [1, 5, 8]  # line 5, an indented message, parses alone
+
+
+def test_a_record_of_its_own_ends_a_span():
+    """An unfinished record followed by a complete one: the complete one is read, the unfinished is J001."""
+    run = Run(BYE + b'\n{"messages": [\n' + HI + b"\n")
+    assert run.where("J001") == [(2, 16)]  # at the end of the line
+    assert [line for line, _, _ in run.records] == [1, 3]
+
+
+def test_a_span_at_the_end_of_the_file():
+    run = Run(HI + b"\n" + PRETTY[:-1])
+    assert run.where("J006") == [(2, 1)]
+    run = Run(HI + b"\n" + PRETTY[: PRETTY.rindex(b"]")])  # cut off: the lines are read one by one
+    assert run.codes() == ["J001", "J001", "J001", "F004"]  # line 5 is a message that parses alone
+
+
+def test_one_line_keeps_every_token():
+    from jsonl_lint.files.reader import one_line
+
+    assert one_line(b'{ "a b" : [1, 2],\n "c\\" d": "x  y" }') == b'{"a b":[1,2],"c\\" d":"x  y"}'

@@ -27,6 +27,17 @@ def golden():
     fs.rm("/golden", recursive=True)
 
 
+class Cutting(InProcess):
+    """In this process, but with files cut into spans as for workers; counts the tasks."""
+
+    parallel = True
+    tasks = 0
+
+    def map(self, specs, kept=frozenset(), meter=None):
+        self.tasks = len(specs)
+        return super().map(specs, kept, meter)
+
+
 @pytest.mark.parametrize("name", [name for name in OUTPUTS if name != "sarif.json"])
 def test_a_folder_url_gives_the_golden_output(name, golden, cli, monkeypatch):
     for variable in [v for v in os.environ if v.startswith("GITHUB_")]:
@@ -54,11 +65,9 @@ def test_spans_read_through_fsspec_keep_line_numbers(golden, monkeypatch):
     """Each span is a byte range of the file, cut on a line boundary, opened by the task itself."""
     local = lint([str(DATA / "train.jsonl")], Settings(), jobs=1)
     monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 300)
-    cuts = []
-    far = engine.Linter(resolve(Settings())).run(
-        [golden + "/train.jsonl"], Settings(), executor=InProcess(), progress=lambda *done: cuts.append(done)
-    )
-    assert len(cuts) > 5
+    cutting = Cutting()
+    far = engine.Linter(resolve(Settings())).run([golden + "/train.jsonl"], Settings(), executor=cutting)
+    assert cutting.tasks > 5
     assert [(d.line, d.code, d.message) for d in far.diagnostics] == [
         (d.line, d.code, d.message) for d in local.diagnostics
     ]
@@ -148,12 +157,10 @@ def test_a_url_is_cut_without_reading_its_body_and_a_long_line_stays_whole(tmp_p
     (tmp_path / "train.jsonl").write_bytes(data)
     monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 100)
     local = lint([str(tmp_path / "train.jsonl")], Settings(), jobs=1)
-    spans = []
-    far = engine.Linter(resolve(Settings())).run(
-        ["memory://long/train.jsonl"], Settings(), executor=InProcess(), progress=lambda *done: spans.append(done)
-    )
+    cutting = Cutting()
+    far = engine.Linter(resolve(Settings())).run(["memory://long/train.jsonl"], Settings(), executor=cutting)
     fs.rm("/long", recursive=True)
-    assert len(spans) == -(-len(data) // 100)  # spans of 100 bytes, found without a read
+    assert cutting.tasks == -(-len(data) // 100)  # spans of 100 bytes, found without a read
     assert [(d.line, d.code, d.message) for d in far.diagnostics] == [
         (d.line, d.code, d.message) for d in local.diagnostics
     ]

@@ -16,7 +16,7 @@ from jsonl_lint.reporters.github import escape_data, escape_property
 
 DIAGNOSTIC_KEYS = {
     "path", "line", "column", "end_line", "code", "name", "severity", "message", "count", "related", "fingerprint",
-    "fix", "url",
+    "group", "fix", "url",
 }  # fmt: skip
 
 

@@ -1,5 +1,5 @@
-"""Command line: ``jsonl-lint [check] PATHS``, ``stats``, ``suppress``, ``rule CODE``, ``rules``, ``profiles``,
-``plugins``, ``github-action``.
+"""Command line: ``jsonl-lint [check] PATHS``, ``stats``, ``suppress``, ``filter``, ``rule CODE``, ``rules``,
+``profiles``, ``plugins``, ``github-action``.
 
 One module per command; each returns an :class:`~jsonl_lint.cli.output.Outcome`, and only
 :func:`~jsonl_lint.cli.output.exit_code` turns it into the exit code: 0 no findings at or above
@@ -13,7 +13,7 @@ import signal
 import sys
 import traceback
 
-from jsonl_lint.cli import action, catalog, check, stats, suppress
+from jsonl_lint.cli import action, catalog, check, filter, stats, suppress
 from jsonl_lint.cli.output import Outcome, exit_code, say
 from jsonl_lint.errors import InternalError, JsonlLintError, UsageError
 
@@ -25,6 +25,7 @@ COMMANDS = {
     "plugins": catalog.plugins_command,
     "stats": stats.run,
     "suppress": suppress.run,
+    "filter": filter.run,
     "github-action": action.run,  # the step of action.yml; reads its inputs from INPUT_* variables
 }
 

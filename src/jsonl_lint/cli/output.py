@@ -1,48 +1,21 @@
 """What every command shares about output: where it goes, its colours, one-line notes and errors,
-and the one mapping from a command's outcome to its exit code."""
+and the mapping from a command's outcome to its exit code (:mod:`jsonl_lint.outcome`, which the Python
+API shares)."""
 
 from __future__ import annotations
 
-import enum
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from jsonl_lint.diagnostics import Severity
 from jsonl_lint.errors import UsageError
 from jsonl_lint.files.sources import discover
+from jsonl_lint.outcome import EXIT_CODES, Outcome, exit_code, judge
 from jsonl_lint.reporters.text import Style, printable
 
-
-class Outcome(enum.Enum):
-    """How a command ended."""
-
-    CLEAN = "clean"  # nothing at or above --fail-on (or --exit-zero)
-    FINDINGS = "findings"  # findings at or above --fail-on; --diff: changes it would make
-    ERROR = "error"  # a usage, configuration or internal error, or an input that could not be read
-    INTERRUPTED = "interrupted"  # Ctrl-C
-    TERMINATED = "terminated"  # SIGTERM
-
-
-#: The exit code of each outcome: the only place that decides one.
-EXIT_CODES = {
-    Outcome.CLEAN: 0, Outcome.FINDINGS: 1, Outcome.ERROR: 2, Outcome.INTERRUPTED: 130, Outcome.TERMINATED: 143
-}  # fmt: skip
-
-
-def exit_code(outcome: Outcome) -> int:
-    return EXIT_CODES[outcome]
-
-
-def judge(result: Any, fail_on: Severity, exit_zero: bool) -> Outcome:
-    """The outcome of a lint: an input that could not be linted is an error; else findings at ``fail_on``."""
-    if result.errors:
-        return Outcome.ERROR
-    if exit_zero:
-        return Outcome.CLEAN
-    return Outcome.FINDINGS if any(d.severity >= fail_on for d in result.diagnostics) else Outcome.CLEAN
+__all__ = ["EXIT_CODES", "Outcome", "errors", "exit_code", "judge", "notes", "output", "refuse_inputs", "say", "style"]
 
 
 def style(choice: str, stream: TextIO) -> Style:
@@ -96,7 +69,7 @@ def refuse_inputs(paths: list[str], settings: Any, *outputs: tuple[str | None, s
     written = [(path, option) for path, option in outputs if path and os.path.exists(path)]
     if not written:
         return
-    sources, _ = discover(paths, settings.exclude, settings.root, settings.splits)
+    sources, _ = discover(paths, **settings.discovery())
     for path, option in written:
         for source in sources:
             try:

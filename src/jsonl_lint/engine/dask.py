@@ -37,10 +37,12 @@ from jsonl_lint.engine.executors import (
     run_task_in_worker,
     runner,
 )
-from jsonl_lint.engine.records import RULE_ERRORS, Task, TaskResult, failure
+from jsonl_lint.engine.records import RULE_ERRORS, Task, TaskResult, failure, read_examples
 from jsonl_lint.errors import ClusterError
-from jsonl_lint.files.open import portable
+from jsonl_lint.example import Example
+from jsonl_lint.files.open import Span, portable
 from jsonl_lint.files.sources import Source
+from jsonl_lint.progress import Meter
 from jsonl_lint.rules.summaries import Summaries
 
 LOCAL = "local:"
@@ -74,7 +76,11 @@ class Dask(Executor):
         if self._stack is not None:
             self._stack.close()
 
-    def map(self, specs: list[TaskSpec], kept: frozenset = frozenset()) -> Iterator[TaskResult]:
+    def map(
+        self, specs: list[TaskSpec], kept: frozenset = frozenset(), meter: Meter | None = None
+    ) -> Iterator[TaskResult]:
+        """As :class:`~jsonl_lint.engine.executors.Executor`; ``meter`` is told each task's bytes and
+        records as its result comes back (a meter in shared memory does not reach another machine)."""
         client = self.client
         # A run's setup (its settings) is sent once, as a task of its own, not with each of its tasks;
         # a task rather than scattered data: when the workers holding it die, it is made again.
@@ -89,19 +95,24 @@ class Dask(Executor):
         del done
         while futures:
             future = futures.popleft()  # let go of each result once it is read: the client stays small
-            yield pickle.loads(self._result(future))
+            result = pickle.loads(self._result(future))
+            if meter is not None:
+                meter.add(result.stats.size, result.stats.records)
+            yield result
 
     def reduce(self, code: str, key: Any, placed: list[tuple[str, int] | None], sources: list[Source]) -> Reduced:
         client = self.client
         parts = max(1, len(client.nthreads()))  # one part per worker
         split = client.map(_split, self._kept, summary=key, code=code, setup=self._setup, parts=parts, pure=False)
         found: list[Diagnostic] = []
+        names = {s.path: portable(s.file or s.path) for s in sources}  # as the workers open them
         reduced = [
             client.submit(
                 _reduce_part,
                 [client.submit(operator.itemgetter(part), piece, pure=False) for piece in split],
                 placed,
                 sources,
+                names,
                 code=code,
                 setup=self._setup,
                 pure=False,
@@ -174,11 +185,23 @@ def _split(kept: dict, summary: Any, code: str, setup: Setup, parts: int) -> lis
 
 
 def _reduce_part(
-    pieces: list[tuple[array, bytes]], placed: list, sources: list[Source], code: str, setup: Setup
+    pieces: list[tuple[array, bytes]],
+    placed: list,
+    sources: list[Source],
+    names: dict[str, str],
+    code: str,
+    setup: Setup,
 ) -> Reduced:
     """Rule ``code``'s reduce over one part of the rows (every row of each of its values), in task order."""
-    rule = next(r for r in runner(setup).dataset_rules if r.code == code)
-    items = Summaries(rule.width, _no_fetch)
+    built = runner(setup)
+    rule = next(r for r in built.dataset_rules if r.code == code)
+    spans = {path: Span(path, name) for path, name in names.items()}
+
+    def fetch(path: str, lines: Iterable[int]) -> Iterator[tuple[int, Example]]:
+        """The records a rule reads again (D006's and V003's conflicting answers), read by this worker."""
+        return read_examples(spans[path], lines, built.detector)
+
+    items = Summaries(rule.width, fetch)
     for where, (lines, values) in zip(placed, pieces, strict=True):
         if where is not None:
             items.add(where[0], where[1], lines, bytearray(values))
@@ -186,10 +209,6 @@ def _reduce_part(
         return list(rule.reduce(items, sources)), None
     except RULE_ERRORS as exc:
         return [], failure(code, None, exc)
-
-
-def _no_fetch(path: str, lines: Iterable[int]) -> Iterator:
-    raise AssertionError("a rule that reads records again is never reduced by parts")
 
 
 def _portable(task: Task) -> Task:

@@ -20,6 +20,7 @@ from jsonl_lint.config import Settings, resolve
 from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.engine.records import RuleFailure, Task, TaskResult, TaskRunner
 from jsonl_lint.files.sources import Source
+from jsonl_lint.progress import Meter
 from jsonl_lint.rules.base import DatasetRule
 
 
@@ -63,8 +64,12 @@ def adopt(key: str, built: TaskRunner) -> None:
     _RUNNERS[key] = built
 
 
+#: What this process has read is told to this meter (the run's, when it has a progress bar).
+_METER: Meter | None = None
+
+
 def run_task(spec: TaskSpec) -> TaskResult:
-    return runner(spec.setup).run(spec.task)
+    return runner(spec.setup).run(spec.task, _METER)
 
 
 def run_task_in_worker(spec: TaskSpec) -> bytes:
@@ -92,8 +97,11 @@ def pickle_result(result: TaskResult) -> bytes:
         )
 
 
-def _worker_start(parent: int) -> None:
-    """A worker ends with its parent, even a killed one, and leaves Ctrl-C and SIGTERM to it: no tracebacks."""
+def _worker_start(parent: int, meter: Meter | None) -> None:
+    """A worker ends with its parent, even a killed one, and leaves Ctrl-C and SIGTERM to it: no tracebacks.
+    It tells ``meter`` what it reads."""
+    global _METER
+    _METER = meter
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent ends the pool
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:  # Linux: the kernel sends SIGTERM when the parent dies
@@ -109,7 +117,8 @@ PR_SET_PDEATHSIG = 1
 
 class Executor:
     """Runs task specs and yields their results, in the order of the specs; open for the whole run
-    (``with executor:``), which a cluster's executor needs to reduce where the summaries are."""
+    (``with executor:``), which a cluster's executor needs to reduce where the summaries are. The
+    tasks tell ``meter`` (when given) what they read."""
 
     #: tasks may run side by side: a large file is cut into spans of lines, one task each
     parallel = False
@@ -123,7 +132,9 @@ class Executor:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def map(self, specs: list[TaskSpec], kept: frozenset = frozenset()) -> Iterator[TaskResult]:
+    def map(
+        self, specs: list[TaskSpec], kept: frozenset = frozenset(), meter: Meter | None = None
+    ) -> Iterator[TaskResult]:
         """The results of ``specs``; with ``reduces``, without the summaries of the ``kept`` keys."""
         raise NotImplementedError
 
@@ -136,8 +147,15 @@ class Executor:
 class InProcess(Executor):
     """Every task in this process, one after the other."""
 
-    def map(self, specs: list[TaskSpec], kept: frozenset = frozenset()) -> Iterator[TaskResult]:
-        return map(run_task, specs)
+    def map(
+        self, specs: list[TaskSpec], kept: frozenset = frozenset(), meter: Meter | None = None
+    ) -> Iterator[TaskResult]:
+        global _METER
+        _METER = meter
+        try:
+            yield from map(run_task, specs)
+        finally:
+            _METER = None
 
 
 class ProcessPool(Executor):
@@ -148,12 +166,15 @@ class ProcessPool(Executor):
         self.jobs = jobs
         self.parallel = jobs > 1
 
-    def map(self, specs: list[TaskSpec], kept: frozenset = frozenset()) -> Iterator[TaskResult]:
+    def map(
+        self, specs: list[TaskSpec], kept: frozenset = frozenset(), meter: Meter | None = None
+    ) -> Iterator[TaskResult]:
         jobs = min(self.jobs, len(specs), cores())
         if jobs <= 1:
-            yield from InProcess().map(specs)
+            yield from InProcess().map(specs, kept, meter)
             return
-        with multiprocessing.get_context().Pool(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+        start = (os.getpid(), meter)
+        with multiprocessing.get_context().Pool(jobs, initializer=_worker_start, initargs=start) as pool:
             for data in pool.imap(run_task_in_worker, specs):
                 yield pickle.loads(data)
 

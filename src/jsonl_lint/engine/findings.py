@@ -35,7 +35,8 @@ RELATED = 3
 KEEP = 1 + RELATED
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
-#: ``report(code, line, column, message, json_path=None, raw=None, fix=None, span=None, edits=())``
+#: ``report(code, line, column, message, json_path=None, raw=None, fix=None, span=None, edits=(), unsafe=False,
+#: end_line=None)``
 Report = Callable[..., None]
 
 
@@ -54,6 +55,7 @@ class Rows:
         self.messages = array("I")  # index into texts
         self.paths = array("I")  # index into texts (0: no JSON path)
         self.end_columns = array("I")  # 0: none
+        self.end_lines = array("I")  # 0: none (a finding on one line)
         self.fixes = array("I")  # index into texts (0: no fix): what --fix would do, its edits aside
         self.texts: list[str | Fix | None] = [None]
         self._index: dict[str | Fix | None, int] = {None: 0}
@@ -86,6 +88,7 @@ class Rows:
         self.messages.append(self._text(d.message))
         self.paths.append(self._text(d.json_path))
         self.end_columns.append(d.end_column or 0)
+        self.end_lines.append(d.end_line or 0)
         # the edits are made again from the line itself when --fix repairs it (fix.py): not kept per row
         self.fixes.append(self._text(None if d.fix is None else d.fix._replace(edits=())))
         if content == 0:
@@ -96,10 +99,12 @@ class Rows:
         extra = iter(self.extra)
         for i, line in enumerate(self.lines):
             json_path = self.texts[self.paths[i]]
+            end_line = self.end_lines[i]
             d = Diagnostic(
                 first.path, line + offset if line else None, first.code, first.name, first.severity,
                 self.texts[self.messages[i]], column=self.columns[i] or None, json_path=json_path,  # type: ignore[arg-type]
                 end_column=self.end_columns[i] or None, fix=self.texts[self.fixes[i]],  # type: ignore[arg-type]
+                end_line=end_line + offset if end_line else None,
             )  # fmt: skip
             content = self.hashes[i]
             if content:
@@ -163,6 +168,8 @@ class Gathered:
         for d in later.diagnostics:
             if d.line is not None:
                 d.line += offset
+            if d.end_line is not None:
+                d.end_line += offset
             key = (d.code, template(d.message))
             self.kept[key] = self.kept.get(key, 0) + 1
             self.diagnostics.append(d)
@@ -229,7 +236,7 @@ class Findings:
         self.redactors = [r.redact for r in rules.values() if type(r).redact is not Rule.redact]
 
     def reporter(self, path: str, ignored: Collection[str], out: Gathered) -> Report:
-        """A ``report(code, line, column, message, json_path, raw)`` that gathers into ``out``.
+        """A :data:`Report` that gathers into ``out``.
 
         A code that is not enabled (or is ignored for ``path``) reports nothing; a code that no
         rule has is a bug, and raises :class:`InternalError`.
@@ -247,6 +254,8 @@ class Findings:
             fix: str | None = None,
             span: tuple[int, int, str] | None = None,
             edits: tuple = (),
+            unsafe: bool = False,
+            end_line: int | None = None,
         ) -> None:
             rule = rules.get(code)
             if rule is None or code in ignored:
@@ -255,10 +264,19 @@ class Findings:
                 return
             message, json_path = mask(message), json_path and mask(json_path)
             diagnostic = Diagnostic(
-                path, line, code, rule.name, rule.severity, message, column=column, json_path=json_path
+                path,
+                line,
+                code,
+                rule.name,
+                rule.severity,
+                message,
+                column=column,
+                end_line=end_line,
+                json_path=json_path,
             )
             if rule.fixable is not None and (fix or rule.fix_message):
-                diagnostic.fix = Fix(rule.fixable, fix or rule.fix_message, edits)  # type: ignore[arg-type]
+                applicability = "unsafe" if unsafe else rule.fixable  # a finding's fix may be riskier than its rule's
+                diagnostic.fix = Fix(applicability, fix or rule.fix_message, edits)  # type: ignore[arg-type]
             if raw is None:  # a finding about the file's bytes (line endings, blank lines): the file's, numbered
                 diagnostic.fingerprint = f"{code}:{path}"
                 out.add(diagnostic)

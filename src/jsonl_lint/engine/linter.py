@@ -11,23 +11,25 @@ from __future__ import annotations
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass, field
+from contextlib import ExitStack, nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from jsonl_lint.codes import F006, F007
-from jsonl_lint.config import Resolved, Settings, resolve
+from jsonl_lint.config import Resolved, Settings
 from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.engine.executors import Executor, ProcessPool, Setup, TaskSpec, adopt, cores
 from jsonl_lint.engine.findings import Gathered, collapse_bound, number_fingerprints
 from jsonl_lint.engine.records import RULE_ERRORS, RuleFailure, Task, TaskResult, TaskRunner, failure, read_examples
+from jsonl_lint.engine.result import Result
 from jsonl_lint.errors import ConfigError
 from jsonl_lint.example import Example
 from jsonl_lint.files.open import Span, cut, file_size, open_span, spooled
 from jsonl_lint.files.reader import SNIFF_BYTES, Stats, file_findings, sniff
 from jsonl_lint.files.sources import Source, discover
 from jsonl_lint.plugins import owner
-from jsonl_lint.rules.base import Collector, Rule
+from jsonl_lint.progress import Meter, watching
+from jsonl_lint.rules.base import Collector
 from jsonl_lint.rules.summaries import Fetch, Summaries
 
 #: Inputs at least this large are linted by one worker per core (starting a pool costs ~0.1 s).
@@ -39,19 +41,6 @@ PREPARE_SAMPLE = 200
 
 #: ``progress(done, total, records)``: bytes read so far, of all, and records read.
 Progress = Callable[[int, int, int], None]
-
-
-@dataclass
-class Result:
-    """Everything a reporter needs."""
-
-    diagnostics: list[Diagnostic]
-    sources: list[Source]
-    errors: list[str]  # one-line errors: missing or unreadable paths, internal failures
-    resolved: Resolved
-    rules: dict[str, Rule] = field(default_factory=dict)  # every rule that reported, by code
-    collected: dict[str, Any] = field(default_factory=dict)  # what each collector's reduce returned, by code
-    notes: list[str] = field(default_factory=list)  # what the run skipped and why (a named pipe in a folder)
 
 
 def default_jobs(jobs: int | None, sources: list[Source]) -> int:
@@ -107,15 +96,18 @@ class Linter:
         progress: Progress | None = None,
         progress_bytes: int = 0,
         executor: Executor | None = None,
+        sources: list[Source] | None = None,
     ) -> Result:
         """Lint ``paths``; ``jobs`` worker processes (None: one per core for large inputs), or the executor
         the settings name (a Dask cluster), or ``executor``.
 
-        ``progress(done, total, records)`` is called with bytes and records read as tasks
-        finish, when the inputs hold at least ``progress_bytes``.
+        ``progress(done, total, records)`` is called with bytes and records read, from the first moment
+        and every POLL_SECONDS as the workers read, when the inputs hold at least ``progress_bytes``.
+        ``sources``: inputs already found (records spooled by the Python API), linted after those of ``paths``.
         """
         notes: list[str] = []
-        sources, errors = discover(paths, notes=notes, **settings.discovery())
+        found, errors = discover(paths, notes=notes, **settings.discovery())
+        sources = found + list(sources or ())
         diagnostics: list[Diagnostic] = []
         self.failures: dict[str, RuleFailure] = {}
         with ExitStack() as stack:
@@ -140,7 +132,9 @@ class Linter:
             total = sum(s.size for s in readable)
             if total < progress_bytes:
                 progress = None
-            cutting = executor.parallel or progress is not None  # spans of a large file: the bar moves as they finish
+            cutting = (
+                executor.parallel
+            )  # spans of a large file for the workers (the bar moves as they read: progress.Meter)
             fetch = self._fetcher(readable)
             contexts = self._prepare(readable, fetch)
             tasks = []
@@ -152,17 +146,19 @@ class Linter:
             setup = Setup(uuid.uuid4().hex, settings, self.collectors)
             adopt(setup.key, self.runner)
             kept = self._partitioned() if executor.reduces else frozenset()
-            results = executor.map([TaskSpec(setup, task) for task in tasks], kept)
+            meter = None if progress is None else Meter()
+            results = executor.map([TaskSpec(setup, task) for task in tasks], kept, meter)
             summaries = {self.summary_keys[r.code]: Summaries(r.width, fetch) for r in self.dataset_rules}
             lines: dict[str, int] = {}
             gathered: dict[str, Gathered] = {}
             placed: list[tuple[str, int] | None] = []  # per task: its file and line offset, if merged
-            for index, parts in _group(tasks, results, progress, total):
-                source = readable[index]
-                found, lines[source.path], error = self._merge(source, parts, summaries, placed)
-                gathered[source.path] = found
-                if error:
-                    errors.append(error)
+            with nullcontext() if meter is None else watching(meter, progress, total):  # type: ignore[arg-type]
+                for index, parts in _group(tasks, results):
+                    source = readable[index]
+                    found, lines[source.path], error = self._merge(source, parts, summaries, placed)
+                    gathered[source.path] = found
+                    if error:
+                        errors.append(error)
             if self.collapse:  # a dataset rule's repeats past the bound are only counted
                 never = {code for code, rule in self.rules.items() if not rule.collapse}
                 for path, found in gathered.items():
@@ -179,10 +175,11 @@ class Linter:
         shown = {s.path for s in sources if s.reported}
         diagnostics = [d for d in diagnostics if d.path in shown and d.code not in self.failures]
         diagnostics.sort(key=Diagnostic.sort_key)
+        _number_rows(diagnostics, {s.path for s in sources if s.by_rows})
         codes = {d.code for d in diagnostics}
         reported = {code: rule for code, rule in self.rules.items() if code in codes}  # catalogue order
         kept = [s for s in sources if s.reported]
-        return Result(diagnostics, kept, errors, self.resolved, reported, collected, notes)
+        return Result(diagnostics, kept, errors, self.resolved, reported, collected, notes, settings.fail_on)
 
     def _finish(self, path: str, found: Gathered, lines: int) -> list[Diagnostic]:
         """A file's diagnostics, repeats collapsed, identical fingerprints numbered."""
@@ -280,9 +277,7 @@ class Linter:
         return frozenset(
             key
             for key, sharing in rules.items()
-            if all(
-                r.partition is not None and r.width and not r.rereads and not isinstance(r, Collector) for r in sharing
-            )
+            if all(r.partition is not None and r.width and not isinstance(r, Collector) for r in sharing)
         )
 
     def _merge(
@@ -319,7 +314,7 @@ class Linter:
                 break
             if part.stats.not_jsonl:
                 break  # the rest of the file is not JSONL either
-        source.records = stats.records
+        source.records, source.lines = stats.records, stats.lines
         if source.is_stdin or source.path.endswith(".gz"):
             source.size = stats.size
         if error is None:
@@ -343,22 +338,26 @@ def _not_jsonl(source: Source) -> bool:
     """The file's head shows that it is plainly not JSONL (the reader reports it as F006)."""
     try:
         with open_span(Span(source.path, source.file)) as stream:
+            if not hasattr(stream, "peek"):  # Parquet rows, written as JSONL lines
+                return False
             return sniff(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]) is not None
     except (OSError, EOFError, zlib.error):
         return True  # the lint reports it
 
 
-def _group(
-    tasks: list[Task], results: Iterator[TaskResult], progress: Progress | None = None, total: int = 0
-) -> Iterator[tuple[int, list[TaskResult]]]:
-    """Regroup results (in task order) by source, telling ``progress`` as each task's result arrives."""
+def _number_rows(diagnostics: list[Diagnostic], rowed: set[str]) -> None:
+    """Give the findings of inputs numbered by rows their 0-based row (a row is a line of their JSONL)."""
+    if rowed:
+        for d in diagnostics:
+            if d.line is not None and d.path in rowed:
+                d.row = d.line - 1
+
+
+def _group(tasks: list[Task], results: Iterator[TaskResult]) -> Iterator[tuple[int, list[TaskResult]]]:
+    """Regroup results (in task order) by source."""
     current: int | None = None
     parts: list[TaskResult] = []
-    done = records = 0
     for task, result in zip(tasks, results, strict=True):
-        if progress is not None:
-            done, records = done + result.stats.size, records + result.stats.records
-            progress(done, total, records)
         if task.index != current and parts:
             yield current, parts  # type: ignore[misc]
             parts = []
@@ -366,10 +365,3 @@ def _group(
         parts.append(result)
     if parts:
         yield current, parts  # type: ignore[misc]
-
-
-def lint(paths: list[str], settings: Settings | None = None, jobs: int | None = None, collapse: bool = True) -> Result:
-    """Lint ``paths`` (files, folders, or ``-`` for stdin) and return the result; ``collapse=False`` lists a
-    finding that repeats on most lines of a file once per line (``--no-collapse``)."""
-    settings = settings or Settings()
-    return Linter(resolve(settings), collapse=collapse).run(paths, settings, jobs)

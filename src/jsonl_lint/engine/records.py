@@ -17,11 +17,12 @@ from jsonl_lint.codes import J003
 from jsonl_lint.config import Resolved
 from jsonl_lint.diagnostics import Edit
 from jsonl_lint.engine.findings import Findings, Gathered
-from jsonl_lint.example import Example
+from jsonl_lint.example import Example, Problem
 from jsonl_lint.files.open import Span, open_span
 from jsonl_lint.files.reader import Reader, Stats, parse_line
 from jsonl_lint.formats.detect import Detector
 from jsonl_lint.plugins import registry
+from jsonl_lint.progress import TICK_BYTES, Meter
 from jsonl_lint.rules.base import DatasetRule, Finding, RecordRule, RoleFinding, RoleRule, Rule, role_finding_path
 
 #: Distinct role sequences whose role-rule findings are remembered.
@@ -102,11 +103,18 @@ class TaskRunner:
         }
 
     def edits(self, content: bytes, code: str, first: bool = False) -> list[Edit]:
-        """The edits record rule ``code``'s findings make to one line (``content``, no line ending): what
-        --fix writes there, said again from the line itself (a finding collapsed over many lines keeps
-        the edits of its first line only)."""
+        """The edits rule ``code``'s findings make to one line (``content``, no line ending): what --fix
+        writes there, said again from the line itself (a finding collapsed over many lines keeps the
+        edits of its first line only). A record rule's, or the adapt stage's (S001, S003: key renames)."""
         rule = self.rules.get(code)
-        example = None if not isinstance(rule, RecordRule) else _record(content, first, self.detector)
+        record = parse_line(content, first)
+        if rule is None or not isinstance(record, dict):
+            return []
+        if not isinstance(rule, RecordRule):
+            _, problems = self.detector.adapt(record)
+            return [edit for problem in problems if problem.code == code for edit in _fix(problem)[1]]
+        found = self.detector.match(record)
+        example = None if found is None else found[0]
         if example is None:
             return []
         if isinstance(rule, RoleRule):
@@ -125,7 +133,8 @@ class TaskRunner:
             plans[name] = (roles, [r for r in kept if not isinstance(r, RoleRule)])
         return plans
 
-    def run(self, task: Task) -> TaskResult:
+    def run(self, task: Task, meter: Meter | None = None) -> TaskResult:
+        """Lint one task; tell ``meter`` what is read as it is read (every TICK_BYTES)."""
         out = Gathered()
         summaries = {
             self.summary_keys[r.code]: (array("I"), [] if r.width is None else bytearray()) for r in self.dataset_rules
@@ -138,7 +147,8 @@ class TaskRunner:
             with open_span(span) as stream:
                 check_keys = J003 in self.rules and J003 not in ignored
                 reader = Reader(stream, report, check_duplicate_keys=check_keys, head=span.head)
-                self._lint_records(reader, report, ignored, task.contexts, summaries, result)
+                records = reader if meter is None else _metered(reader, meter)
+                self._lint_records(records, report, ignored, task.contexts, summaries, result)
                 result.stats = reader.stats
         except (OSError, EOFError, zlib.error) as exc:
             result.error = str(getattr(exc, "strerror", None) or exc)
@@ -168,7 +178,8 @@ class TaskRunner:
         for lineno, raw, record in reader:
             example, problems = adapt(record)
             for problem in problems:
-                report(problem.code, lineno, None, problem.message, problem.json_path, raw)
+                fix, edits, unsafe = _fix(problem)
+                report(problem.code, lineno, None, problem.message, problem.json_path, raw, fix, None, edits, unsafe)
             if example is None:
                 continue
             fmt = example.format
@@ -229,6 +240,20 @@ class TaskRunner:
                 memo.clear()
 
 
+def _metered(reader: Reader, meter: Meter) -> Iterator[tuple[int, bytes, dict]]:
+    """The reader's records, telling ``meter`` every TICK_BYTES of them, and the rest of what the reader
+    read (the lines that are no record too) once it is done."""
+    size = records = told_size = told_records = 0
+    for item in reader:
+        size += len(item[1])
+        records += 1
+        if size - told_size >= TICK_BYTES:
+            meter.add(size - told_size, records - told_records)
+            told_size, told_records = size, records
+        yield item
+    meter.add(reader.stats.size - told_size, reader.stats.records - told_records)
+
+
 def _failed(result: TaskResult, code: str, line: int, exc: BaseException) -> bool:
     result.failures.setdefault(code, failure(code, line, exc))
     return True
@@ -237,6 +262,18 @@ def _failed(result: TaskResult, code: str, line: int, exc: BaseException) -> boo
 def _brief(value: object) -> str:
     shown = repr(value)
     return shown if len(shown) <= 80 else shown[:80] + "…"
+
+
+def _fix(problem: Problem) -> tuple[str | None, tuple[Edit, ...], bool]:
+    """The fix of an adapt-stage problem: its message, edits, and whether it is unsafe. Renaming keys is
+    safe; converting a record of another format is not (what was meant by its fields is a guess)."""
+    if problem.renames:
+        told = "; ".join(f"Rename `{path.rsplit('.', 1)[-1]}` to `{new}`" for path, new in problem.renames)
+        return told, tuple(Edit(path, key=new) for path, new in problem.renames), False
+    if problem.converted is not None:
+        title, text = problem.converted
+        return f"Convert the record to {title}", (Edit("$", text),), True
+    return None, (), False
 
 
 def _record(raw: bytes, first: bool, detector: Detector) -> Example | None:

@@ -1,4 +1,5 @@
-"""Opening an input: a file (gzipped or not), standard input, or a range of a file's lines."""
+"""Opening an input: a file (gzipped or not, or Parquet rows as lines), standard input, or a range of
+a file's lines."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
-from jsonl_lint.files import remote
-from jsonl_lint.files.reader import SNIFF_BYTES, sniff
+from jsonl_lint.files import parquet, remote
+from jsonl_lint.files.reader import SNIFF_BYTES, record_start, sniff
 from jsonl_lint.files.remote import is_url
-from jsonl_lint.files.sources import STDIN
+from jsonl_lint.files.sources import PARQUET, STDIN
 
 READ_BUFFER = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
@@ -126,6 +127,8 @@ def open_span(span: Span) -> Iterator[BinaryIO]:
             if name.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
                 with io.BufferedReader(gzip.GzipFile(fileobj=stream), READ_BUFFER) as unzipped:  # type: ignore[arg-type]
                     yield unzipped  # type: ignore[misc]
+            elif parquet.AVAILABLE and name.lower().endswith(PARQUET) and stream.peek(4)[:4] == parquet.MAGIC:
+                yield parquet.ParquetLines(name)  # type: ignore[misc]
             else:
                 yield stream  # type: ignore[misc]
 
@@ -151,7 +154,10 @@ def portable(name: str) -> str:
 def cut(whole: Span, size: int, chunk: int) -> list[Span]:
     """The input as spans of about ``chunk`` bytes that end on line boundaries (for workers).
 
-    Gzipped files, small files and files that are plainly not JSONL stay whole.
+    A span ends before a line that is a JSON object on its own: a record spread over several
+    lines (J006) is read by one task, as in a run of one (the reader never carries one past such a line).
+
+    Gzipped and Parquet files, small files and files that are plainly not JSONL stay whole.
     """
     name = whole.name
     if name == STDIN or name.endswith(".gz") or size <= chunk:
@@ -164,19 +170,35 @@ def cut(whole: Span, size: int, chunk: int) -> list[Span]:
             return [replace(whole, start=at, end=min(at + chunk, size), aligned=False) for at in range(0, size, chunk)]
         while start < size:
             stream.seek(min(start + chunk, size))
-            _skip_line(stream)  # spans end on a line boundary
-            end = min(stream.tell(), size)
+            _skip_line(stream)  # spans end on a line boundary, before a line that is a record on its own
+            end = stream.tell()
+            while end < size and not _starts_record(stream):
+                end = stream.tell()  # inside a record spread over lines, or lines that are none (J006)
+            end = min(end, size)
             spans.append(Span(whole.path, whole.file, start, end))
             start = end
     return spans
 
 
-def _skip_line(stream: BinaryIO) -> None:
-    """Read past the end of the current line, a buffer at a time (a line may be longer than memory)."""
-    while True:
+def _skip_line(stream: BinaryIO, piece: bytes = b"") -> None:
+    """Read past the end of the current line (of which ``piece`` was read), a buffer at a time (a line
+    may be longer than memory)."""
+    while not piece.endswith(b"\n"):
         piece = stream.readline(READ_BUFFER)
-        if not piece or piece.endswith(b"\n"):
+        if not piece:
             return
+
+
+def _starts_record(stream: BinaryIO) -> bool:
+    """Read the next line: is it a record on its own (:func:`record_start`)? Only a line that starts
+    with ``{`` is read whole; any other is skipped a buffer at a time."""
+    piece = stream.readline(READ_BUFFER)
+    if not piece.startswith(b"{"):
+        _skip_line(stream, piece)
+        return False
+    if not piece.endswith(b"\n"):
+        piece += stream.readline()
+    return record_start(piece)
 
 
 class SpoolError(OSError):
@@ -221,7 +243,7 @@ def read_lines(wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
             continue
         last = max(lines)
         try:
-            with open_span(Span(path)) as stream:  # a .gz file decompressed, as the lint read it
+            with open_span(Span(path)) as stream:  # decompressed, or Parquet rows, as the lint read them
                 for number, raw in enumerate(stream, 1):
                     if number in lines:
                         found[path, number] = raw.decode("utf-8", "replace")

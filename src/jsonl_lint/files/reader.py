@@ -17,24 +17,61 @@ from typing import BinaryIO
 
 import orjson
 
-from jsonl_lint.codes import F001, F002, F003, F004, F005, F006, F008, J001, J002, J003
+from jsonl_lint.codes import F001, F002, F003, F004, F005, F006, F008, J001, J002, J003, J006
+from jsonl_lint.files import parquet
 from jsonl_lint.jsonpath import json_type, member
 
 BOM = b"\xef\xbb\xbf"
 _KEY_END = re.compile(rb'"[ \t\r]*:')
 SNIFF_BYTES = 1 << 16
 NESTING_LIMIT = 1024  # orjson's: deeper records are J001
+#: Lines of the minority line ending that F003 lists one by one in a file that mixes them; the rest are counted.
+LISTED_ENDINGS = 20
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 MAGIC = (
     (b"\x1f\x8b", "gzip-compressed data; decompress it first (`gunzip`)"),
     (b"PK\x03\x04", "a zip archive"),
-    (b"PAR1", "a Parquet file"),
+    (parquet.MAGIC, parquet.NOT_JSONL),
     (b"SQLite format 3\x00", "an SQLite database"),
     (LFS_POINTER, "a Git LFS pointer, not the data; run `git lfs pull` to fetch the real file"),
 )
 
-#: report(code, line, column, message, json_path, raw_line, fix=None): ``fix`` says what --fix would do
+#: Lines a record spread over several lines (J006) may span; past them its lines are read one by one.
+MAX_RECORD_LINES = 10_000
+#: JSON strings (they never hold a raw line break), and whitespace between the tokens.
+_STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"')
+_TOKENS = re.compile(rb'("(?:[^"\\]|\\.)*")|[ \t\r\n]+')
+
+#: report(code, line, column, message, json_path, raw_line, fix=None, end_line=None): ``fix`` says what
+#: --fix would do; ``end_line`` is the last line of a finding that spans several
 Report = Callable[..., None]
+
+
+def nesting(line: bytes) -> int:
+    """Brackets ``line`` opens less those it closes, strings aside; -1 for a line with an unclosed string
+    (no JSON value goes on past it)."""
+    bare = _STRING.sub(b"", line) if b'"' in line else line
+    if b'"' in bare:
+        return -1
+    return bare.count(b"{") + bare.count(b"[") - bare.count(b"}") - bare.count(b"]")
+
+
+def one_line(data: bytes) -> bytes:
+    """JSON text without the whitespace between its tokens: a record spread over lines, on one line."""
+    return _TOKENS.sub(lambda match: match.group(1) or b"", data)
+
+
+def _parses(data: bytes) -> object | None:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def record_start(line: bytes) -> bool:
+    """The line is a JSON object on its own, starting at its first byte: where a task may start (and where
+    a record spread over several lines ends, if not before)."""
+    return line.startswith(b"{") and type(_parses(line)) is dict
 
 
 def sniff(head: bytes) -> str | None:
@@ -145,18 +182,22 @@ class Stats:
     records: int = 0
     size: int = 0
     crlf: int = 0
-    first_crlf: int | None = None  # line number, counted within the range
+    lf: int = 0  # lines that end in LF alone
+    #: the first LISTED_ENDINGS lines ending in CRLF, and in LF, counted within the range
+    crlf_lines: tuple[int, ...] = ()
+    lf_lines: tuple[int, ...] = ()
     final_newline: bool = True  # the last line read ends with a newline
     not_jsonl: bool = False
     bom: bool = False  # the range starts the file with a UTF-8 byte-order mark
 
     def __add__(self, later: Stats) -> Stats:
-        first_crlf = self.first_crlf
-        if first_crlf is None and later.first_crlf is not None:
-            first_crlf = self.lines + later.first_crlf
+        def joined(mine: tuple[int, ...], theirs: tuple[int, ...]) -> tuple[int, ...]:
+            return (*mine, *(self.lines + line for line in theirs[: LISTED_ENDINGS - len(mine)]))
+
         return Stats(
             self.lines + later.lines, self.blank + later.blank, self.records + later.records,
-            self.size + later.size, self.crlf + later.crlf, first_crlf,
+            self.size + later.size, self.crlf + later.crlf, self.lf + later.lf,
+            joined(self.crlf_lines, later.crlf_lines), joined(self.lf_lines, later.lf_lines),
             later.final_newline if later.lines else self.final_newline, self.not_jsonl or later.not_jsonl,
             self.bom or later.bom,
         )  # fmt: skip
@@ -175,16 +216,32 @@ def file_findings(stats: Stats, report: Report, bom: str = "forbidden") -> None:
         message = "File has no UTF-8 byte-order mark (BOM); the target requires one"
         report(F002, 1, 1, message, None, None, "Add a UTF-8 byte-order mark")
     if stats.crlf:
-        lf = stats.lines - stats.crlf - (0 if stats.final_newline else 1)
-        if lf:
-            message = f"Mixed line endings: {stats.crlf} CRLF and {lf} LF lines"
-        else:
-            message = f"CRLF line endings ({stats.crlf} line{'s' if stats.crlf > 1 else ''}); use LF"
-        report(F003, stats.first_crlf, None, message, None, None)
+        crlf_findings(stats, report)
     if stats.lines and not stats.final_newline:
         report(F005, stats.lines, None, "No newline at end of file", None, None)
     if stats.lines == stats.blank:
         report(F008, None, None, "File has no records" if stats.lines else "File is empty", None, None)
+
+
+def crlf_findings(stats: Stats, report: Report) -> None:
+    """F003: a file of CRLF lines once, at its first line; a file that mixes endings at each line of the
+    minority ending (the lines a user has to find), up to LISTED_ENDINGS, the last saying how many more."""
+    crlf, lf = stats.crlf, stats.lf
+    if not lf:
+        report(
+            F003,
+            stats.crlf_lines[0],
+            None,
+            f"CRLF line endings ({crlf} line{'s' if crlf > 1 else ''}); use LF",
+            None,
+            None,
+        )
+        return
+    ending, count, lines = ("CRLF", crlf, stats.crlf_lines) if crlf <= lf else ("LF", lf, stats.lf_lines)
+    mixed = f"Mixed line endings: {crlf} CRLF and {lf} LF lines; this one ends in {ending}"
+    for line in lines:
+        more = count - len(lines) if line == lines[-1] else 0
+        report(F003, line, None, mixed + (f" ({more} more {ending} lines not listed)" if more else ""), None, None)
 
 
 class Reader:
@@ -213,7 +270,11 @@ class Reader:
                 return
         loads, decode_error = orjson.loads, orjson.JSONDecodeError
         check_keys = self.check_duplicate_keys
-        lineno = size = crlf = records = 0
+        lineno = size = crlf = lf = records = 0
+        crlf_lines: list[int] = []
+        lf_lines: list[int] = []
+        gathering: list[bytes] | None = None  # the lines of a record spread over several (J006)
+        depth = 0  # brackets it leaves open
         raw = b""
         leading: list[int] | None = [] if head else None  # blank lines before the first, told after it
         try:
@@ -222,8 +283,12 @@ class Reader:
                 size += len(raw)
                 if raw.endswith(b"\r\n"):
                     crlf += 1
-                    if stats.first_crlf is None:
-                        stats.first_crlf = lineno
+                    if crlf <= LISTED_ENDINGS:
+                        crlf_lines.append(lineno)
+                elif raw.endswith(b"\n"):
+                    lf += 1
+                    if lf <= LISTED_ENDINGS:
+                        lf_lines.append(lineno)
                 if lineno == 1 and head and raw.startswith(BOM):
                     raw = raw[len(BOM) :]
                     self.bom = len(BOM)
@@ -239,58 +304,119 @@ class Reader:
                         return
                     self._blank_lines(leading)
                     leading = None
+                if gathering is not None:  # inside a record that began on an earlier line
+                    alone = record_start(raw)  # a record of its own ends the span before it
+                    if not alone:
+                        gathering.append(raw)
+                        depth += nesting(raw)
+                        if 0 < depth and len(gathering) < MAX_RECORD_LINES:
+                            continue
+                    for found in self._gathered(lineno - len(gathering) + (not alone), gathering, depth):
+                        records += 1
+                        yield found
+                    gathering = None
+                    if not alone:
+                        continue
                 try:
                     value = loads(raw)
                 except decode_error as exc:
+                    if raw.startswith(b"{") and nesting(raw) > 0:  # maybe a record spread over lines (J006)
+                        gathering, depth = [raw], nesting(raw)
+                        continue
                     value = self._recover(lineno, raw, exc)
                     if value is None:
                         continue
                 if type(value) is not dict:
-                    messages = type(value) is list and value and all(type(v) is dict and "role" in v for v in value)
-                    if (
-                        lineno == 1
-                        and head
-                        and not messages
-                        and type(value) is list
-                        and value
-                        and all(type(v) is dict for v in value)
-                    ):
-                        stats.not_jsonl = True
-                        report(
-                            F006,
-                            1,
-                            None,
-                            "Not a JSONL file: a JSON array of objects on one line; "
-                            "write one object per line (`jq -c '.[]'`)",
-                            None,
-                            None,
-                        )
+                    if self._not_object(lineno, raw, value):
                         return
-                    hint = '; it holds messages: wrap them as {"messages": [...]}' if messages else ""
-                    report(J002, lineno, 1, f"Line is a JSON {json_type(value)}, not an object{hint}", None, raw)
                     continue
                 if check_keys and may_repeat_keys(raw, value):
-                    for path, key in duplicate_keys(raw):
-                        report(
-                            J003,
-                            lineno,
-                            None,
-                            f"Key `{key}` appears more than once in the object at {path}; parsers keep only the last",
-                            member(path, key),
-                            raw,
-                        )
+                    self._duplicate_keys(lineno, raw)
                 records += 1
                 yield lineno, raw, value
             if leading:  # a file of blank lines only
                 self._blank_lines(leading)
+            if gathering is not None:  # the file ends inside it
+                for found in self._gathered(lineno - len(gathering) + 1, gathering, depth):
+                    records += 1
+                    yield found
         finally:
-            stats.lines, stats.size, stats.crlf, stats.records = lineno, size, crlf, records
+            stats.lines, stats.size, stats.crlf, stats.lf, stats.records = lineno, size, crlf, lf, records
+            stats.crlf_lines, stats.lf_lines = tuple(crlf_lines), tuple(lf_lines)
             stats.final_newline = raw.endswith(b"\n") or not raw.strip()
 
     def _blank_lines(self, lines: list[int]) -> None:
         for line in lines:
             self.report(F004, line, None, "Blank line", None, None)
         self.stats.blank += len(lines)
+
+    def _not_object(self, lineno: int, raw: bytes, value: object) -> bool:
+        """Report a line whose value is not an object (J002; F006 for an array of objects on line 1);
+        True when the file is not JSONL at all, and reading stops."""
+        messages = type(value) is list and value and all(type(v) is dict and "role" in v for v in value)
+        if (
+            lineno == 1
+            and self.head
+            and not messages
+            and type(value) is list
+            and value
+            and all(type(v) is dict for v in value)
+        ):
+            self.stats.not_jsonl = True
+            self.report(
+                F006,
+                1,
+                None,
+                "Not a JSONL file: a JSON array of objects on one line; write one object per line (`jq -c '.[]'`)",
+                None,
+                None,
+            )
+            return True
+        hint = '; it holds messages: wrap them as {"messages": [...]}' if messages else ""
+        self.report(J002, lineno, 1, f"Line is a JSON {json_type(value)}, not an object{hint}", None, raw)
+        return False
+
+    def _duplicate_keys(self, lineno: int, raw: bytes) -> None:
+        for path, key in duplicate_keys(raw):
+            message = f"Key `{key}` appears more than once in the object at {path}; parsers keep only the last"
+            self.report(J003, lineno, None, message, member(path, key), raw)
+
+    def _gathered(self, start: int, lines: list[bytes], depth: int) -> Iterator[tuple[int, bytes, dict]]:
+        """The lines from ``start`` of what may be one record spread over several.
+
+        When they close every bracket they open and parse as one object, that is one J006 finding for
+        the span (the record itself is read once it is on one line: ``--fix`` writes it so). Otherwise
+        they are read as the lines they are: J001 on the first, and each of the others as a line of its
+        own, which never starts a record of several lines again (every line is parsed a bounded number of
+        times). A line that starts with ``{`` and parses alone always ends a span: :func:`~jsonl_lint.files.open.cut`
+        cuts a file into tasks before such lines only, so no span is seen by two tasks.
+        """
+        joined = b"".join(lines)
+        value = _parses(joined) if depth == 0 else None
+        if type(value) is dict:
+            end = start + len(lines) - 1
+            # line numbers count within the task's range: the message names none (the engine shifts end_line)
+            count = len(lines)
+            message = f"One record spread over {count} lines, this one and the next {count - 1}; write it on one line"
+            self.report(J006, start, 1, message, None, one_line(joined), end_line=end)
+            return
+        try:
+            orjson.loads(lines[0])
+        except orjson.JSONDecodeError as exc:
+            self._recover(start, lines[0], exc)
+        for lineno, raw in enumerate(lines[1:], start + 1):
+            try:
+                value = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                value = self._recover(lineno, raw, exc)
+                if value is None:
+                    continue
+            if type(value) is not dict:
+                self._not_object(lineno, raw, value)
+            else:
+                if self.check_duplicate_keys and may_repeat_keys(raw, value):
+                    self._duplicate_keys(lineno, raw)
+                yield lineno, raw, value
 
     def _recover(self, lineno: int, raw: bytes, exc: orjson.JSONDecodeError) -> object | None:
         """Report a line orjson rejected; return its value if only its encoding was bad."""

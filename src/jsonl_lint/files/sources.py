@@ -12,11 +12,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from jsonl_lint.errors import ConfigError
-from jsonl_lint.files import remote
+from jsonl_lint.files import parquet, remote
 from jsonl_lint.files.ignore import GitIgnore
 from jsonl_lint.files.remote import is_url
 
-EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+EXTENSIONS = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".parquet")
+PARQUET = ".parquet"  # read a batch of rows at a time with the [parquet] extra (files/parquet.py)
+#: What a folder walk picks up: Parquet files only with the extra (named on the command line, one gets F006)
+WALKED = EXTENSIONS if parquet.AVAILABLE else tuple(e for e in EXTENSIONS if e != PARQUET)
 STDIN = "-"
 
 #: Words in a file or folder name that mark its split, accents folded.
@@ -51,11 +54,14 @@ def split_role(path: str, splits: dict[str, list[str]] | None = None, root: str 
 def _named_split(path: str) -> tuple[str | None, tuple[str, ...]]:
     """The split a file's name or folder gives, and the key its partners in other splits share.
 
-    ``data/train_aws.jsonl`` and ``data/validation_aws.jsonl`` share ``("data", "aws", ".jsonl")``;
+    ``data/train_aws.jsonl`` and ``data/validation_aws.jsonl`` (or ``.parquet``, ``.jsonl.gz``) share
+    ``("data", "aws", ".jsonl")``;
     ``data/train/part-0.jsonl`` and ``data/val/part-0.jsonl`` share ``("data", "part-0.jsonl")``.
     """
     parts = path.split("/") if is_url(path) else os.path.normpath(os.path.abspath(path)).split(os.sep)
     stem, _, extension = parts[-1].partition(".")
+    if f".{extension.lower()}" in EXTENSIONS:
+        extension = EXTENSIONS[0]  # a Parquet validation split pairs with a JSONL training file
     words = _WORD.findall(_fold(stem))
     for word in words:
         if word in SPLIT_WORDS:
@@ -85,7 +91,7 @@ def partners(path: str, splits: dict[str, list[str]] | None, root: str) -> list[
                 for pattern in globs:
                     pattern = pattern.strip("/") if "/" in pattern.strip("/") else "**/" + pattern
                     found.update(glob.glob(os.path.join(glob.escape(root), pattern), recursive=True))
-        return sorted(f for f in found if os.path.isfile(f) and f.lower().endswith(EXTENSIONS))
+        return sorted(f for f in found if os.path.isfile(f) and f.lower().endswith(WALKED))
     _, key = _named_split(path)
     folder = os.path.dirname(path if is_url(path) else os.path.abspath(path))
     near = [folder, *(os.path.join(os.path.dirname(folder), d) for d in _subfolders(os.path.dirname(folder)))]
@@ -112,7 +118,7 @@ def _jsonl_files(folder: str) -> list[str]:
     if is_url(folder):
         return [name for name in remote.entries(folder)[0] if name.lower().endswith(EXTENSIONS)]
     try:
-        return [e.name for e in os.scandir(folder) if e.is_file() and e.name.lower().endswith(EXTENSIONS)]
+        return [e.name for e in os.scandir(folder) if e.is_file() and e.name.lower().endswith(WALKED)]
     except OSError:
         return []
 
@@ -135,6 +141,12 @@ class Source:
     mtime: int | None = None  # st_mtime_ns when the run began (--fix checks that the file did not change)
     formats: Counter = field(default_factory=Counter)  # records per format name
     first_lines: dict[str, int] = field(default_factory=dict)  # first line of each format
+    #: numbered by rows, not lines (records linted in memory, a Parquet file): diagnostics get ``row``
+    by_rows: bool = False
+    lines: int = 0  # lines read (a row each, for an input numbered by rows)
+
+    def __post_init__(self) -> None:
+        self.by_rows = self.by_rows or self.path.lower().endswith(PARQUET)
 
     @property
     def held_out(self) -> bool:
@@ -305,7 +317,7 @@ def discover(
             dirs[:] = sorted(
                 d for d in dirs if not d.startswith(".") and not left_out(os.path.join(folder, d), True, given)
             )
-            found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(EXTENSIONS))
+            found.extend(os.path.join(folder, f) for f in files if f.lower().endswith(WALKED))
         for path in sorted(found):
             if left_out(path, False, given) or display_path(path) in sources:
                 continue

@@ -9,7 +9,7 @@ record is in for the profile, S001, the profile's narrower keys and the user's o
 
 from __future__ import annotations
 
-from jsonl_lint.formats.base import Format, unknown_keys_message
+from jsonl_lint.formats.base import Format, unknown_key_problem
 from jsonl_lint.formats.bedrock import BedrockClaude, BedrockNova
 from jsonl_lint.formats.community import Alpaca, HHPreference, ShareGPT, Text, TrlPreference, TrlPromptCompletion
 from jsonl_lint.formats.openai import OpenAIChat, OpenAICompletion, OpenAIPreference, OpenAIReinforcement
@@ -36,4 +36,4 @@ FORMATS: dict[str, Format] = {
     )
 }
 
-__all__ = ["FORMATS", "Format", "unknown_keys_message"]
+__all__ = ["FORMATS", "Format", "unknown_key_problem"]

@@ -64,14 +64,26 @@ class Format:
         if allowed.issuperset(record.keys()):
             return
         unknown = [key for key in record if key not in allowed]
-        problems.append(Problem(S003, unknown_keys_message(unknown, allowed, self.title), member(where, unknown[0])))
+        problems.append(unknown_key_problem(unknown, allowed, self.title, record, where))
 
 
-def unknown_keys_message(keys: list[str], allowed: frozenset[str], title: str) -> str:
-    """``Unknown key `x` for OpenAI chat; did you mean `y`?``, naming every key."""
-    hints = []
+def close_key(key: str, choices: frozenset[str]) -> str | None:
+    """The accepted key ``key`` is probably a typo of, if any."""
+    close = difflib.get_close_matches(key, sorted(choices), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def unknown_key_problem(
+    keys: list[str], allowed: frozenset[str], title: str, record: dict, where: str = "$"
+) -> Problem:
+    """One S003 for the ``keys`` of ``record`` (at ``where``) outside ``allowed``: ``Unknown key `x` for OpenAI
+    chat; did you mean `y`?``, naming every key; the fix renames those with a close accepted key the
+    record does not already have."""
+    hints, renames = [], []
     for key in keys:
-        close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
-        hints.append(f"`{key}` (did you mean `{close[0]}`?)" if close else f"`{key}`")
+        close = close_key(key, allowed)
+        hints.append(f"`{key}` (did you mean `{close}`?)" if close else f"`{key}`")
+        if close is not None and close not in record and close not in (new for _, new in renames):
+            renames.append((member(where, key), close))
     noun = "key" if len(keys) == 1 else "keys"
-    return f"Unknown {noun} {', '.join(hints)} for {title}"
+    return Problem(S003, f"Unknown {noun} {', '.join(hints)} for {title}", member(where, keys[0]), tuple(renames))

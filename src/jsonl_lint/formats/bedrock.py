@@ -8,6 +8,8 @@ use the OpenAI names); the top-level ``system`` becomes a leading ``system`` tur
 
 from __future__ import annotations
 
+import re
+
 from jsonl_lint.codes import S002
 from jsonl_lint.example import ABSENT, Example, Problem, Turn
 from jsonl_lint.formats._messages import Messages, fast_message, json_text, new_turn, one_text, role_of
@@ -21,6 +23,9 @@ BLOCK_KINDS = ("text", "image", "video", "document", "toolUse", "toolResult", "r
 BLOCK_KEYS = frozenset(BLOCK_KINDS)
 MESSAGES = Messages("$.messages")
 NOVA_KEYS = frozenset({"schemaVersion", "system", "messages", "toolConfig"})
+#: Words Nova's training rejects anywhere in a text, whatever their case (AWS's Nova data preparation
+#: guide; its validator, nova_ft_dataset_validator.py, checks every text block this way, the answers too).
+RESERVED = re.compile(r"(?:system|user|bot|assistant|thought):|\[eos\]|<(?:image|video|unk)>", re.IGNORECASE)
 
 
 _fast_block = one_text("content", "assistant")
@@ -65,6 +70,13 @@ class BedrockNova(Format):
             problems.append(Problem(S002, "`messages` must be a non-empty array of messages", "$.messages"))
             return Example(self, record, turns, "$.messages")
         turns.extend(MESSAGES.walk(messages, _fast_block, self._turn, problems))
+        for turn in turns:
+            found = RESERVED.search(turn.text)
+            if found:
+                where = turn.path if turn.path == "$.system" else f"{turn.path}.content"
+                problems.append(
+                    Problem(S002, f"`{found.group()}` is a reserved keyword for Nova training; reword it", where)
+                )
         return Example(self, record, turns, "$.messages")
 
     def _top_level(self, record: dict, problems: list[Problem]) -> object:
@@ -101,6 +113,9 @@ class BedrockNova(Format):
         if not MESSAGE_KEYS.issuperset(message.keys()):
             self.unknown_keys(message, problems, MESSAGE_KEYS, path)
         role = role_of(message, path, problems)
+        if role == "system":
+            why = "`system` is not a role of `messages` for Nova: the system prompt goes in the top-level `system`"
+            problems.append(Problem(S002, why, f"{path}.role"))
         content = message.get("content")
         if type(content) is not list or not content:
             problems.append(Problem(S002, "`content` must be a non-empty array of content blocks", f"{path}.content"))

@@ -20,10 +20,10 @@ from jsonl_lint.files.open import Span, open_span
 from jsonl_lint.files.reader import Reader
 from jsonl_lint.files.sources import Source
 from jsonl_lint.formats import FORMATS
-from jsonl_lint.formats.base import Format, unknown_keys_message
-from jsonl_lint.formats.hints import explain_unknown
+from jsonl_lint.formats.base import Format, unknown_key_problem
+from jsonl_lint.formats.convert import converted
+from jsonl_lint.formats.hints import explain_unknown, renames_for_unknown
 from jsonl_lint.formats.user_schema import problems as schema_problems
-from jsonl_lint.jsonpath import member
 from jsonl_lint.profiles import Profile
 
 #: Distinct key sets whose candidate formats are remembered.
@@ -48,14 +48,14 @@ def _accepting_by_format() -> dict[str, tuple[str, ...]]:
     return {fmt: (*names, profiles.AUTO) for fmt, names in found.items()}
 
 
-_AUTO_KEY_SETS = [(fmt.key_sets(True), fmt.name) for fmt in profile_formats(profiles.load(profiles.AUTO))]
+_AUTO_KEY_SETS = [(fmt.key_sets(True), fmt) for fmt in profile_formats(profiles.load(profiles.AUTO))]
 
 
 def accepting(record: dict) -> tuple[str, ...]:
     """The shipped profiles that accept the format a record's keys show (none when they show none)."""
     keys = record.keys()
-    name = next((name for sets, name in _AUTO_KEY_SETS if any(needs <= keys for needs in sets)), None)
-    return () if name is None else _accepting_by_format()[name]
+    fmt = next((fmt for sets, fmt in _AUTO_KEY_SETS if any(needs <= keys for needs in sets)), None)
+    return () if fmt is None else _accepting_by_format()[fmt.name]
 
 
 class Detector:
@@ -100,15 +100,16 @@ class Detector:
         if found is None:
             if not self.replace:  # the user's schema is the format
                 message = explain_unknown(record, self.profile.name, self.accepted, accepting(record))
-                problems.append(Problem(S001, message, "$"))
+                renames = renames_for_unknown(record, self.accepted)
+                into = None if renames else converted(record, self.profile, _AUTO_KEY_SETS)
+                problems.append(Problem(S001, message, "$", renames, into))
             return None, problems
         example, shape = found
         allowed = self.profile.keys
         if allowed is not None and not allowed.issuperset(record.keys()):
             narrowed = [k for k in record if k not in allowed and k in example.format.keys]  # the others: adapter's
             if narrowed:
-                message = unknown_keys_message(narrowed, allowed, self.profile.title)
-                shape.append(Problem(S003, message, member("$", narrowed[0])))
+                shape.append(unknown_key_problem(narrowed, allowed, self.profile.title, record))
         if self.replace:  # the user's schema rules shapes and keys
             shape = [p for p in shape if p.code != S002 and p.code != S003]
         problems.extend(shape)

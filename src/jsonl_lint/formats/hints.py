@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from jsonl_lint.jsonpath import member
+
 # Key signatures of common formats; the first match wins, so specific ones come first. Used only
 # for records that none of the profile's formats match, so an entry may name a format jsonl-lint
 # knows (`--profile auto` accepts them all).
@@ -30,6 +32,35 @@ FOREIGN = (
 )
 
 
+#: A foreign format that is a profile's with one key renamed: (its keys, the key, the profile format's name).
+RENAMED = ((frozenset({"prompt", "response"}), "response", "completion"),)
+
+
+def _misspelt(record: dict, accepted: list[tuple[str, frozenset[str]]]) -> tuple[str, str] | None:
+    """(key, the accepted format's key it is probably a typo of), for the first such key the record has."""
+    expected = sorted({key for _, signature in accepted for key in signature})
+    for key in sorted(record):
+        close = difflib.get_close_matches(key, expected, n=1, cutoff=0.75)
+        if close and close[0] not in record:
+            return key, close[0]
+    return None
+
+
+def renames_for_unknown(record: dict, accepted: Iterable[tuple[str, frozenset[str]]]) -> tuple[tuple[str, str], ...]:
+    """What renaming one key makes of a record in no accepted format, as the S001 message suggests:
+    ``(("$.response", "completion"),)``; none when no rename would do."""
+    accepted = list(accepted)
+    keys = set(record)
+    expected = {key for _, signature in accepted for key in signature}
+    for signature, key, new in RENAMED:
+        if signature <= keys and new in expected and new not in keys:
+            return ((member("$", key), new),)
+    if any(signature <= keys for signature, _ in FOREIGN):
+        return ()  # another format altogether: converting it is not a rename
+    typo = _misspelt(record, accepted)
+    return () if typo is None else ((member("$", typo[0]), typo[1]),)
+
+
 def explain_unknown(
     record: dict, profile: str, accepted: Iterable[tuple[str, frozenset[str]]], accepting: Iterable[str] = ()
 ) -> str:
@@ -51,11 +82,9 @@ def explain_unknown(
     for signature, what in FOREIGN:
         if signature <= keys:
             return f"{head}: it looks like {what}{tail}"
-    expected = sorted({key for _, signature in accepted for key in signature})
-    for key in sorted(keys):
-        close = difflib.get_close_matches(key, expected, n=1, cutoff=0.75)
-        if close and close[0] not in keys:
-            return f"{head}: top-level key `{key}`; did you mean `{close[0]}`?"
+    typo = _misspelt(record, accepted)
+    if typo is not None:
+        return f"{head}: top-level key `{typo[0]}`; did you mean `{typo[1]}`?"
     if not keys:
         return f"{head}: the object is empty"
     shown = ", ".join(f"`{k}`" for k in sorted(keys)[:6])

@@ -15,6 +15,21 @@ from jsonl_lint.formats.base import Format
 MESSAGE_KEYS = frozenset(
     {"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"}
 )
+#: Optional keys whose null is what Arrow writes (pandas, Hugging Face `datasets`) for a key that other rows
+#: have: one S002 per file says so (rules/schema.py), instead of a finding on every message.
+NULLABLE_MESSAGE_KEYS = ("weight", "name", "tool_calls", "function_call")
+NULLABLE_KEYS = ("weight", "tools", "functions", "parallel_tool_calls")
+#: Every such key, in a fixed order (S002's summary is a bit per key).
+NULLABLE = (
+    "weight",
+    "name",
+    "tool_calls",
+    "function_call",
+    "tool_call_id",
+    "tools",
+    "functions",
+    "parallel_tool_calls",
+)
 PART_TEXT_FIELD = {"text": "text", "refusal": "refusal"}
 MESSAGES = Messages("$.messages")
 MEDIA_PARTS = frozenset({"image_url", "input_audio", "file"})
@@ -84,6 +99,40 @@ def _tool_calls_text(calls: object, path: str, problems: list[Problem]) -> str:
     return "\n".join(texts)
 
 
+def null_keys(record: dict, keys: tuple[str, ...], nulls: set[str]) -> None:
+    """Add to ``nulls`` the ``keys`` that ``record`` sets to null."""
+    for key in keys:
+        if key in record and record[key] is None:
+            nulls.add(key)
+
+
+def drop_nulls(record: object) -> bool:
+    """Remove the null-valued optional keys (:data:`NULLABLE`) of an OpenAI chat or DPO record, in place
+    (the safe repair of Arrow's null filling); whether any was removed."""
+    if type(record) is not dict:
+        return False
+    dropped = _drop(record, NULLABLE_KEYS)
+    given = record.get("input")
+    places = [record.get("messages"), given.get("messages") if type(given) is dict else None]
+    places += [record.get(name) for pair in DPO_OUTPUTS for name in pair]
+    for messages in places:
+        if type(messages) is list:
+            for message in messages:
+                if type(message) is dict:
+                    dropped = _drop(message, NULLABLE_MESSAGE_KEYS) | dropped
+                    if message.get("tool_call_id", False) is None and message.get("role") != "tool":
+                        del message["tool_call_id"]
+                        dropped = True
+    return dropped
+
+
+def _drop(record: dict, keys: tuple[str, ...]) -> bool:
+    found = [key for key in keys if key in record and record[key] is None]
+    for key in found:
+        del record[key]
+    return bool(found)
+
+
 def _list_of_objects(record: dict, key: str, problems: list[Problem]) -> None:
     value = record.get(key)
     if value is not None and (type(value) is not list or any(type(v) is not dict for v in value)):
@@ -98,20 +147,28 @@ class OpenAIChat(Format):
     keys = frozenset({"messages", "tools", "functions", "parallel_tool_calls", "weight"})
 
     def adapt(self, record: dict, problems: list[Problem]) -> Example:
+        nulls: set[str] = set()
         if len(record) != 1:  # most records hold `messages` alone: nothing else to check
             self.unknown_keys(record, problems, self.keys)
+            null_keys(record, NULLABLE_KEYS, nulls)
             _list_of_objects(record, "tools", problems)
             _list_of_objects(record, "functions", problems)
-            if "parallel_tool_calls" in record and type(record["parallel_tool_calls"]) is not bool:
+            parallel = record.get("parallel_tool_calls")
+            if parallel is not None and type(parallel) is not bool:
                 why = "`parallel_tool_calls` must be true or false"
                 problems.append(Problem(S002, why, "$.parallel_tool_calls"))
         messages = record["messages"]
         if type(messages) is not list or not messages:
             problems.append(Problem(S002, "`messages` must be a non-empty array of messages", "$.messages"))
             return Example(self, record, [], "$.messages")
-        return Example(self, record, MESSAGES.walk(messages, fast_message, self._turn, problems), "$.messages")
+        turns = MESSAGES.walk(messages, fast_message, lambda m, p, found: self._turn(m, p, found, nulls), problems)
+        return Example(self, record, turns, "$.messages", nulls=nulls)
 
-    def _turn(self, message: dict, path: str, problems: list[Problem]) -> Turn:
+    def _turn(self, message: dict, path: str, problems: list[Problem], nulls: set[str]) -> Turn:
+        if None in message.values():
+            null_keys(message, NULLABLE_MESSAGE_KEYS, nulls)
+            if message.get("tool_call_id", False) is None and message.get("role") != "tool":
+                nulls.add("tool_call_id")
         if not MESSAGE_KEYS.issuperset(message.keys()):
             self.unknown_keys(message, problems, MESSAGE_KEYS, path)
         role = role_of(message, path, problems)
@@ -129,19 +186,20 @@ class OpenAIChat(Format):
             )
             text = ""
         extra = []
-        if "tool_calls" in message:
+        if message.get("tool_calls") is not None:  # null: Arrow's filling, in `nulls`
             nontext = nontext or bool(message["tool_calls"])
             extra.append(_tool_calls_text(message["tool_calls"], f"{path}.tool_calls", problems))
-        if "function_call" in message:
+        if message.get("function_call") is not None:
             nontext = nontext or bool(message["function_call"])
             extra.append(_function_text(message["function_call"], f"{path}.function_call", problems))
         if extra:
             text = "\n".join([text, *extra]) if text else "\n".join(extra)
         if role == "tool" and type(message.get("tool_call_id")) is not str:
             problems.append(Problem(S002, "Tool message needs a string `tool_call_id`", f"{path}.tool_call_id"))
-        if "name" in message and type(message["name"]) is not str:
+        if message.get("name") is not None and type(message["name"]) is not str:
             problems.append(Problem(S002, "`name` must be a string", f"{path}.name"))
-        return Turn(role, text, path, nontext, message.get("weight", ABSENT))
+        weight = message.get("weight", ABSENT)
+        return Turn(role, text, path, nontext, ABSENT if weight is None else weight)
 
 
 class OpenAICompletion(Format):
@@ -217,21 +275,24 @@ class OpenAIPreference(Format):
         except (KeyError, TypeError, ValueError):
             pass
         turns: list[Turn] = []
+        nulls: set[str] = set()
         if not common:
             if not DPO_KEYS.issuperset(record):
                 self.unknown_keys(record, problems, DPO_KEYS)
             messages = self._input(given, problems)
         if messages is not None:
-            turns = INPUT_MESSAGES.walk(messages, fast_message, self._turn, problems)
+            turns = INPUT_MESSAGES.walk(
+                messages, fast_message, lambda m, p, found: self._turn(m, p, found, nulls), problems
+            )
         if common:
             turns.append(new_turn(Turn, ("assistant", text, "$.preferred_output[0]", False, ABSENT)))
             rejected = new_turn(Turn, ("assistant", other_text, "$.non_preferred_output[0]", False, ABSENT))
         else:
-            preferred = self._output(record, *DPO_OUTPUTS[0], "preferred", problems)
-            rejected = self._output(record, *DPO_OUTPUTS[1], "non-preferred", problems)
+            preferred = self._output(record, *DPO_OUTPUTS[0], "preferred", problems, nulls)
+            rejected = self._output(record, *DPO_OUTPUTS[1], "non-preferred", problems, nulls)
             if preferred is not None:
                 turns.append(preferred)
-        return Example(self, record, turns, "$.input.messages", rejected)
+        return Example(self, record, turns, "$.input.messages", rejected, nulls)
 
     def _input(self, given: object, problems: list[Problem]) -> list | None:
         """Check ``input`` but for each of its messages; return them (None when there are none to adapt)."""
@@ -258,7 +319,9 @@ class OpenAIPreference(Format):
             why = "`parallel_tool_calls` must be true or false"
             problems.append(Problem(S002, why, "$.input.parallel_tool_calls"))
 
-    def _output(self, record: dict, key: str, spec: str, which: str, problems: list[Problem]) -> Turn | None:
+    def _output(
+        self, record: dict, key: str, spec: str, which: str, problems: list[Problem], nulls: set[str]
+    ) -> Turn | None:
         """The one assistant message of ``key`` (or of its spec spelling ``spec``)."""
         if key in record:
             if spec in record:
@@ -270,6 +333,7 @@ class OpenAIPreference(Format):
                     f"Rename `{spec}` to `{key}`: the fine-tuning guide, Azure and Together use `{key}` "
                     f"(`{spec}` is only in the API spec)",
                     f"$.{spec}",
+                    ((f"$.{spec}", key),),
                 )
             )
             key = spec
@@ -288,7 +352,7 @@ class OpenAIPreference(Format):
         if type(message) is not dict:
             problems.append(Problem(S002, "Message must be an object with `role` and `content`", path))
             return None
-        turn = self._turn(message, path, problems)
+        turn = self._turn(message, path, problems, nulls)
         if turn.role is not None and turn.role != "assistant":
             problems.append(
                 Problem(S002, f"The {which} output must be an `assistant` message, not `{turn.role}`", f"{path}.role")

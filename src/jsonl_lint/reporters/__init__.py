@@ -15,6 +15,7 @@ REPORTERS: dict[str, Reporter] = {
     "full": text.full,
     "json": machine.json_array,
     "json-lines": machine.json_lines,
+    "drops": machine.drops,
     "sarif": sarif.report,
     "github": github.report,
     "summary-md": markdown.summary,

@@ -75,6 +75,8 @@ def _result(d: Diagnostic, index: int) -> dict:
     }
     if d.count > 1:  # a finding that repeats on most lines of its file, reported once
         result["occurrenceCount"] = d.count
+    if d.group is not None:  # duplicates and leakage: the group of alike examples
+        result["properties"] = {"group": d.group}
     if d.related:
         result["relatedLocations"] = [
             {"id": i, **_location(loc.path, loc.line), "message": {"text": "first occurrence"}}

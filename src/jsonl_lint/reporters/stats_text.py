@@ -7,6 +7,7 @@ from typing import TextIO
 import orjson
 
 from jsonl_lint.reporters.text import printable
+from jsonl_lint.stats import public
 from jsonl_lint.text.language import NAMES
 
 
@@ -99,11 +100,6 @@ def drift_lines(drift: dict) -> list[str]:
         verdict = f"exceeded: {where}" if where else "within"
         lines.append(f"  limit {limit['limit']}={limit['threshold']:g}: {verdict}")
     return lines
-
-
-def public(data: dict) -> dict:
-    """The report without the text report's rows."""
-    return {**data, "files": [{k: v for k, v in f.items() if k != "_rows"} for f in data["files"]]}
 
 
 def write_json(data: dict, out: TextIO) -> None:

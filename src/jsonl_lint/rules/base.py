@@ -146,7 +146,8 @@ class Rule:
         """Repair one line that this rule reported ``found`` on; None removes the line.
 
         ``content`` is the line's bytes without its line ending (and without the
-        file's byte-order mark); the result must hold no line break. Called by
+        file's byte-order mark); for a finding that spans lines (``end_line``, J006),
+        the span's lines so, joined by ``\n``. The result must hold no line break. Called by
         ``--fix`` for a rule whose ``fixable`` is set, once per line it reported,
         from the findings of a run over the whole input (a collapsed finding stands for
         every line it repeats on, and each is repaired). The byte-level file rules (F002, F003, F005) are repaired by
@@ -166,6 +167,25 @@ class PipelineRule(Rule):
 
 class RecordRule(Rule):
     def check(self, example: Example) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class AnswerRule(RecordRule):
+    """A record rule that judges each answer in words of an example on its own: its answer-role turns that
+    carry text (not tool calls) and a preference pair's rejected answer (C012, L004: the model's writing)."""
+
+    def check(self, example: Example) -> Iterator[Finding]:
+        answer_roles = example.format.answer_roles
+        turns = [turn for turn in example.turns if turn.role in answer_roles and not turn.nontext]
+        if example.rejected is not None:
+            turns.append(example.rejected)
+        for turn in turns:
+            message = self.judge(turn)
+            if message is not None:
+                yield Finding(message, turn.path)
+
+    def judge(self, turn) -> str | None:
+        """The finding's message for one answer, or None."""
         raise NotImplementedError
 
 

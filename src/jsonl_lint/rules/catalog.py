@@ -13,6 +13,7 @@ from jsonl_lint.rules.conversation import (
     BadFirstRole,
     BadLastRole,
     ConsecutiveRoles,
+    DegenerateAnswer,
     EmptyContent,
     InvalidWeight,
     MisplacedSystem,
@@ -39,11 +40,11 @@ from jsonl_lint.rules.file import (
     NotJsonl,
 )
 from jsonl_lint.rules.hygiene import ControlCharacter, Mojibake
-from jsonl_lint.rules.language import LanguageMix, LanguageSwitch, UnexpectedLanguage
+from jsonl_lint.rules.language import LanguageMix, LanguageSwitch, ScriptSwitch, UnexpectedLanguage
 from jsonl_lint.rules.leakage import NearLeakage, PromptLeakage, SplitLeakage
 from jsonl_lint.rules.privacy import EmailAddress, PhoneNumber, Secret, SpecialToken, TemplateArtefact
-from jsonl_lint.rules.schema import MixedFormats, SchemaViolation, UnknownFormat, UnknownKey
-from jsonl_lint.rules.syntax import DuplicateKey, InvalidJson, NotAnObject
+from jsonl_lint.rules.schema import MixedFormats, SchemaViolation, TypeDrift, UnknownFormat, UnknownKey
+from jsonl_lint.rules.syntax import DuplicateKey, InvalidJson, MultiLineRecord, NotAnObject
 from jsonl_lint.rules.tokens import LengthOutlier, OverTokenLimit, TooLong, TooShort
 from jsonl_lint.rules.tools import PreferencePair, ToolCallMismatch
 
@@ -67,11 +68,13 @@ RULES: tuple[type[Rule], ...] = (
     DuplicateKey,
     ControlCharacter,
     Mojibake,
+    MultiLineRecord,
     # S: the record's format
     UnknownFormat,
     SchemaViolation,
     UnknownKey,
     MixedFormats,
+    TypeDrift,
     # C: conversation structure
     UnknownRole,
     MissingAssistant,
@@ -84,6 +87,7 @@ RULES: tuple[type[Rule], ...] = (
     NothingToTrain,
     ToolCallMismatch,
     PreferencePair,
+    DegenerateAnswer,
     # D: the dataset as a whole
     TooFewExamples,
     FewExamples,
@@ -99,6 +103,7 @@ RULES: tuple[type[Rule], ...] = (
     UnexpectedLanguage,
     LanguageMix,
     LanguageSwitch,
+    ScriptSwitch,
     # T: tokens and length
     OverTokenLimit,
     TooShort,

@@ -6,7 +6,8 @@ import orjson
 
 from jsonl_lint.diagnostics import Edit, Severity
 from jsonl_lint.example import ABSENT
-from jsonl_lint.rules.base import Finding, RecordRule, RoleFinding, RoleRule
+from jsonl_lint.rules.base import AnswerRule, Finding, RecordRule, RoleFinding, RoleRule
+from jsonl_lint.text.repeats import degenerate
 
 #: Names that different formats give the same role; an unknown role gets the target's name for it.
 ROLE_SYNONYMS = (
@@ -162,7 +163,7 @@ class InvalidWeight(ChatRule):
     fixable = "safe"  # `1.0`, `"1"`, `true` -> `1` (and 0 likewise); other weights are the author's to decide
 
     def check(self, example):
-        if "weight" in example.record:
+        if example.record.get("weight") is not None:  # a null one is Arrow's filling: S002 says so
             yield Finding("`weight` is set on the example; put it on assistant messages", "$.weight")
         for turn in example.turns:
             weight = turn.weight
@@ -196,6 +197,21 @@ class NothingToTrain(ChatRule):
                 assistants += 1
         if assistants:
             yield Finding("Every assistant message has `weight: 0`; the example trains nothing", "$.messages")
+
+
+class DegenerateAnswer(AnswerRule):
+    code, name, severity = "C012", "degenerate-answer", Severity.WARNING
+    summary = "An answer made mostly of one phrase or sentence repeated (a generation loop)"
+
+    def judge(self, turn):
+        found = degenerate(turn.text)
+        if found is None:
+            return None
+        unit = found.unit if len(found.unit) <= 60 else found.unit[:59] + "…"
+        return (
+            f"The `{turn.role}` message is mostly one phrase repeated: `{unit}` {found.count:,} times "
+            f"({found.share:.0%} of its {len(turn.text):,} characters)"
+        )
 
 
 def _show(value: object) -> str:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
 from jsonl_lint.diagnostics import Diagnostic, Location, Severity
 from jsonl_lint.rules.base import Choice, DatasetRule, Option, Positive
 from jsonl_lint.text import minhash
-from jsonl_lint.text.dedup import candidate_pairs, first_of_runs
+from jsonl_lint.text.dedup import candidate_pairs, first_of_runs, same_prompt_pairs
 from jsonl_lint.text.keys import TEXT_PARTS, Keys, combine, keys, pack, part_turns
 
 
@@ -128,6 +128,7 @@ class DuplicateExample(DatasetRule):
                 f"Duplicate of the example at {where(original, location)} (ignoring whitespace)",
                 related=(original,),
                 fingerprint=f"{self.code}:{key[row]:016x}:{seen[row]}",
+                group=f"{key[first[row]]:016x}",
             )
 
 
@@ -143,12 +144,59 @@ def prompt_key(found: Keys, settings) -> int | None:
     return found.prompt if settings["ignore-system-prompt"] else combine(found.system, found.prompt)
 
 
+THRESHOLD = Option(
+    "threshold", float, 0.8, "Jaccard similarity of word n-grams from which examples are near-duplicates"
+)
+NGRAM = Positive("ngram", int, 5, "Words per shingle (n-gram)")
+#: Earlier distinct answers to its prompt that an answer is compared with (D005, D006): a prompt asked
+#: a thousand times costs at most this many comparisons per answer.
+PROMPT_PAIRS = 8
+
+
+def answer_shingles(example, ngram: int) -> np.ndarray:
+    """The shingles of the example's final answer: what tells a near-copy (the answer reworded a little)
+    from another answer to the same prompt."""
+    return minhash.shingles("\n".join(value for _, value in part_turns(example, "answer", True)), ngram)
+
+
+def similarities(
+    items, pairs: Iterable[tuple[int, int]], shingles_of: Callable[[int, object], np.ndarray]
+) -> Iterator[tuple[int, int, float]]:
+    """``(earlier, later, Jaccard similarity)`` of each pair of rows, their records read again once, in input
+    order; ``shingles_of(row, example)`` gives a record's shingles, each kept only until its last pair."""
+    earlier: dict[int, list[int]] = {}
+    last_use: dict[int, int] = {}
+    for a, b in pairs:
+        earlier.setdefault(b, []).append(a)
+        last_use[a] = max(last_use.get(a, b), b)
+    kept: dict[int, np.ndarray] = {}
+    for row, example in items.examples(sorted({*earlier, *last_use})):
+        hashes = shingles_of(row, example)
+        for a in earlier.get(row, ()):
+            if a in kept:
+                yield a, row, minhash.jaccard(kept[a], hashes)
+                if last_use[a] == row:
+                    del kept[a]
+        if row in last_use:
+            kept[row] = hashes
+
+
+def alike(similarity: float | None, ngram: int) -> str:
+    """How alike two answers are, for a message."""
+    return "" if similarity is None else f" (answers {similarity:.0%} alike, Jaccard of word {ngram}-grams)"
+
+
 class ConflictingAnswers(DatasetRule):
+    """The same prompt with another answer; an answer that is a near-copy of an earlier answer to its
+    prompt (Jaccard at or above ``threshold``) is D005's near-duplicate instead (the stronger evidence),
+    unless D005 is off."""
+
     code, name, severity = "D006", "conflicting-answers", Severity.WARNING
     summary = "The same prompt with different answers"
-    options = (IGNORE_SYSTEM,)
+    options = (IGNORE_SYSTEM, THRESHOLD, NGRAM)
     width = 16
     partition = 0  # the prompt key: conflicting answers share it
+    rereads = True  # the answers of the conflicting examples, to say how different they are
 
     def map(self, example):
         found = keys(example)
@@ -163,11 +211,26 @@ class ConflictingAnswers(DatasetRule):
         first, _ = first_of_runs(pool, prompt)  # the first example with each prompt
         _, repeat = first_of_runs(pool, prompt, answer)  # each answer to a prompt counts once
         # The first with its prompt, a repeat of the first answer, or an answer already reported: no finding.
-        for row in np.flatnonzero((answer != answer[first]) & (repeat == 0)):
+        rows = np.flatnonzero((answer != answer[first]) & (repeat == 0))
+        if not len(rows):
+            return
+        ngram, threshold = self.settings["ngram"], self.settings["threshold"]
+        pairs = same_prompt_pairs(pool, prompt, answer, PROMPT_PAIRS).tolist()
+        found = {
+            (a, b): similarity
+            for a, b, similarity in similarities(items, pairs, lambda _, e: answer_shingles(e, ngram))
+        }
+        copies = (
+            {b for (_, b), similarity in found.items() if similarity >= threshold} if "D005" in self.enabled else set()
+        )
+        for row in rows:
+            if row in copies:
+                continue  # a near-copy of an earlier answer: D005's
             location, original = items.location(row), items.location(first[row])
             yield self.diagnostic(
                 location,
-                f"Same prompt as the example at {where(original, location)}, with a different answer",
+                f"Same prompt as the example at {where(original, location)}, with a different answer"
+                + alike(found.get((first[row], row)), ngram),
                 related=(original,),
                 fingerprint=f"{self.code}:{prompt[row]:016x}:{answer[first[row]]:016x}:{answer[row]:016x}",
             )
@@ -203,8 +266,8 @@ class NearDuplicateRule(DatasetRule):
 
     rereads = True
     options = (
-        Option("threshold", float, 0.8, "Jaccard similarity of word n-grams from which examples are near-duplicates"),
-        Positive("ngram", int, 5, "Words per shingle (n-gram)"),
+        THRESHOLD,
+        NGRAM,
         Choice("text", str, "all", "What to compare: all (every turn), prompt, or answer", TEXT_PARTS),
         IGNORE_SYSTEM,
     )
@@ -262,28 +325,28 @@ class NearDuplicateRule(DatasetRule):
     def verified(self, items, pairs: np.ndarray) -> Iterator[tuple[int, int, float]]:
         """``(earlier, later, similarity)`` for the candidate pairs at or above the threshold."""
         threshold = self.settings["threshold"]
-        earlier: dict[int, list[int]] = {}
-        last_use: dict[int, int] = {}
-        for a, b in pairs.tolist():
-            earlier.setdefault(b, []).append(a)
-            last_use[a] = max(last_use.get(a, b), b)
-        kept: dict[int, np.ndarray] = {}
-        for row, example in items.examples(sorted({*earlier, *last_use})):
-            hashes = shingles(example, self.memo_key, items.contexts.get(items.location(row).path))
-            for a in earlier.get(row, ()):
-                if a in kept:
-                    similarity = minhash.jaccard(kept[a], hashes)
-                    if similarity >= threshold:
-                        yield a, row, similarity
-                    if last_use[a] == row:
-                        del kept[a]
-            if row in last_use:
-                kept[row] = hashes
 
-    def message(self, similarity: float, original: Location, location: Location) -> str:
-        text = "" if self.settings["text"] == "all" else f"{self.settings['text']}s "
+        def shingles_of(row, example):
+            return shingles(example, self.memo_key, items.contexts.get(items.location(row).path))
+
+        for a, b, similarity in similarities(items, pairs.tolist(), shingles_of):
+            if similarity >= threshold:
+                yield a, b, similarity
+
+    def copies(self, items, pairs: list) -> Iterator[tuple[int, int, float]]:
+        """``(earlier, later, similarity)`` for pairs with the same prompt whose answers are near-copies."""
+        ngram, threshold = self.settings["ngram"], self.settings["threshold"]
+        for a, b, similarity in similarities(items, pairs, lambda _, example: answer_shingles(example, ngram)):
+            if similarity >= threshold:
+                yield a, b, similarity
+
+    def message(self, similarity: float, original: Location, location: Location, same_prompt: bool = False) -> str:
         n, there = self.settings["ngram"], where(original, location)
-        return f"{similarity:.0%} similar {text}to the example at {there} (Jaccard of word {n}-grams)"
+        jaccard = f" (Jaccard of word {n}-grams)"
+        if same_prompt:
+            return f"Same prompt as the example at {there} and a {similarity:.0%} similar answer" + jaccard
+        text = "" if self.settings["text"] == "all" else f"{self.settings['text']}s "
+        return f"{similarity:.0%} similar {text}to the example at {there}" + jaccard
 
 
 class NearDuplicate(NearDuplicateRule):
@@ -301,10 +364,16 @@ class NearDuplicate(NearDuplicateRule):
             _, repeat = first_of_runs(pool, example)
             rows = np.flatnonzero(repeat == 0).astype(np.int32)  # exact repeats are D004's
         pairs = candidate_pairs(bands, pool, rows)
-        if "D006" in self.enabled:  # the same prompt with another answer is D006's finding
+        copies: list[tuple[int, int, float]] = []
+        if "D006" in self.enabled:
+            # The same prompt with another answer: a near-copy when the answers are near-duplicates
+            # (here), else D006's finding. Such pairs are all compared, as D006 compares them, not
+            # only those the bands find.
             conflicting = (prompt[pairs[:, 0]] == prompt[pairs[:, 1]]) & (prompt[pairs[:, 0]] != 0)
             pairs = pairs[~(conflicting & (whole[pairs[:, 0]] != whole[pairs[:, 1]]))]
-        edges = list(self.verified(items, pairs))
+            copies = list(self.copies(items, same_prompt_pairs(pool, prompt, whole, PROMPT_PAIRS).tolist()))
+        edges = [(a, b, similarity, False) for a, b, similarity in self.verified(items, pairs)]
+        edges += [(a, b, similarity, True) for a, b, similarity in copies]
         yield from self.groups(items, edges, example)
 
     def groups(self, items, edges, example) -> Iterator[Diagnostic]:
@@ -316,28 +385,30 @@ class NearDuplicate(NearDuplicateRule):
                 parent[row] = row = parent.get(parent[row], parent[row])
             return row
 
-        best: dict[int, tuple[float, int]] = {}  # row -> (similarity, most similar earlier row)
-        fallback: dict[int, tuple[float, int]] = {}  # row -> most similar later row
-        for a, b, similarity in edges:
+        best: dict[int, tuple[float, int, bool]] = {}  # row -> (similarity, most similar earlier row, same prompt)
+        fallback: dict[int, tuple[float, int, bool]] = {}  # row -> the same, of the most similar later row
+        for a, b, similarity, same_prompt in sorted(edges):
             ra, rb = root(a), root(b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
-            if similarity > best.get(b, (-1.0, 0))[0]:
-                best[b] = (similarity, a)
-            if similarity > fallback.get(a, (-1.0, 0))[0]:
-                fallback[a] = (similarity, b)
+            if similarity > best.get(b, (-1.0, 0, False))[0]:
+                best[b] = (similarity, a, same_prompt)
+            if similarity > fallback.get(a, (-1.0, 0, False))[0]:
+                fallback[a] = (similarity, b, same_prompt)
         size: dict[int, int] = {}
         for row in {*best, *fallback}:
             size[root(row)] = size.get(root(row), 0) + 1
         for row in sorted({*best, *fallback}):
             if root(row) == row:
                 continue  # the group's first example
-            similarity, other = best.get(row) or fallback[row]
+            similarity, other, same_prompt = best.get(row) or fallback[row]
             location, original = items.location(row), items.location(other)
             group = size[root(row)]
             yield self.diagnostic(
                 location,
-                self.message(similarity, original, location) + (f"; {group} examples alike" if group > 2 else ""),
+                self.message(similarity, original, location, same_prompt)
+                + (f"; {group} examples alike" if group > 2 else ""),
                 related=(original,),
                 fingerprint=f"{self.code}:{example[row]:016x}:{example[other]:016x}",
+                group=f"{example[root(row)]:016x}",  # the first member's: D004's group id for the same example
             )

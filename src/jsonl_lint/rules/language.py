@@ -1,4 +1,5 @@
-"""L rules: the language of each example (L001), the mix of a file (L002), answers in another language (L003).
+"""L rules: the language of each example (L001), the mix of a file (L002), answers in another language (L003),
+answers that go on in another script part-way (L004).
 
 Detection lives in :mod:`jsonl_lint.language`; the three rules share one verdict per example.
 """
@@ -11,8 +12,8 @@ from typing import Any
 
 from jsonl_lint.diagnostics import Location, Severity
 from jsonl_lint.errors import closest
-from jsonl_lint.rules.base import DatasetRule, Finding, Option, RecordRule
-from jsonl_lint.text.language import DEFAULT_CONFIDENCE, NAMES, parts, switch, verdict
+from jsonl_lint.rules.base import AnswerRule, DatasetRule, Finding, Option, RecordRule
+from jsonl_lint.text.language import DEFAULT_CONFIDENCE, NAMES, parts, script_switch, switch, verdict
 
 BY_NAME = {name.lower(): code for code, name in NAMES.items() if "(" not in name}
 
@@ -120,3 +121,20 @@ class LanguageSwitch(RecordRule):
                 f"The user asks in {asked.describe()} and the assistant answers in {answered.describe()}",
                 parts(example).answer_path,
             )
+
+
+class ScriptSwitch(AnswerRule):
+    """An answer that goes on in another script part-way; answers only (what training teaches the model
+    to write): a prompt may paste text in any script."""
+
+    code, name, severity = "L004", "script-switch", Severity.WARNING
+    summary = "One message changes script part-way (an English answer that goes on in Chinese)"
+
+    def judge(self, turn):
+        found = script_switch(turn.text)
+        if found is None:
+            return None
+        return (
+            f"The `{turn.role}` message goes on in {found.after} script after {found.offset:,} characters"
+            f" of {found.before}: `{found.quote}`"
+        )

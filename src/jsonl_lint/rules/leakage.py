@@ -4,8 +4,10 @@ Reported on the held-out file, pointing at the training example. Training
 examples are those of files that are not a held-out split (see
 :func:`jsonl_lint.sources.split_role`). Leakage is found across formats: the
 keys come from the normalised view. A held-out example is reported by one V
-rule at most: the same example (V001) before the same prompt (V003) before a
-near-duplicate (V002).
+rule at most, the strongest evidence first: the same example (V001), a
+near-duplicate (V002: of the whole example, or the same prompt with a near-copy
+of its answer), the same prompt with another answer (V003). Within-split
+findings (D rules) never keep a held-out example from its V finding.
 """
 
 from __future__ import annotations
@@ -14,7 +16,18 @@ import numpy as np
 
 from jsonl_lint.diagnostics import Severity
 from jsonl_lint.rules.base import DatasetRule
-from jsonl_lint.rules.dataset import IGNORE_SYSTEM, NearDuplicateRule, held_out_rows, prompt_key, where
+from jsonl_lint.rules.dataset import (
+    IGNORE_SYSTEM,
+    NGRAM,
+    THRESHOLD,
+    NearDuplicateRule,
+    alike,
+    answer_shingles,
+    held_out_rows,
+    prompt_key,
+    similarities,
+    where,
+)
 from jsonl_lint.text.dedup import candidate_pairs, leaked
 from jsonl_lint.text.keys import keys, pack
 
@@ -61,22 +74,43 @@ class SplitLeakage(LeakageRule):
                 f"Leaked: the same example is in the training split at {where(original, location)}",
                 related=(original,),
                 fingerprint=f"{self.code}:{table[row, 0]:016x}",  # the two examples' content: one key
+                group=f"{table[whole[row], 0]:016x}",  # the training example's key: one group per example leaked
             )
+
+
+def prompt_leaks(items, whole, prompt, ngram: int) -> tuple[np.ndarray, dict[int, float]]:
+    """The held-out rows whose prompt (not whole example) is a training prompt, and how alike each one's
+    answer is to that training example's (V002 takes the near-copies, V003 the rest)."""
+    rows = np.flatnonzero((prompt >= 0) & (whole < 0))
+    pairs = sorted(zip(prompt[rows].tolist(), rows.tolist(), strict=True))
+    found = similarities(items, pairs, lambda _, example: answer_shingles(example, ngram))
+    return rows, {row: similarity for _, row, similarity in found}
 
 
 class PromptLeakage(LeakageRule):
     code, name, severity = "V003", "prompt-leakage", Severity.WARNING
     summary = "A validation or test prompt is also a training prompt (answers differ)"
+    options = (IGNORE_SYSTEM, THRESHOLD, NGRAM)
+    rereads = True  # the two answers, to tell a near-copy (V002's) and to say how different they are
 
     def leaks(self, items, table, whole, prompt):
-        told = whole >= 0 if "V001" in self.enabled else np.zeros(len(whole), bool)  # the same example: V001's
-        for row in np.flatnonzero((prompt >= 0) & ~told):
+        if "V001" not in self.enabled:
+            whole = np.full(len(whole), -1)  # the same example is a leaked prompt too
+        ngram = self.settings["ngram"]
+        rows, alike_ = prompt_leaks(items, whole, prompt, ngram)
+        copies = "V002" in self.enabled
+        for row in rows:
+            similarity = alike_.get(int(row))
+            if copies and similarity is not None and similarity >= self.settings["threshold"]:
+                continue  # the same prompt and a near-copy of the answer: V002's
             location, original = items.location(row), items.location(prompt[row])
             yield self.diagnostic(
                 location,
-                f"Leaked prompt: the training split asks the same at {where(original, location)}",
+                f"Leaked prompt: the training split asks the same at {where(original, location)}"
+                + alike(similarity, ngram),
                 related=(original,),
                 fingerprint=f"{self.code}:{table[row, 1]:016x}:{table[row, 0]:016x}:{table[prompt[row], 0]:016x}",
+                group=f"{table[prompt[row], 0]:016x}",
             )
 
 
@@ -90,24 +124,29 @@ class NearLeakage(NearDuplicateRule):
             return
         keys_, bands = self.table(items)
         whole, prompt = leaked(keys_[:, 2], keys_[:, 1], held)
-        # Held-out examples V001 or V003 report are theirs; training rows all take part.
-        told = np.zeros(len(held), bool)
-        if "V001" in self.enabled:
-            told |= whole >= 0
+        # Held-out examples V001 reports are its own; those whose prompt is a training prompt are judged
+        # on their answers (a near-copy here, another answer V003's); training rows all take part.
+        told = whole >= 0 if "V001" in self.enabled else np.zeros(len(held), bool)
+        best: dict[int, tuple[float, int, bool]] = {}
         if "V003" in self.enabled:
-            told |= prompt >= 0
+            rows, alike_ = prompt_leaks(items, np.where(told, whole, -1), prompt, self.settings["ngram"])
+            told[rows] = True
+            for row, similarity in alike_.items():
+                if similarity >= self.settings["threshold"]:
+                    best[row] = (similarity, int(prompt[row]), True)
         rows = np.flatnonzero(~held | ~told)
         pairs = candidate_pairs(bands, np.zeros(len(held), np.int32), rows, side=held)
-        best: dict[int, tuple[float, int]] = {}
         for a, b, similarity in self.verified(items, pairs):
             train, row = (b, a) if held[a] else (a, b)  # the held-out file may come first
-            if similarity > best.get(row, (-1.0, 0))[0]:
-                best[row] = (similarity, train)
-        for row, (similarity, train) in sorted(best.items()):
+            if similarity > best.get(row, (-1.0, 0, False))[0]:
+                best[row] = (similarity, train, False)
+        for row, (similarity, train, same_prompt) in sorted(best.items()):
             location, original = items.location(row), items.location(train)
+            said = self.message(similarity, original, location, same_prompt)
             yield self.diagnostic(
                 location,
-                "Leaked: " + self.message(similarity, original, location) + " in the training split",
+                f"Leaked: {said[:1].lower()}{said[1:]} in the training split",
                 related=(original,),
                 fingerprint=f"{self.code}:{keys_[row, 0]:016x}:{keys_[train, 0]:016x}",
+                group=f"{keys_[train, 0]:016x}",
             )

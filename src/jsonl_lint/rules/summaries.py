@@ -74,6 +74,11 @@ class Summaries:
         index = {path: i for i, path in enumerate(self.files)}
         return np.repeat(np.array([index[path] for path, *_ in self.parts], np.int32), counts)
 
+    def lines(self) -> np.ndarray:
+        """The line of each row (uint32), in input order."""
+        parts = [np.frombuffer(lines, np.uint32) + np.uint32(offset) for _, offset, lines, _ in self.parts]
+        return np.concatenate(parts) if parts else np.empty(0, np.uint32)
+
     @property
     def files(self) -> list[str]:
         """The files with rows, in input order."""

@@ -38,6 +38,27 @@ def boundaries(order: np.ndarray, columns) -> np.ndarray:
     return new
 
 
+def same_prompt_pairs(pool: np.ndarray, prompt: np.ndarray, answer: np.ndarray, cap: int) -> np.ndarray:
+    """``(earlier row, later row)``: each distinct answer to a prompt (in a pool) with the first ``cap``
+    distinct answers to it before it. A prompt key of 0 is no prompt.
+
+    The pairs that decide whether a later answer is a near-copy of an earlier one (D005) or another
+    answer (D006): at most ``cap`` per row, however often a prompt is asked.
+    """
+    _, seen = first_of_runs(pool, prompt, answer)
+    distinct = np.flatnonzero((seen == 0) & (prompt != 0))
+    if not len(distinct):
+        return np.empty((0, 2), np.int64)
+    order = np.lexsort((distinct, prompt[distinct], pool[distinct]))
+    rows = distinct[order]
+    new = boundaries(np.arange(len(rows)), (pool[rows], prompt[rows]))
+    start = np.flatnonzero(new)[np.cumsum(new) - 1]
+    rank = np.arange(len(rows)) - start  # each row's place among its prompt's distinct answers
+    found = [np.stack([rows[start[rank > j] + j], rows[rank > j]], 1) for j in range(cap)]
+    pairs = np.concatenate(found)
+    return pairs[np.lexsort((pairs[:, 0], pairs[:, 1]))]
+
+
 def candidate_pairs(bands: np.ndarray, pool: np.ndarray, rows: np.ndarray, side: np.ndarray | None = None):
     """Candidate pairs ``(earlier row, later row)``: rows of ``rows`` sharing a band key in a pool.
 

@@ -33,6 +33,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
+import orjson
+
 from jsonl_lint.example import Example
 
 #: langdetect's languages (the profiles of langdetect 1.0.9): the codes `languages` accepts.
@@ -160,6 +162,11 @@ _PUNCTUATION = re.compile("|".join(re.escape(p) for p in "¿¡«»“”‘’�
 #: Characters that code has plenty of and prose few of.
 _CODE_SYMBOLS = b"{}[]()<>;=_\\$"
 
+#: Tool traffic written as text (Hermes and Qwen chat formats), and markup tags: not language.
+_TOOL_TAGS = re.compile(
+    r"<(tool_call|tool_response|tool_result|function_call|functioncall|tools)>.*?(?:</\1>|\Z)", re.S | re.I
+)
+_MARKUP = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _URL = re.compile(r"\b(?:https?|ftp)://\S*|\bwww\.\S*", re.I)
@@ -204,9 +211,25 @@ class Detection(NamedTuple):
         return f"{NAMES.get(self.lang, self.lang)} (`{self.lang}`)"
 
 
+def prose(text: str) -> str:
+    """``text`` without tool traffic (``<tool_call>``, ``<tool_response>``... and what they hold) and markup
+    tags; "" for a text that is one JSON value (a tool result): what is left to read as language."""
+    if "<" in text:
+        text = _MARKUP.sub(" ", _TOOL_TAGS.sub(" ", text))
+    stripped = text.strip()
+    if stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]"):
+        try:
+            orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            return text
+        return ""
+    return text
+
+
 def clean(text: str) -> str:
-    """The part of ``text`` a detector should read: no code, URLs, e-mail addresses, NUL or lone surrogates."""
-    text = text[: 4 * SAMPLE]
+    """The part of ``text`` a detector should read: no tool traffic, JSON, markup, code, URLs, e-mail
+    addresses, NUL or lone surrogates."""
+    text = prose(text[: 8 * SAMPLE])[: 4 * SAMPLE]
     if "`" in text or "~~~" in text:
         text = _INLINE_CODE.sub(" ", _CODE_BLOCK.sub(" ", text))
     if "://" in text or "www." in text:
@@ -368,27 +391,32 @@ def parts(example: Example) -> Parts:
 def _parts(example: Example) -> Parts:
     turns = example.turns
     answer_roles = example.format.answer_roles
-    prose = {"user", "assistant", *answer_roles}
+    spoken = {"user", "assistant", *answer_roles}
     answer = question = None
+    found_answer = found_question = NOTHING
     for i in range(len(turns) - 1, -1, -1):
         turn = turns[i]
         if answer is None and turn.role in answer_roles:
             if turn.nontext:
                 break  # a tool call, not an answer in words
-            answer = i
+            answer, found_answer = i, evidence(turn.text)
+            if not found_answer.words:
+                break  # a tool call written as text, JSON or code: no answer in words
         elif answer is not None and turn.role == "user":
-            question = i
-            break
-    found_answer = NOTHING if answer is None else evidence(turns[answer].text)
-    found_question = NOTHING if question is None else evidence(turns[question].text)
+            found = evidence(turn.text)
+            if found.words:  # the last user turn in words: a tool result in a user turn is none
+                question, found_question = i, found
+                break
     rest: list[str] = []
     room = SAMPLE if found_question.words + found_answer.words < ENOUGH_WORDS else 0
     for i, turn in enumerate(turns):
         if room <= 0:
             break
-        if i != answer and i != question and turn.role in prose and not (turn.nontext and turn.role != "user"):
-            rest.append(turn.text[:room])
-            room -= len(rest[-1])
+        if i != answer and i != question and turn.role in spoken and not (turn.nontext and turn.role != "user"):
+            text = prose(turn.text[: 2 * room])
+            if text.strip():
+                rest.append(text[:room])
+                room -= len(rest[-1])
     whole = found_question + found_answer + (evidence("\n".join(rest)) if rest else NOTHING)
     path = None if answer is None else turns[answer].path
     return Parts(whole, found_question, found_answer, path)
@@ -423,3 +451,101 @@ def switch(example: Example, confidence: float) -> tuple[Detection, Detection] |
     if asked is None or answered is None or asked.lang == answered.lang:
         return None
     return asked, answered
+
+
+# -- script switches (L004) --------------------------------------------------------------
+
+#: Letters of each script (Han and kana are one: Japanese writes both). Latin last: its runs are words.
+_SCRIPTS = (
+    ("Chinese or Japanese", "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"),
+    ("Korean", "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"),
+    ("Cyrillic", "\u0400-\u052f"),
+    ("Greek", "\u0370-\u03ff\u1f00-\u1fff"),
+    ("Arabic", "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"),
+    ("Hebrew", "\u0590-\u05ff"),
+    ("Devanagari", "\u0900-\u097f"),
+    ("Bengali", "\u0980-\u09ff"),
+    ("Thai", "\u0e00-\u0e7f"),
+    ("Latin", "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"),
+)
+SCRIPT_NAMES = tuple(name for name, _ in _SCRIPTS)
+_RUN = re.compile("|".join(f"([{letters}]+)" for _, letters in _SCRIPTS))
+_NON_LATIN = re.compile("[" + "".join(letters for _, letters in _SCRIPTS[:-1]) + "]")
+#: Quoted or bracketed text (a name, a word being taught, a translation given), and code: not a switch.
+_QUOTED = re.compile(
+    r"“[^”\n]*”|\"[^\"\n]*\"|«[^»\n]*»|「[^」\n]*」|『[^』\n]*』|《[^》\n]*》|'[^'\n]*'"
+    r"|\([^)\n]*\)|（[^）\n]*）|\[[^\]\n]*\]"
+)
+#: Letters of the new script a switch must go on for: ideographs and syllables carry a word each.
+SWITCH_LETTERS = {"Chinese or Japanese": 8, "Korean": 8, "Thai": 12}
+SWITCH_LETTERS_DEFAULT = 24
+#: Letters of the text's own script before the switch, and the share of the rest in the new script.
+HEAD_LETTERS = 20
+TAIL_SHARE = 0.7
+#: A run that starts after one of these (a label, a list, a new sentence) is no switch part-way.
+_BOUNDARY = frozenset(":：\n-–—•*#>|=")
+
+
+_LIST_MARK = re.compile(r"(?:^|\s)(?:\d{1,3}|[a-zA-Z])[.)]$")
+
+
+class ScriptSwitch(NamedTuple):
+    offset: int  # character of the text where the other script starts
+    before: str  # the script the text is written in
+    after: str  # the script it goes on in
+    quote: str  # the first words in the new script
+
+
+def script_switch(text: str) -> ScriptSwitch | None:
+    """Where ``text`` goes on in another script part-way (``… a compromise, 它是一座规划城市``), or None.
+
+    Runs of letters are told apart by Unicode block. A switch is where a script first appears, after
+    at least HEAD_LETTERS letters of the text's own script (the one it has most of up to there) and
+    none of the new one, when it starts mid-sentence (not after a colon, a line break, a list or
+    table marker) and the rest of the text is mostly (TAIL_SHARE) in the new script, with at least
+    SWITCH_LETTERS of it: a Chinese text that names ``Microsoft Word`` or an English one that
+    teaches ``ありがとう`` does not go on in the other script. Code, URLs, quoted and bracketed text are
+    left out first: a name or a word being taught is no switch. Text of Latin letters only (most text)
+    costs one regular-expression search.
+    """
+    if text.isascii() or not _NON_LATIN.search(text):
+        return None
+    masked = _masked(text)
+    runs = [(m.start(), m.end(), m.lastindex - 1) for m in _RUN.finditer(masked)]  # type: ignore[operator]
+    total = [0] * len(_SCRIPTS)
+    for start, end, script in runs:
+        total[script] += end - start
+    seen = [0] * len(_SCRIPTS)
+    for start, end, script in runs:
+        if not seen[script] and any(seen):  # the first letters of another script: a switch, or a word
+            own = max(range(len(seen)), key=seen.__getitem__)
+            name = SCRIPT_NAMES[script]
+            after, rest = total[script], sum(total) - sum(seen)
+            if (
+                seen[own] >= HEAD_LETTERS
+                and after >= SWITCH_LETTERS.get(name, SWITCH_LETTERS_DEFAULT)
+                and after >= TAIL_SHARE * rest
+                and _mid_sentence(masked, start)
+            ):
+                line = text[start:].split("\n", 1)[0].strip()
+                quote = line if len(line) <= 40 else line[:39] + "…"
+                return ScriptSwitch(start, SCRIPT_NAMES[own], name, quote)
+        seen[script] += end - start
+    return None
+
+
+def _masked(text: str) -> str:
+    """``text`` with code, URLs and quoted or bracketed parts blanked out (offsets kept)."""
+
+    def blank(match: re.Match) -> str:
+        return " " * len(match.group())
+
+    for pattern in (_CODE_BLOCK, _INLINE_CODE, _URL, _EMAIL, _QUOTED):
+        text = pattern.sub(blank, text)
+    return text
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    """The character before ``start``, spaces aside, continues a sentence (a letter, a digit, a comma)."""
+    before = text[max(0, start - 12) : start].rstrip(" \t")
+    return bool(before) and before[-1] not in _BOUNDARY and not _LIST_MARK.search(before)

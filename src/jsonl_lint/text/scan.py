@@ -249,8 +249,16 @@ _EMAIL_DOMAIN = re.compile(
 _EMAIL_LOCAL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\Z")
 #: Reserved for documentation and tests (RFC 2606, RFC 6761), and the placeholders documentation
 #: uses instead: never anybody's address.
-_RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "test.com", "domain.com", "yourdomain.com")
+_RESERVED_DOMAINS = ("test.com", "domain.com", "yourdomain.com")
 _RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+#: A domain with one of these labels is a placeholder whatever its suffix (``example.co.uk``,
+#: ``mail.exemplo.com.br``): "example" in the languages documentation is written in, and the
+#: localised "your domain" / "your company".
+_PLACEHOLDER_LABELS = frozenset(
+    "example exemplo ejemplo exemple esempio beispiel voorbeeld exempel eksempel esimerkki przyklad priklad "
+    "primjer ornek yourdomain yourcompany seudominio suaempresa seusite tudominio tuempresa votredomaine "
+    "deinedomain".split()
+)
 #: "Top-level domains" that are file extensions: ``logo@2x.png`` is a file name.
 _FILE_EXTENSIONS = frozenset(
     "png jpg jpeg gif svg webp ico bmp tif tiff avif js mjs cjs ts tsx jsx css scss less py rb go rs java "
@@ -259,10 +267,13 @@ _FILE_EXTENSIONS = frozenset(
 
 
 def reserved_domain(domain: str) -> bool:
-    """A domain kept for examples and tests: example.com and its subdomains, .test, .invalid..."""
-    domain = domain.lower()
-    tld = domain.rpartition(".")[2]
-    return tld in _RESERVED_TLDS or any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS)
+    """A domain kept for examples and tests: example.* and its localised forms (exemplo.com.br, beispiel.de)
+    and their subdomains, .test, .invalid..."""
+    labels = domain.lower().split(".")
+    if labels[-1] in _RESERVED_TLDS or not _PLACEHOLDER_LABELS.isdisjoint(labels[:-1]):
+        return True
+    domain = ".".join(labels)
+    return any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS)
 
 
 def emails(text: str) -> list[Hit]:
@@ -304,6 +315,13 @@ def _fictional(digits: str) -> bool:
     return len(national) == 10 and (national.startswith("555") or national[3:8] == "55501")
 
 
+def _placeholder(digits: str) -> bool:
+    """A number nobody has, in any country: the last 7 digits one digit repeated (``(11) 99999-9999``,
+    ``+33 1 00 00 00 00``). Numbers that count up (``030 1234 5678``) are real numbers' shape."""
+    tail = digits[-7:]
+    return tail.count(tail[0]) == 7
+
+
 def phones(text: str, start: int = 0) -> list[Hit]:
     """Phone numbers in international and common national formats (separators required)."""
     found = []
@@ -315,7 +333,7 @@ def phones(text: str, start: int = 0) -> list[Hit]:
         low, high = _DIGIT_RANGES[kind]
         if not low <= len(digits) <= high:
             continue
-        if (kind in ("nanp", "paren") or digits.startswith("1")) and _fictional(digits):
+        if (kind in ("nanp", "paren") or digits.startswith("1")) and _fictional(digits) or _placeholder(digits):
             continue
         found.append(Hit(m.start(), m.end(), number))
     return found
