@@ -118,11 +118,18 @@ def part_turns(example: Example, part: str, ignore_system: bool) -> list[tuple[s
     return found
 
 
+_MASK = 0xFFFFFFFFFFFFFFFF
+
+
 def unsigned(key: int) -> int:
     """A key as an unsigned 64-bit integer (:func:`combine` gives signed ones)."""
-    return key & 0xFFFFFFFFFFFFFFFF
+    return key & _MASK
+
+
+#: Packers of 0 to 3 keys, compiled once: a dataset rule packs keys for every record.
+_PACKERS = tuple(struct.Struct(f"<{n}Q").pack for n in range(4))
 
 
 def pack(*keys: int | None) -> bytes:
     """Keys as unsigned 64-bit little-endian integers (None as 0: a key is 0 with odds of 2**-64)."""
-    return struct.pack(f"<{len(keys)}Q", *(0 if key is None else unsigned(key) for key in keys))
+    return _PACKERS[len(keys)](*[0 if key is None else key & _MASK for key in keys])
