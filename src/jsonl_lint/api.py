@@ -17,8 +17,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from typing import Any, Union
 
-import orjson
-
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.engine import Linter, Result
 from jsonl_lint.files.rows import spooled_rows
@@ -100,8 +98,7 @@ def stats(
         paths, records = _paths_or_records(data)
         splits = {split: records} if paths is None else {None: paths}
     result = _run(splits, settings, jobs, {split: name or split}, (ExampleStats,))
-    # as the JSON report is written and read back: plain lists and dicts, as `stats --output-format json` prints
-    return orjson.loads(orjson.dumps(public(report(result, min_class_share, result.fail_on))))
+    return public(report(result, min_class_share, result.fail_on))
 
 
 def _run(

@@ -349,7 +349,7 @@ def sizes(c: FileContext) -> Section:
         "prompt_tokens_per_example": distribution([r.prompt for r in rows if r.answered]),
         "answer_tokens_per_example": distribution([r.answer for r in rows if r.answered]),
         # few distinct message counts are shown as such: a histogram of them is one solid block
-        "messages_counts": sorted(counts.items()) if len(counts) <= COUNT_VALUES else None,
+        "messages_counts": [[n, count] for n, count in sorted(counts.items())] if len(counts) <= COUNT_VALUES else None,
         "histograms": {
             "tokens_per_example": histogram([r.tokens for r in rows]) if rows else None,
             "messages_per_example": histogram([r.messages for r in rows]) if rows else None,
