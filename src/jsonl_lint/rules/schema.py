@@ -67,7 +67,7 @@ class SchemaViolation(PipelineRule, DatasetRule):
                 "keys before writing (`jsonl-lint --fix` does)",
                 lines=array("I", hit.astype(np.uint32).tobytes()),
                 fingerprint=f"{self.code}:{path}:null-filled",
-                fix=Fix("safe", "Drop the null-valued optional keys"),
+                fix=Fix(self.fixable, "Drop the null-valued optional keys"),  # type: ignore[arg-type]
             )
 
     def fix_line(self, content, found):
