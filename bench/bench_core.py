@@ -10,9 +10,12 @@ one run and on the same file:
 * ``jsonl-lint``: the whole lint through the Python API (read, parse, adapt,
   every default rule including duplicate detection), without reporting, in
   one process (``--jobs 1``) and with the default number of jobs (one per
-  core for an input this size).
+  core for an input this size);
+* the core rules alone (F, J, S, C, D001, D002, D004), in one process.
 
-Prints microseconds per record (wall time), MB/s and the ratios. Best of 3 runs each.
+Prints microseconds per record, MB/s and the ratios, in wall time and, for what runs in this
+process, in CPU time (``time.process_time``: the figures to trust on a busy machine). Best of 3
+runs each.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import random
 import sys
 import tempfile
+import time
 
 import orjson
 from timing import bare_loop, best_of
@@ -29,6 +33,7 @@ from jsonl_lint import Settings, lint
 from jsonl_lint.engine import default_jobs
 from jsonl_lint.files.sources import Source
 
+CORE = ["F", "J", "S", "C", "D001", "D002", "D004"]
 WORDS = (
     "the model should answer questions about data quality in fine tuning sets with care and "
     "precision while keeping every reply short clear and friendly to the user who asked it"
@@ -79,20 +84,26 @@ def main() -> None:
         generate(path, n)
         size = os.path.getsize(path)
         findings = []
-        bare = best_of(3, lambda: bare_loop(path))
-        one = best_of(3, lambda: findings.append(len(lint([path], Settings(), jobs=1).diagnostics)))
-        default = best_of(3, lambda: findings.append(len(lint([path], Settings()).diagnostics)))
         jobs = default_jobs(None, [Source(path, size=size)])
+        runs = {
+            "orjson.loads loop": lambda: bare_loop(path),
+            "jsonl-lint --jobs 1": lambda: findings.append(len(lint([path], Settings(), jobs=1).diagnostics)),
+            "core rules, --jobs 1": lambda: lint([path], Settings(select=CORE), jobs=1),
+            f"jsonl-lint ({jobs} job{'s' if jobs > 1 else ''})": lambda: findings.append(
+                len(lint([path], Settings()).diagnostics)
+            ),
+        }
+        wall = {name: best_of(3, run) for name, run in runs.items()}
+        cpu = {name: best_of(3, run, time.process_time) for name, run in list(runs.items())[:3]}
     assert len(set(findings)) == 1, "every run must find the same"
     print(f"{n:,} examples, {size / 1e6:.1f} MB, {size / n:,.0f} bytes per example, {findings[-1]:,} findings")
-    print(f"{'':<24}{'µs/record':>10}{'MB/s':>9}{'ratio':>8}")
-    rows = (
-        ("orjson.loads loop", bare),
-        ("jsonl-lint --jobs 1", one),
-        (f"jsonl-lint ({jobs} job{'s' if jobs > 1 else ''})", default),
-    )
-    for name, seconds in rows:
-        print(f"{name:<24}{seconds / n * 1e6:>10.2f}{size / seconds / 1e6:>9.1f}{seconds / bare:>7.2f}x")
+    print(f"{'':<24}{'wall: µs/record':>16}{'MB/s':>8}{'ratio':>8}{'CPU: µs/record':>16}{'MB/s':>8}{'ratio':>8}")
+    bare = "orjson.loads loop"
+    for name, seconds in wall.items():
+        row = f"{name:<24}{seconds / n * 1e6:>16.2f}{size / seconds / 1e6:>8.1f}{seconds / wall[bare]:>7.2f}x"
+        if name in cpu:
+            row += f"{cpu[name] / n * 1e6:>16.2f}{size / cpu[name] / 1e6:>8.1f}{cpu[name] / cpu[bare]:>7.2f}x"
+        print(row)
 
 
 if __name__ == "__main__":
