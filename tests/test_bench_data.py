@@ -1,5 +1,6 @@
-"""The findings on the benchmarks' generated data (bench/bench_core.py, bench/bench_language.py), pinned:
-speed-ups must not change them (issue 16)."""
+"""The findings on the benchmarks' generated data (bench/bench_core.py, bench/bench_language.py,
+bench/bench_dedup.py), pinned: speed-ups must not change them, and the compiled accelerator gives
+the numpy code's findings (issue 16)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from jsonl_lint import Settings, lint
 
 sys.path.insert(0, str(ROOT / "bench"))
 import bench_core  # noqa: E402
+import bench_dedup  # noqa: E402
 import bench_language  # noqa: E402
+
+from jsonl_lint.text import minhash  # noqa: E402
 
 N = 3000
 
@@ -50,3 +54,20 @@ def test_bench_language_findings(portuguese):
     found = findings(portuguese, languages=["pt"])
     assert Counter(code for _, code, _ in found) == {"L001": 92, "L002": 1, "T004": 97}
     assert found == findings(portuguese, jobs=2, languages=["pt"])
+
+
+@pytest.fixture(scope="module")
+def near_copies(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dedup")
+    bench_dedup.generate(2000, str(folder))
+    return folder
+
+
+@pytest.mark.skipif(minhash._C is None, reason="the compiled accelerator is not built here")
+def test_the_accelerator_finds_what_the_numpy_code_finds(core, near_copies, monkeypatch):
+    inputs = ([str(core)], [str(near_copies)], [str(ROOT / "tests" / "fixtures" / "golden" / "data")])
+    compiled = [lint(paths, Settings(), jobs=1) for paths in inputs]
+    monkeypatch.setattr(minhash, "_C", None)
+    assert [r.to_json() for r in compiled] == [lint(paths, Settings(), jobs=1).to_json() for paths in inputs]
+    near = compiled[1].by_code
+    assert near["D005"] >= 15 and near["V002"] >= 5 and near["V001"] >= 5  # 2,000 examples, 2 % of them near copies

@@ -69,12 +69,16 @@ class Choice(Option):
 
 @dataclass(frozen=True)
 class Positive(Option):
-    """A number above 0."""
+    """A number above 0 (and at most ``maximum``, if it has one)."""
+
+    maximum: float | None = None
 
     def coerce(self, value):
         value = super().coerce(value)
         if not value > 0:
             raise ValueError(f"`{self.name}` must be more than 0, got {value!r}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"`{self.name}` must be at most {self.maximum}, got {value!r}")
         return value
 
 

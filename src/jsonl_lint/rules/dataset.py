@@ -147,7 +147,7 @@ def prompt_key(found: Keys, settings) -> int | None:
 THRESHOLD = Option(
     "threshold", float, 0.8, "Jaccard similarity of word n-grams from which examples are near-duplicates"
 )
-NGRAM = Positive("ngram", int, 5, "Words per shingle (n-gram)")
+NGRAM = Positive("ngram", int, 5, "Words per shingle (n-gram)", maximum=minhash.MAX_NGRAM)
 #: Earlier distinct answers to its prompt that an answer is compared with (D005, D006): a prompt asked
 #: a thousand times costs at most this many comparisons per answer.
 PROMPT_PAIRS = 8
@@ -236,23 +236,26 @@ class ConflictingAnswers(DatasetRule):
             )
 
 
-def shingles(example, memo_key: tuple, templates: tuple | None) -> np.ndarray:
-    """The example's shingles for rules of these options (``memo_key``), the templates left out."""
-    text, ignore_system, ngram, *_ = memo_key
+def compared(example, memo_key: tuple, templates: tuple | None) -> str | bytes:
+    """The example's text that rules of these options (``memo_key``) compare: the templates left out
+    (normalised bytes), or as it is."""
+    text, ignore_system, *_ = memo_key
     turns = part_turns(example, text, ignore_system)
     if templates is None:
-        return minhash.shingles("\n".join(value for _, value in turns), ngram)
+        return "\n".join(value for _, value in turns)
     table = {role: (prefixes, suffixes) for role, prefixes, suffixes in templates}
     none = ((), ())
-    data = b" ".join(minhash.strip(value, *table.get(role, none)) for role, value in turns)
-    return minhash.shingles(data, ngram)
+    return b" ".join(minhash.strip(value, *table.get(role, none)) for role, value in turns)
+
+
+def shingles(example, memo_key: tuple, templates: tuple | None) -> np.ndarray:
+    """The example's shingles for rules of these options (``memo_key``), the templates left out."""
+    return minhash.shingles(compared(example, memo_key, templates), memo_key[2])
 
 
 def _band_keys(example, memo_key: tuple, templates: tuple | None) -> bytes:
     """The example's LSH band keys (b"" without a word to compare)."""
-    hashes = shingles(example, memo_key, templates)
-    bands, rows = memo_key[3:]
-    return minhash.band_keys(minhash.signature(hashes), bands, rows) if len(hashes) else b""
+    return minhash.sketch(compared(example, memo_key, templates), *memo_key[2:5])
 
 
 class NearDuplicateRule(DatasetRule):
