@@ -8,25 +8,28 @@ One module per command; each returns an :class:`~jsonl_lint.cli.output.Outcome`,
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
 import traceback
 
-from jsonl_lint.cli import action, catalog, check, filter, stats, suppress
 from jsonl_lint.cli.output import Outcome, exit_code, say
 from jsonl_lint.errors import InternalError, JsonlLintError, UsageError
 
+#: command -> (module of jsonl_lint.cli, function); a command's module is imported when it runs, so
+#: that a lint does not pay for the report, the action and the catalogue (start-up is most of a
+#: pre-commit run)
 COMMANDS = {
-    "check": check.run,
-    "rule": catalog.rule_command,
-    "rules": catalog.rules_command,
-    "profiles": catalog.profiles_command,
-    "plugins": catalog.plugins_command,
-    "stats": stats.run,
-    "suppress": suppress.run,
-    "filter": filter.run,
-    "github-action": action.run,  # the step of action.yml; reads its inputs from INPUT_* variables
+    "check": ("check", "run"),
+    "rule": ("catalog", "rule_command"),
+    "rules": ("catalog", "rules_command"),
+    "profiles": ("catalog", "profiles_command"),
+    "plugins": ("catalog", "plugins_command"),
+    "stats": ("stats", "run"),
+    "suppress": ("suppress", "run"),
+    "filter": ("filter", "run"),
+    "github-action": ("action", "run"),  # the step of action.yml; reads its inputs from INPUT_* variables
 }
 
 
@@ -56,8 +59,9 @@ def _run(command: str, rest: list[str]) -> Outcome:
     debug = "--debug" in rest or bool(os.environ.get("JSONL_LINT_DEBUG"))
     try:
         if command != "check":
-            catalog.config_plugins()
-        return COMMANDS[command](rest)
+            importlib.import_module("jsonl_lint.cli.catalog").config_plugins()
+        module, function = COMMANDS[command]
+        return getattr(importlib.import_module(f"jsonl_lint.cli.{module}"), function)(rest)
     except UsageError as exc:
         say(f"jsonl-lint: error: {exc}")
         say("Run `jsonl-lint --help` for usage.")
