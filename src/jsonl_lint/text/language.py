@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -144,14 +143,15 @@ DEFAULT_CONFIDENCE = 0.9
 
 
 def _lexicon() -> tuple[dict[bytes, int], list[tuple[tuple[int, float], ...]]]:
-    """Each word (UTF-8) -> the index of its group: the languages it belongs to, each with its share."""
+    """Each word (UTF-8) -> the index of its group (from 1: never false): the languages it belongs to,
+    each with its share."""
     langs: dict[bytes, list[int]] = {}
     for index, lang in enumerate(CODES):
         for word in {**STOP_WORDS, **GUARD_WORDS}[lang].split():
             langs.setdefault(word.encode(), []).append(index)
     groups: dict[tuple[int, ...], int] = {}
-    lexicon = {word: groups.setdefault(tuple(found), len(groups)) for word, found in langs.items()}
-    weights = [tuple((i, 1 / len(group)) for i in group) for group in groups]
+    lexicon = {word: groups.setdefault(tuple(found), len(groups) + 1) for word, found in langs.items()}
+    weights = [(), *(tuple((i, 1 / len(group)) for i in group) for group in groups)]
     return lexicon, weights
 
 
@@ -253,13 +253,18 @@ def evidence(text: str) -> Evidence:
     letters = len(spaced) - spaced.count(b" ")
     if (len(raw) - len(raw.translate(None, _CODE_SYMBOLS))) * 6 > letters:
         return NOTHING  # code, markup or numbers, not prose
-    counts = Counter(map(LEXICON.get, words))
+    # the groups of the stop words among the words, counted in the order they first appear (so that
+    # the scores add up in the same order whatever the text): filter, at C speed, keeps the few
+    # words that are stop words; a Counter of every word took three times as long
+    found = list(filter(None, map(LEXICON.get, words)))
+    counts = dict.fromkeys(found, 0)
+    for group in found:
+        counts[group] += 1
     scores = [0.0] * len(CODES)
     for group, count in counts.items():
-        if group is not None:
-            for index, weight in GROUP_WEIGHTS[group]:
-                scores[index] += weight * count
-    hits = len(words) - counts.get(None, 0)
+        for index, weight in GROUP_WEIGHTS[group]:
+            scores[index] += weight * count
+    hits = len(found)
     if not raw.isascii():
         for index, marks in _LETTERS:
             found = sum(map(raw.count, marks))
