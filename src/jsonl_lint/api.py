@@ -22,6 +22,7 @@ from jsonl_lint.engine import Linter, Result
 from jsonl_lint.files.rows import spooled_rows
 from jsonl_lint.files.sources import Source, discover
 from jsonl_lint.rules.base import Collector
+from jsonl_lint.stats import MIN_CLASS_SHARE, ExampleStats, public, report
 
 Path = Union[str, "os.PathLike[str]"]
 
@@ -81,20 +82,14 @@ def stats(
     settings: Settings | None = None,
     split: str = "train",
     name: str | None = None,
-    min_class_share: float | None = None,
+    min_class_share: float = MIN_CLASS_SHARE,
     jobs: int | None = None,
 ) -> dict:
     """The dataset report as a JSON-serialisable dict: what ``jsonl-lint stats --output-format json`` prints.
 
     ``data`` is paths (as for :func:`lint`), records (as for :func:`lint_records`, with ``split`` and
-    ``name``), or a mapping of splits (as for :func:`lint_splits`). ``min_class_share``: as the
-    command's ``--min-class-share`` (None: its default, 5 %).
+    ``name``), or a mapping of splits (as for :func:`lint_splits`).
     """
-    # imported here: `import jsonl_lint` (and every lint) does not pay for the report's code
-    from jsonl_lint.stats import MIN_CLASS_SHARE, ExampleStats, public, report
-
-    if min_class_share is None:
-        min_class_share = MIN_CLASS_SHARE
     if not 0 <= min_class_share <= 1:
         raise ValueError("min_class_share must be between 0 and 1")
     if isinstance(data, Mapping):
