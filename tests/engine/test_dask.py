@@ -46,8 +46,8 @@ def test_every_output_format_is_the_golden_one(name, cli, cluster, monkeypatch):
 
 
 def test_spans_of_many_files_give_the_local_findings(dataset, cluster, monkeypatch):  # noqa: F811
-    """D004, D006, V001, V003 (by parts of their keys), D005 and V002 (by screen and band keys) are reduced on
-    the workers: their summaries never reach the client."""
+    """D004, D006, V001, V003 (by parts of their keys), D005 and V002 (by screen and band keys), S002, S005,
+    L002 and T004 (file by file) are reduced on the workers: their summaries never reach the client."""
     local = lint([str(dataset)], Settings(), jobs=1)
     monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 4_000)  # many spans a file, spread over both workers
     settings = Settings(executor="dask", scheduler=cluster.scheduler_address)
@@ -62,7 +62,8 @@ def test_spans_of_many_files_give_the_local_findings(dataset, cluster, monkeypat
     far = linter.run([str(dataset)], settings)
     assert {"D004", "D006", "V001", "V003"} <= {d.code for d in far.diagnostics}
     near = next(key for key in linter.summary_keys.values() if key[0] == "near-duplicates")
-    assert {"D004", "D006", ("leakage", True), near}.isdisjoint(arrived) and "S004" in arrived
+    per_file = {"S002", "S005", "L002", "T004"}  # reduced file by file on the workers
+    assert {"D004", "D006", ("leakage", True), near, *per_file}.isdisjoint(arrived) and "S004" in arrived
     assert _report(far) == _report(local)
     assert [(s.path, s.records, s.size, dict(s.formats), s.first_lines) for s in far.sources] == [
         (s.path, s.records, s.size, dict(s.formats), s.first_lines) for s in local.sources
@@ -234,4 +235,35 @@ def test_near_duplicates_across_tasks_and_files_are_the_local_ones(ignore, tmp_p
         assert any("same prompt" in d.message for d in found["V002"])
     monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 3_000)  # about 60 tasks, over both workers
     far = lint([str(tmp_path)], Settings(ignore=ignore, executor="dask", scheduler=cluster.scheduler_address))
+    assert _report(far) == _report(local)
+
+
+def test_per_file_rules_over_many_tasks_are_the_local_ones(tmp_path, cluster, monkeypatch):
+    """S002, S005, L002 and T004 reduced file by file on the workers, each file cut into many tasks: the local
+    findings, in the local order."""
+    rng = random.Random(5)
+    sentences = {
+        "en": "The weather was lovely and we walked along the river until the evening came.",
+        "fr": "Le temps était magnifique et nous avons marché le long de la rivière jusqu'au soir.",
+        "de": "Das Wetter war herrlich und wir sind bis zum Abend am Fluss entlang gelaufen.",
+    }
+    for name in ("train.jsonl", "more_train.jsonl"):
+        lines = []
+        for i in range(1500):
+            answer = {
+                "role": "assistant",
+                "content": sentences[rng.choice("en en en fr de".split())] * rng.randint(1, 3),
+            }
+            if i % 97 == 0:
+                answer["content"] *= 60  # a length outlier (T004)
+            if i % 50 == 0:
+                answer["weight"] = "1" if i % 100 else 1  # a type that drifts (S005)
+            if i % 300 == 7:
+                answer["weight"] = None  # null-filled (S002)
+            lines.append(orjson.dumps({"messages": [{"role": "user", "content": f"Tell me {i}"}, answer]}) + b"\n")
+        (tmp_path / name).write_bytes(b"".join(lines))
+    local = lint([str(tmp_path)], Settings(), jobs=1)
+    assert {"S002", "S005", "L002", "T004"} <= {d.code for d in local.diagnostics}
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 20_000)  # about 30 tasks a file
+    far = lint([str(tmp_path)], Settings(executor="dask", scheduler=cluster.scheduler_address))
     assert _report(far) == _report(local)

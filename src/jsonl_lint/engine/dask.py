@@ -116,13 +116,23 @@ class Dask(Executor):
             return self._near(rule, key, placed, sources, contexts)
         client, code = self.client, rule.code
         parts = max(1, len(client.nthreads()))  # one part per worker
-        split = client.map(_split, self._kept, summary=key, code=code, setup=self._setup, parts=parts, pure=False)
+        if rule.per_file:  # each task's rows go whole to its file's part
+            files = {path: index for index, path in enumerate(dict.fromkeys(p[0] for p in placed if p))}
+            owner = [None if p is None else files[p[0]] % parts for p in placed]
+            whole = client.map(_task_rows, self._kept, summary=key, pure=False)
+            pieces = [[piece if owner[i] == part else None for i, piece in enumerate(whole)] for part in range(parts)]
+        else:
+            split = client.map(_split, self._kept, summary=key, code=code, setup=self._setup, parts=parts, pure=False)
+            pieces = [
+                [client.submit(operator.itemgetter(part), piece, pure=False) for piece in split]
+                for part in range(parts)
+            ]
         found: list[Diagnostic] = []
         names = _names(sources)
         reduced = [
             client.submit(
                 _reduce_part,
-                [client.submit(operator.itemgetter(part), piece, pure=False) for piece in split],
+                pieces[part],
                 placed,
                 sources,
                 names,
@@ -138,7 +148,10 @@ class Dask(Executor):
                 return [], failed
             found.extend(diagnostics)
         order = {source.path: index for index, source in enumerate(sources)}
-        found.sort(key=lambda d: (order.get(d.path, len(order)), d.line or 0))  # row order, as one reduce gives
+        if rule.per_file:  # file by file, each file's as its part gave them
+            found.sort(key=lambda d: order.get(d.path, len(order)))
+        else:  # row order, as one reduce gives
+            found.sort(key=lambda d: (order.get(d.path, len(order)), d.line or 0))
         return found, None
 
     def _near(
@@ -225,10 +238,15 @@ def _run(task: Task, setup: Setup, kept: frozenset = frozenset()) -> Any:
     return pickle_result(result), summaries
 
 
+def _task_rows(kept: dict, summary: Any) -> tuple[array, Any]:
+    """One task's summaries of key ``summary``, whole."""
+    return kept.get(summary, (array("I"), b""))
+
+
 def _split(kept: dict, summary: Any, code: str, setup: Setup, parts: int) -> list[tuple[array, bytes]]:
     """One task's summaries of key ``summary`` as ``parts`` parts, by rule ``code``'s column (lines kept)."""
     rule = next(r for r in runner(setup).dataset_rules if r.code == code)
-    lines, values = kept.get(summary, (array("I"), b""))
+    lines, values = _task_rows(kept, summary)
     table = np.frombuffer(bytes(values), np.uint8).reshape(len(lines), rule.width)
     column = table.view("<u8")[:, rule.partition] if len(lines) else np.empty(0, np.uint64)
     where = (column % parts).astype(np.int64)  # the values are hashes: their remainders spread evenly
@@ -237,20 +255,22 @@ def _split(kept: dict, summary: Any, code: str, setup: Setup, parts: int) -> lis
 
 
 def _reduce_part(
-    pieces: list[tuple[array, bytes]],
+    pieces: list[tuple[array, Any] | None],
     placed: list,
     sources: list[Source],
     names: dict[str, str],
     code: str,
     setup: Setup,
 ) -> Reduced:
-    """Rule ``code``'s reduce over one part of the rows (every row of each of its values), in task order."""
+    """Rule ``code``'s reduce over one part of the rows (every row of each of its values, or of its files), in
+    task order; ``pieces`` has None for a task with no rows in the part."""
     built = runner(setup)
     rule = next(r for r in built.dataset_rules if r.code == code)
     items = Summaries(rule.width, _fetcher(names, built))
-    for where, (lines, values) in zip(placed, pieces, strict=True):
-        if where is not None:
-            items.add(where[0], where[1], lines, bytearray(values))
+    for where, piece in zip(placed, pieces, strict=True):
+        if where is not None and piece is not None:
+            lines, values = piece
+            items.add(where[0], where[1], lines, values if rule.width is None else bytearray(values))
     try:
         return list(rule.reduce(items, sources)), None
     except RULE_ERRORS as exc:
@@ -275,7 +295,7 @@ Rows = tuple[np.ndarray, np.ndarray, np.ndarray]
 def _split_rows(kept: dict, task: int, summary: Any, placed: list, code: str, setup: Setup, parts: int) -> list[Rows]:
     """One task's rows of ``summary`` as ``parts`` parts, by near-duplicate rule ``code``'s screen key."""
     rule = next(r for r in runner(setup).dataset_rules if r.code == code)
-    lines, values = kept.get(summary, (array("I"), b""))
+    lines, values = _task_rows(kept, summary)
     if placed[task] is None:  # a task past the file's last one merged (a read error)
         lines, values = array("I"), b""
     table = np.frombuffer(bytes(values), np.uint8).reshape(len(lines), rule.width)

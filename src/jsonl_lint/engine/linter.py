@@ -271,8 +271,8 @@ class Linter:
         return fetch
 
     def _partitioned(self) -> frozenset:
-        """The summary keys whose every rule reduces by parts, or as near-duplicates do (screen, band pairs,
-        report): a cluster keeps them and reduces them there."""
+        """The summary keys whose every rule reduces by parts, file by file, or as near-duplicates do (screen,
+        band pairs, report): a cluster keeps them and reduces them there."""
         rules: dict[Any, list] = {}
         for rule in self.dataset_rules:
             rules.setdefault(self.summary_keys[rule.code], []).append(rule)
@@ -280,8 +280,7 @@ class Linter:
             key
             for key, sharing in rules.items()
             if all(
-                (r.partition is not None or isinstance(r, NearDuplicateRule))
-                and r.width
+                (r.per_file or (r.partition is not None or isinstance(r, NearDuplicateRule)) and r.width)
                 and not isinstance(r, Collector)
                 for r in sharing
             )
