@@ -101,6 +101,11 @@ def where(original: Location, location: Location) -> str:
     return f"line {original.line}" if original.path == location.path else f"{original.path}:{original.line}"
 
 
+#: A verified pair of near-duplicate rows: ``(earlier or training row, later or held-out row, similarity,
+#: same prompt)``, the last True when the pair is the same prompt with a near-copy of its answer.
+Edge = tuple[int, int, float, bool]
+
+
 class DuplicateExample(DatasetRule):
     code, name, severity = "D004", "duplicate-example", Severity.WARNING
     summary = "An exact duplicate of an earlier example"
@@ -148,9 +153,6 @@ THRESHOLD = Option(
     "threshold", float, 0.8, "Jaccard similarity of word n-grams from which examples are near-duplicates"
 )
 NGRAM = Positive("ngram", int, 5, "Words per shingle (n-gram)")
-#: A verified pair of near-duplicate rows: ``(earlier or training row, later or held-out row, similarity,
-#: same prompt)``, the last True when the pair is the same prompt with a near-copy of its answer.
-Edge = tuple[int, int, float, bool]
 #: Earlier distinct answers to its prompt that an answer is compared with (D005, D006): a prompt asked
 #: a thousand times costs at most this many comparisons per answer.
 PROMPT_PAIRS = 8
