@@ -9,7 +9,7 @@ Memory is sampled every 50 ms: the resident memory of the client (the jsonl-lint
 each Dask worker; the workers are restarted before each run so that their peaks are this run's.
 Both runs must give the same report. Prints, per size: wall times, their ratio, µs per example,
 peak MB of the client, of the whole ``--jobs 2`` run and of each worker; then how much the client
-grew per example (the summaries the reduce holds, which still come back to the client: docs/scale.md).
+grew per example (no summary comes back to it: what it holds grows with the findings alone, docs/scale.md).
 """
 
 from __future__ import annotations

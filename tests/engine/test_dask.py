@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
 
+import orjson
 import pytest
 from conftest import ROOT
 from reporters.test_golden import DATA, EXPECTED, OUTPUTS, _normalised
@@ -44,8 +46,8 @@ def test_every_output_format_is_the_golden_one(name, cli, cluster, monkeypatch):
 
 
 def test_spans_of_many_files_give_the_local_findings(dataset, cluster, monkeypatch):  # noqa: F811
-    """D004, D006, V001 and V003 are reduced on the workers, by parts of their keys: their summaries never
-    reach the client."""
+    """D004, D006, V001, V003 (by parts of their keys), D005 and V002 (by screen and band keys), S002, S005,
+    L002 and T004 (file by file) are reduced on the workers: their summaries never reach the client."""
     local = lint([str(dataset)], Settings(), jobs=1)
     monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 4_000)  # many spans a file, spread over both workers
     settings = Settings(executor="dask", scheduler=cluster.scheduler_address)
@@ -59,7 +61,9 @@ def test_spans_of_many_files_give_the_local_findings(dataset, cluster, monkeypat
     monkeypatch.setattr(linter, "_merge", watched)
     far = linter.run([str(dataset)], settings)
     assert {"D004", "D006", "V001", "V003"} <= {d.code for d in far.diagnostics}
-    assert {"D004", "D006", ("leakage", True)}.isdisjoint(arrived) and "S004" in arrived
+    near = next(key for key in linter.summary_keys.values() if key[0] == "near-duplicates")
+    per_file = {"S002", "S005", "L002", "T004"}  # reduced file by file on the workers
+    assert {"D004", "D006", ("leakage", True), near, *per_file}.isdisjoint(arrived) and "S004" in arrived
     assert _report(far) == _report(local)
     assert [(s.path, s.records, s.size, dict(s.formats), s.first_lines) for s in far.sources] == [
         (s.path, s.records, s.size, dict(s.formats), s.first_lines) for s in local.sources
@@ -173,3 +177,93 @@ def test_file_urls_are_opened_by_the_workers(dataset, cluster, monkeypatch):  # 
         return [(d.path.replace(prefix, ""), d.line, d.code, d.message.replace(prefix, "")) for d in result.diagnostics]
 
     assert named(far, dataset.as_uri() + "/") == named(local, str(dataset) + "/")
+
+
+def _near_copies(folder, rng: random.Random) -> None:
+    """Groups of near-copies (a word or two changed) scattered over two training files and a validation file,
+    exact repeats among them, one prompt with near-copy and other answers, records with no answer, and a
+    template repeated 300 times (one bucket per band holding all of them)."""
+    words = [f"w{n}" for n in range(400)]
+    bases = [[rng.choice(words) for _ in range(40)] for _ in range(30)]
+
+    def copy(base: list[str]) -> str:
+        text = list(base)
+        for _ in range(rng.randint(0, 2)):
+            text[rng.randrange(len(text))] = rng.choice(words)
+        return " ".join(text)
+
+    def chat(prompt: str, answer: str | None) -> bytes:
+        turns = [{"role": "user", "content": prompt}] + ([{"role": "assistant", "content": answer}] if answer else [])
+        return orjson.dumps({"messages": turns}) + b"\n"
+
+    train: list[bytes] = [chat(f"Unique question {i} {rng.random()}", f"Answer {i}") for i in range(600)]
+    for base in bases:
+        train += [chat(copy(base), f"Reply {rng.randint(0, 3)}") for _ in range(rng.randint(2, 6))]
+    train += [train[rng.randrange(600, len(train))] for _ in range(20)]  # exact repeats of members
+    summary = " ".join(rng.choice(words) for _ in range(150))
+    train += [chat("Summarise the report.", copy(summary.split())) for _ in range(6)]
+    train += [chat("Summarise the report.", f"Something else {i}") for i in range(3)]
+    train.append(chat("Translate the notice.", summary))
+    train += [chat(copy(bases[0]), None) for _ in range(4)]  # no answer: no prompt key
+    template = " ".join(words[:50])
+    train += [chat(f"Dear customer {i}, {template}", "Noted.") for i in range(300)]
+    rng.shuffle(train)
+    half = len(train) // 2
+    (folder / "train.jsonl").write_bytes(b"".join(train[:half]))
+    (folder / "more_train.jsonl").write_bytes(b"".join(train[half:]))
+    validation = [chat(copy(base), f"Reply {rng.randint(0, 3)}") for base in bases[:10]]
+    validation += [train[rng.randrange(len(train))] for _ in range(5)]  # V001
+    validation += [chat("Summarise the report.", copy(summary.split())), chat("Summarise the report.", "No.")]
+    validation.append(chat("Translate the notice.", copy(summary.split())))  # the same prompt, a near-copy
+    validation += [chat(f"Dear customer {i}, {template}", "Noted.") for i in range(1000, 1010)]
+    validation += [chat(f"Held-out question {i} {rng.random()}", "Fine") for i in range(100)]
+    rng.shuffle(validation)
+    (folder / "validation.jsonl").write_bytes(b"".join(validation))
+
+
+@pytest.mark.parametrize("ignore", [[], ["D004", "D006", "V001", "V003"]])
+def test_near_duplicates_across_tasks_and_files_are_the_local_ones(ignore, tmp_path, cluster, monkeypatch):
+    """D005 and V002 reduced on the workers (screened by key, paired by band, verified there) give the local
+    findings, fingerprints included, for groups spread over many tasks, two files and the held-out split."""
+    _near_copies(tmp_path, random.Random(11))
+    local = lint([str(tmp_path)], Settings(ignore=ignore), jobs=1)
+    found = {code: [d for d in local.diagnostics if d.code == code] for code in ("D005", "V002")}
+    assert len(found["D005"]) > 300 and len(found["V002"]) >= 10
+    assert any(d.related[0].path != d.path for d in found["D005"])  # a group spanning both training files
+    if not ignore:  # each rule leaves to the others what they report: with them off, D005 and V002 take it
+        assert any("examples alike" in d.message and "Same prompt" in d.message for d in found["D005"])
+        assert any("same prompt" in d.message for d in found["V002"])
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 3_000)  # about 60 tasks, over both workers
+    far = lint([str(tmp_path)], Settings(ignore=ignore, executor="dask", scheduler=cluster.scheduler_address))
+    assert _report(far) == _report(local)
+
+
+def test_per_file_rules_over_many_tasks_are_the_local_ones(tmp_path, cluster, monkeypatch):
+    """S002, S005, L002 and T004 reduced file by file on the workers, each file cut into many tasks: the local
+    findings, in the local order."""
+    rng = random.Random(5)
+    sentences = {
+        "en": "The weather was lovely and we walked along the river until the evening came.",
+        "fr": "Le temps était magnifique et nous avons marché le long de la rivière jusqu'au soir.",
+        "de": "Das Wetter war herrlich und wir sind bis zum Abend am Fluss entlang gelaufen.",
+    }
+    for name in ("train.jsonl", "more_train.jsonl"):
+        lines = []
+        for i in range(1500):
+            answer = {
+                "role": "assistant",
+                "content": sentences[rng.choice("en en en fr de".split())] * rng.randint(1, 3),
+            }
+            if i % 97 == 0:
+                answer["content"] *= 60  # a length outlier (T004)
+            if i % 50 == 0:
+                answer["weight"] = "1" if i % 100 else 1  # a type that drifts (S005)
+            if i % 300 == 7:
+                answer["weight"] = None  # null-filled (S002)
+            lines.append(orjson.dumps({"messages": [{"role": "user", "content": f"Tell me {i}"}, answer]}) + b"\n")
+        (tmp_path / name).write_bytes(b"".join(lines))
+    local = lint([str(tmp_path)], Settings(), jobs=1)
+    assert {"S002", "S005", "L002", "T004"} <= {d.code for d in local.diagnostics}
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 20_000)  # about 30 tasks a file
+    far = lint([str(tmp_path)], Settings(executor="dask", scheduler=cluster.scheduler_address))
+    assert _report(far) == _report(local)

@@ -165,3 +165,39 @@ def test_a_url_is_cut_without_reading_its_body_and_a_long_line_stays_whole(tmp_p
         (d.line, d.code, d.message) for d in local.diagnostics
     ]
     assert (far.sources[0].records, far.sources[0].size) == (local.sources[0].records, local.sources[0].size)
+
+
+def test_records_spread_over_lines_are_never_split_between_url_spans(monkeypatch, tmp_path):
+    """A URL's spans start and end where :func:`cut` ends a local file's: before a line that is a record on its
+    own. A J006 record across a nominal span boundary is read by one task: the findings of ``--jobs 1``."""
+    pretty = (
+        b'{\n  "messages": [\n    {"role": "user", "content": "Hi %d"},\n'
+        b'    {"role": "assistant", "content": "Hello!"}\n  ]\n}\n'
+    )
+    line = b'{"messages": [{"role": "user", "content": "Q %d"}, {"role": "assistant", "content": "A"}]}\n'
+    data = b"".join((pretty if i % 3 == 1 else line) % i for i in range(60))
+    (tmp_path / "train.jsonl").write_bytes(data)
+    chunk = 250
+    inside = [at for at in range(chunk, len(data), chunk) if data.rfind(b"{\n", 0, at) > data.rfind(b"\n}\n", 0, at)]
+    assert len(inside) > 3  # nominal boundaries inside a record spread over lines
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/spread/train.jsonl", data)
+    try:
+        whole = lint([str(tmp_path / "train.jsonl")], Settings(), jobs=1)
+        assert sum(d.code == "J006" for d in whole.diagnostics) == 20
+        monkeypatch.setattr(engine.linter, "CHUNK_BYTES", chunk)
+        cutting = Cutting()
+        far = engine.Linter(resolve(Settings())).run(["memory://spread/train.jsonl"], Settings(), executor=cutting)
+        local = lint([str(tmp_path / "train.jsonl")], Settings(), jobs=2)
+    finally:
+        fs.rm("/spread", recursive=True)
+    assert cutting.tasks > 10
+
+    def seen(result) -> list[tuple]:
+        named = ("memory://spread/", str(tmp_path) + "/")
+        return [
+            (d.line, d.code, d.message, d.end_line, d.fingerprint.replace(named[0], "").replace(named[1], ""))
+            for d in result.diagnostics
+        ]
+
+    assert seen(far) == seen(whole) == seen(local)

@@ -4,10 +4,11 @@ The cluster is a running scheduler's (``tcp://HOST:PORT``), or a LocalCluster of
 processes on the loopback interface, started for the run and closed after it. Each worker opens its
 task's span itself, builds its runner once per run from the settings, and sends back what a process
 of the pool sends back; results are yielded in the order of the specs, so the output is the same as a
-local run's. The summaries of the rules that reduce by parts (``DatasetRule.partition``) stay on
-the workers, and are shuffled and reduced there (:meth:`Dask.reduce`): only their findings come
-back. A worker that dies has its tasks run again elsewhere (the scheduler's ``allowed-failures``);
-a task the cluster cannot run ends the run with a :class:`ClusterError`, never with a partial report.
+local run's. The summaries of the rules that reduce by parts (``DatasetRule.partition``) and of the
+near-duplicate rules stay on the workers, and are shuffled and reduced there (:meth:`Dask.reduce`):
+only their findings come back, or, for near-duplicates, the verified pairs the client groups. A
+worker that dies has its tasks run again elsewhere (the scheduler's ``allowed-failures``); a task
+the cluster cannot run ends the run with a :class:`ClusterError`, never with a partial report.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 import numpy as np
 from distributed import Client, Future, LocalCluster
 
-from jsonl_lint.diagnostics import Diagnostic
+from jsonl_lint.diagnostics import Diagnostic, Location
 from jsonl_lint.engine.executors import (
     Executor,
     Reduced,
@@ -37,13 +38,23 @@ from jsonl_lint.engine.executors import (
     run_task_in_worker,
     runner,
 )
-from jsonl_lint.engine.records import RULE_ERRORS, Task, TaskResult, failure, read_examples
+from jsonl_lint.engine.records import (
+    RULE_ERRORS,
+    RuleFailure,
+    Task,
+    TaskResult,
+    TaskRunner,
+    failure,
+    read_examples,
+)
 from jsonl_lint.errors import ClusterError
 from jsonl_lint.example import Example
 from jsonl_lint.files.open import Span, portable
 from jsonl_lint.files.sources import Source
 from jsonl_lint.progress import Meter
-from jsonl_lint.rules.summaries import Summaries
+from jsonl_lint.rules.base import DatasetRule
+from jsonl_lint.rules.dataset import Edge, NearDuplicateRule
+from jsonl_lint.rules.summaries import Fetch, Summaries
 
 LOCAL = "local:"
 #: How long to wait for a scheduler to answer before the run fails.
@@ -100,16 +111,28 @@ class Dask(Executor):
                 meter.add(result.stats.size, result.stats.records)
             yield result
 
-    def reduce(self, code: str, key: Any, placed: list[tuple[str, int] | None], sources: list[Source]) -> Reduced:
-        client = self.client
+    def reduce(self, rule: DatasetRule, key: Any, placed: list, sources: list[Source], contexts: dict) -> Reduced:
+        if isinstance(rule, NearDuplicateRule):
+            return self._near(rule, key, placed, sources, contexts)
+        client, code = self.client, rule.code
         parts = max(1, len(client.nthreads()))  # one part per worker
-        split = client.map(_split, self._kept, summary=key, code=code, setup=self._setup, parts=parts, pure=False)
+        if rule.per_file:  # each task's rows go whole to its file's part
+            files = {path: index for index, path in enumerate(dict.fromkeys(p[0] for p in placed if p))}
+            owner = [None if p is None else files[p[0]] % parts for p in placed]
+            whole = client.map(_task_rows, self._kept, summary=key, pure=False)
+            pieces = [[piece if owner[i] == part else None for i, piece in enumerate(whole)] for part in range(parts)]
+        else:
+            split = client.map(_split, self._kept, summary=key, code=code, setup=self._setup, parts=parts, pure=False)
+            pieces = [
+                [client.submit(operator.itemgetter(part), piece, pure=False) for piece in split]
+                for part in range(parts)
+            ]
         found: list[Diagnostic] = []
-        names = {s.path: portable(s.file or s.path) for s in sources}  # as the workers open them
+        names = _names(sources)
         reduced = [
             client.submit(
                 _reduce_part,
-                [client.submit(operator.itemgetter(part), piece, pure=False) for piece in split],
+                pieces[part],
                 placed,
                 sources,
                 names,
@@ -125,8 +148,50 @@ class Dask(Executor):
                 return [], failed
             found.extend(diagnostics)
         order = {source.path: index for index, source in enumerate(sources)}
-        found.sort(key=lambda d: (order.get(d.path, len(order)), d.line or 0))  # row order, as one reduce gives
+        if rule.per_file:  # file by file, each file's as its part gave them
+            found.sort(key=lambda d: order.get(d.path, len(order)))
+        else:  # row order, as one reduce gives
+            found.sort(key=lambda d: (order.get(d.path, len(order)), d.line or 0))
         return found, None
+
+    def _near(
+        self, rule: NearDuplicateRule, key: Any, placed: list, sources: list[Source], contexts: dict[str, Any]
+    ) -> Reduced:
+        """Near-duplicates in two shuffles: the rows by the rule's screen key (exact repeats, same prompts),
+        then the rows that pass it by each band key; only the verified pairs come back, which the rule's
+        ``report`` turns into findings here, as one local reduce does."""
+        if not rule.compares(sources) or not self._kept:
+            return [], None
+        client, code = self.client, rule.code
+        parts = max(1, len(client.nthreads()))  # one part per worker, in each shuffle
+        common = {"code": code, "setup": self._setup, "pure": False}
+        split = client.map(
+            _split_rows, self._kept, range(len(self._kept)), summary=key, placed=placed, parts=parts, **common
+        )
+        given = (placed, sources, _names(sources), contexts)
+
+        def gathered(pieces: list[Future], part: int) -> list[Future]:
+            return [client.submit(operator.itemgetter(part), piece, pure=False) for piece in pieces]
+
+        screened = [
+            client.submit(_screen_part, gathered(split, part), *given, parts, **common) for part in range(parts)
+        ]
+        onward = [client.submit(operator.itemgetter(1), future, pure=False) for future in screened]
+        banded = [
+            client.submit(_band_part, gathered(onward, part), *given, part, parts, **common) for part in range(parts)
+        ]
+        edges: list[Edge] = []
+        where: dict[int, tuple[Location, int]] = {}
+        for future in [client.submit(operator.itemgetter(0), f, pure=False) for f in screened] + banded:
+            found, places, failed = self._result(future)
+            if failed is not None:
+                return [], failed
+            edges.extend(found)
+            where.update(places)
+        try:
+            return list(rule.report(edges, lambda row: where[row][0], lambda row: where[row][1])), None
+        except RULE_ERRORS as exc:
+            return [], failure(code, None, exc)
 
     def _result(self, future: Future) -> Any:
         try:
@@ -173,10 +238,15 @@ def _run(task: Task, setup: Setup, kept: frozenset = frozenset()) -> Any:
     return pickle_result(result), summaries
 
 
+def _task_rows(kept: dict, summary: Any) -> tuple[array, Any]:
+    """One task's summaries of key ``summary``, whole."""
+    return kept.get(summary, (array("I"), b""))
+
+
 def _split(kept: dict, summary: Any, code: str, setup: Setup, parts: int) -> list[tuple[array, bytes]]:
     """One task's summaries of key ``summary`` as ``parts`` parts, by rule ``code``'s column (lines kept)."""
     rule = next(r for r in runner(setup).dataset_rules if r.code == code)
-    lines, values = kept.get(summary, (array("I"), b""))
+    lines, values = _task_rows(kept, summary)
     table = np.frombuffer(bytes(values), np.uint8).reshape(len(lines), rule.width)
     column = table.view("<u8")[:, rule.partition] if len(lines) else np.empty(0, np.uint64)
     where = (column % parts).astype(np.int64)  # the values are hashes: their remainders spread evenly
@@ -185,35 +255,146 @@ def _split(kept: dict, summary: Any, code: str, setup: Setup, parts: int) -> lis
 
 
 def _reduce_part(
-    pieces: list[tuple[array, bytes]],
+    pieces: list[tuple[array, Any] | None],
     placed: list,
     sources: list[Source],
     names: dict[str, str],
     code: str,
     setup: Setup,
 ) -> Reduced:
-    """Rule ``code``'s reduce over one part of the rows (every row of each of its values), in task order."""
+    """Rule ``code``'s reduce over one part of the rows (every row of each of its values, or of its files), in
+    task order; ``pieces`` has None for a task with no rows in the part."""
     built = runner(setup)
     rule = next(r for r in built.dataset_rules if r.code == code)
-    spans = {path: Span(path, name) for path, name in names.items()}
-
-    def fetch(path: str, lines: Iterable[int]) -> Iterator[tuple[int, Example]]:
-        """The records a rule reads again (D006's and V003's conflicting answers), read by this worker."""
-        return read_examples(spans[path], lines, built.detector)
-
-    items = Summaries(rule.width, fetch)
-    for where, (lines, values) in zip(placed, pieces, strict=True):
-        if where is not None:
-            items.add(where[0], where[1], lines, bytearray(values))
+    items = Summaries(rule.width, _fetcher(names, built))
+    for where, piece in zip(placed, pieces, strict=True):
+        if where is not None and piece is not None:
+            lines, values = piece
+            items.add(where[0], where[1], lines, values if rule.width is None else bytearray(values))
     try:
         return list(rule.reduce(items, sources)), None
     except RULE_ERRORS as exc:
         return [], failure(code, None, exc)
 
 
+def _fetcher(names: dict[str, str], built: TaskRunner) -> Fetch:
+    """The records a rule reads again (candidate pairs, conflicting answers), read by this worker."""
+    spans = {path: Span(path, name) for path, name in names.items()}
+
+    def fetch(path: str, lines: Iterable[int]) -> Iterator[tuple[int, Example]]:
+        return read_examples(spans[path], lines, built.detector)
+
+    return fetch
+
+
+#: Rows on their way between the parts of a near-duplicate reduce: (row ids, lines in their task, summaries);
+#: a row's id is its task's index times 2**32 plus its place among the task's rows, so ids sort in row order.
+Rows = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _split_rows(kept: dict, task: int, summary: Any, placed: list, code: str, setup: Setup, parts: int) -> list[Rows]:
+    """One task's rows of ``summary`` as ``parts`` parts, by near-duplicate rule ``code``'s screen key."""
+    rule = next(r for r in runner(setup).dataset_rules if r.code == code)
+    lines, values = _task_rows(kept, summary)
+    if placed[task] is None:  # a task past the file's last one merged (a read error)
+        lines, values = array("I"), b""
+    table = np.frombuffer(bytes(values), np.uint8).reshape(len(lines), rule.width)
+    ids = (np.uint64(task) << np.uint64(32)) + np.arange(len(lines), dtype=np.uint64)
+    numbers = np.frombuffer(lines, np.uint32) if len(lines) else np.empty(0, np.uint32)
+    where = rule.screen_key(table[:, :24].view("<u8")) % np.uint64(parts)
+    return [(ids[where == part], numbers[where == part], table[where == part]) for part in range(parts)]
+
+
+def _rows_items(
+    pieces: list[Rows], placed: list, names: dict[str, str], contexts: dict, built: TaskRunner, width: int
+) -> tuple[Summaries, Rows]:
+    """The rows of ``pieces`` as one reduce's input, in row order, and as rows again (sorted)."""
+    ids = np.concatenate([piece[0] for piece in pieces])
+    order = np.argsort(ids, kind="stable")
+    rows = (ids[order], np.concatenate([piece[1] for piece in pieces])[order],
+            np.concatenate([piece[2] for piece in pieces]).reshape(-1, width)[order])  # fmt: skip
+    ids, lines, table = rows
+    items = Summaries(width, _fetcher(names, built))
+    items.contexts = contexts
+    tasks = (ids >> np.uint64(32)).astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, tasks[1:] != tasks[:-1]]) if len(ids) else []
+    for start, end in zip(starts, [*starts[1:], len(ids)], strict=True):
+        path, offset = placed[tasks[start]]
+        items.add(path, offset, array("I", lines[start:end].tobytes()), bytearray(table[start:end].tobytes()))
+    return items, rows
+
+
+def _found(items: Summaries, ids: np.ndarray, edges: list[Edge], rule: NearDuplicateRule) -> tuple[list, dict]:
+    """``edges`` between row ids, and the place and example key of each row they name."""
+    keys = rule.table(items)[0][:, 0] if len(items) else None
+    rows = {row for a, b, _, _ in edges for row in (a, b)}
+    places = {int(ids[row]): (items.location(row), int(keys[row])) for row in rows}  # type: ignore[index]
+    return [(int(ids[a]), int(ids[b]), similarity, same) for a, b, similarity, same in edges], places
+
+
+def _screen_part(
+    pieces: list[Rows],
+    placed: list,
+    sources: list[Source],
+    names: dict[str, str],
+    contexts: dict,
+    parts: int,
+    code: str,
+    setup: Setup,
+) -> tuple[tuple[list, dict, RuleFailure | None], list[Rows]]:
+    """One part of the screen shuffle: its pairs found by keys, and the rows that pass on, split by band keys
+    (a row goes to each part that one of its band keys falls in, once)."""
+    built = runner(setup)
+    rule = next(r for r in built.dataset_rules if r.code == code)
+    items, (ids, lines, table) = _rows_items(pieces, placed, names, contexts, built, rule.width)
+    try:
+        rows, edges = rule.screen(items, sources) if len(items) else (np.empty(0, np.int64), [])
+    except RULE_ERRORS as exc:
+        rows, edges, failed = np.empty(0, np.int64), [], failure(code, None, exc)
+    else:
+        failed = None
+    bands = table[rows, 24:].view("<u4") % np.uint32(parts)
+    onward = []
+    for part in range(parts):
+        going = rows[(bands == part).any(axis=1)]
+        onward.append((ids[going], lines[going], table[going]))
+    return (*_found(items, ids, edges, rule), failed), onward
+
+
+def _band_part(
+    pieces: list[Rows],
+    placed: list,
+    sources: list[Source],
+    names: dict[str, str],
+    contexts: dict,
+    part: int,
+    parts: int,
+    code: str,
+    setup: Setup,
+) -> tuple[list, dict, RuleFailure | None]:
+    """One part of the band shuffle: the verified pairs among its rows sharing a band key in it."""
+    built = runner(setup)
+    rule = next(r for r in built.dataset_rules if r.code == code)
+    items, (ids, _, _) = _rows_items(pieces, placed, names, contexts, built, rule.width)
+    if not len(items):
+        return [], {}, None
+    bands = rule.table(items)[1]
+    chosen = [np.flatnonzero(bands[:, band] % parts == part) for band in range(rule.bands)]
+    try:
+        edges = rule.band_pairs(items, sources, chosen)
+    except RULE_ERRORS as exc:
+        return [], {}, failure(code, None, exc)
+    return (*_found(items, ids, edges, rule), None)
+
+
 def _portable(task: Task) -> Task:
     """``task`` as a worker can run it: its file named so that a worker with another current folder opens it."""
     return replace(task, span=replace(task.span, file=portable(task.span.name)))
+
+
+def _names(sources: list[Source]) -> dict[str, str]:
+    """Each file's name as the workers open it."""
+    return {s.path: portable(s.file or s.path) for s in sources}
 
 
 def _brief(exc: BaseException) -> str:

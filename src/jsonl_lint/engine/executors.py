@@ -138,9 +138,17 @@ class Executor:
         """The results of ``specs``; with ``reduces``, without the summaries of the ``kept`` keys."""
         raise NotImplementedError
 
-    def reduce(self, code: str, key: Any, placed: list[tuple[str, int] | None], sources: list[Source]) -> Reduced:
-        """Dataset rule ``code``'s findings from the kept summaries of ``key``, in row order; ``placed``
-        says where each task's lines are (path, line offset), None for a task the run left out."""
+    def reduce(
+        self,
+        rule: DatasetRule,
+        key: Any,
+        placed: list[tuple[str, int] | None],
+        sources: list[Source],
+        contexts: dict[str, Any],
+    ) -> Reduced:
+        """Dataset rule ``rule``'s findings from the kept summaries of ``key``, in row order; ``placed``
+        says where each task's lines are (path, line offset), None for a task the run left out;
+        ``contexts`` what the rule's ``prepare`` made of each file."""
         raise NotImplementedError
 
 

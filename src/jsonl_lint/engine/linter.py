@@ -30,6 +30,7 @@ from jsonl_lint.files.sources import Source, discover
 from jsonl_lint.plugins import owner
 from jsonl_lint.progress import Meter, watching
 from jsonl_lint.rules.base import Collector
+from jsonl_lint.rules.dataset import NearDuplicateRule
 from jsonl_lint.rules.summaries import Fetch, Summaries
 
 #: Inputs at least this large are linted by one worker per core (starting a pool costs ~0.1 s).
@@ -224,7 +225,7 @@ class Linter:
             if rule.code in self.failures:
                 continue
             if key in kept.keys:
-                found, failed = kept.executor.reduce(rule.code, key, kept.placed, sources)
+                found, failed = kept.executor.reduce(rule, key, kept.placed, sources, items.contexts)
                 if failed is not None:
                     self.failures[rule.code] = failed
                     continue
@@ -270,14 +271,19 @@ class Linter:
         return fetch
 
     def _partitioned(self) -> frozenset:
-        """The summary keys whose every rule reduces by parts (a cluster keeps them and reduces them there)."""
+        """The summary keys whose every rule reduces by parts, file by file, or as near-duplicates do (screen,
+        band pairs, report): a cluster keeps them and reduces them there."""
         rules: dict[Any, list] = {}
         for rule in self.dataset_rules:
             rules.setdefault(self.summary_keys[rule.code], []).append(rule)
         return frozenset(
             key
             for key, sharing in rules.items()
-            if all(r.partition is not None and r.width and not isinstance(r, Collector) for r in sharing)
+            if all(
+                (r.per_file or (r.partition is not None or isinstance(r, NearDuplicateRule)) and r.width)
+                and not isinstance(r, Collector)
+                for r in sharing
+            )
         )
 
     def _merge(

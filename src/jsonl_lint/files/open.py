@@ -28,9 +28,10 @@ class Span:
     """What one task reads: lines ``start`` to ``end`` (bytes; None: to the end) of an input.
 
     ``path`` is the input as reports name it; ``file`` what to open instead, when there is one
-    (standard input kept in a temporary file). ``aligned``: ``start`` and ``end`` fall on line
-    boundaries (:func:`cut` found them); otherwise the span holds the lines that start in
-    ``start`` to ``end``, found by whoever reads it (a URL's spans: nothing is read to cut them).
+    (standard input kept in a temporary file). ``aligned``: ``start`` and ``end`` fall on record
+    boundaries (:func:`cut` found them); otherwise the span holds the lines from the first record
+    boundary at or after ``start`` to the first at or after ``end`` (:func:`record_boundary`), found
+    by whoever reads it (a URL's spans: nothing is read to cut them).
     """
 
     path: str
@@ -68,42 +69,27 @@ class _Range(io.RawIOBase):
         return count or 0
 
 
-class _Lines(io.RawIOBase):
-    """The lines of an open file that start in bytes ``start`` to ``end``: from the first line start at or
-    after ``start``, to the end of the line that holds byte ``end - 1`` (the next range's lines start there)."""
+class _Lines(_Range):
+    """The lines of a buffered open file from the first record boundary at or after byte ``start`` to the
+    first at or after byte ``end`` (:func:`record_boundary`): the next range's lines start there, and a
+    record spread over lines (J006) is read by one task, as :func:`cut` keeps it in one span."""
 
     def __init__(self, raw: BinaryIO, start: int, end: int):
-        self.raw, self.end, self.pos = raw, end, start
-        if start > 0:  # a line starts at ``start`` when the byte before it ends a line
-            raw.seek(start - 1)
-            self.pos = start - 1
-            while True:
-                piece = raw.read(READ_BUFFER)
-                if not piece:
-                    break
-                found = piece.find(b"\n")
-                if found >= 0:
-                    self.pos += found + 1
-                    break
-                self.pos += len(piece)
-            raw.seek(self.pos)
-        self.done = self.pos >= end
+        first = record_boundary(raw, start)
+        super().__init__(raw, first, max(first, record_boundary(raw, end)))
 
-    def readable(self) -> bool:
-        return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        if self.done:
-            return 0
-        view = memoryview(buffer)
-        count = self.raw.readinto(view) or 0  # type: ignore[attr-defined]
-        if self.pos + count >= self.end:  # this piece reaches the last line: keep it up to its end
-            found = bytes(view[max(0, self.end - 1 - self.pos) : count]).find(b"\n")
-            if found >= 0:
-                count, self.done = max(0, self.end - 1 - self.pos) + found + 1, True
-        self.done = self.done or count == 0
-        self.pos += count
-        return count
+def record_boundary(stream: BinaryIO, at: int) -> int:
+    """Where a span that ends at about byte ``at`` ends, found by reading from there alone: the first line
+    start at or after ``at`` whose line is a record on its own (:func:`cut`'s rule), or the file's end."""
+    if at <= 0:
+        return 0
+    stream.seek(at - 1)
+    _skip_line(stream)  # to the first line start at or after ``at``
+    while True:
+        here = stream.tell()
+        if not stream.peek(1) or _starts_record(stream):  # type: ignore[attr-defined]
+            return here
 
 
 @contextmanager
@@ -117,7 +103,7 @@ def open_span(span: Span) -> Iterator[BinaryIO]:
     if name == STDIN:
         yield sys.stdin.buffer
         return
-    with _open(name, buffering=0) as raw:
+    with _open(name, buffering=0 if span.aligned else -1) as raw:  # unaligned: lines read to find boundaries
         if span.end is not None:
             ranged = (_Range if span.aligned else _Lines)(raw, span.start, span.end)
             with io.BufferedReader(ranged, READ_BUFFER) as stream:

@@ -257,6 +257,10 @@ class DatasetRule(Rule):
     #: ``items.array()`` view) and yields its findings in row order: it may then reduce each part of
     #: the rows that share a value apart, and a cluster does so, rows shuffled by that column
     partition: ClassVar[int | None] = None
+    #: a rule whose reduce compares only rows of one file and yields its findings file by file, in the
+    #: order of the files: it may then reduce each file's rows apart, and a cluster does so, a file's
+    #: rows all on the worker the file falls to
+    per_file: ClassVar[bool] = False
 
     def prepare(self, head: list[Example]) -> Any:
         """What the rule learns from a file's first examples (a template, say), before ``map``.

@@ -101,6 +101,11 @@ def where(original: Location, location: Location) -> str:
     return f"line {original.line}" if original.path == location.path else f"{original.path}:{original.line}"
 
 
+#: A verified pair of near-duplicate rows: ``(earlier or training row, later or held-out row, similarity,
+#: same prompt)``, the last True when the pair is the same prompt with a near-copy of its answer.
+Edge = tuple[int, int, float, bool]
+
+
 class DuplicateExample(DatasetRule):
     code, name, severity = "D004", "duplicate-example", Severity.WARNING
     summary = "An exact duplicate of an earlier example"
@@ -320,6 +325,41 @@ class NearDuplicateRule(DatasetRule):
         whole = found.content if self.settings["ignore-system-prompt"] else found.example
         return pack(found.example, prompt_key(found, self.settings), whole) + bands
 
+    def reduce(self, items, sources):
+        """:meth:`screen` and :meth:`band_pairs` over every row, then :meth:`report`: what a cluster does by
+        parts (the screen by :meth:`screen_key`, the band pairs by band key), only the pairs coming back."""
+        if not len(items) or not self.compares(sources):
+            return
+        rows, edges = self.screen(items, sources)
+        edges += self.band_pairs(items, sources, [rows] * self.bands)
+        keys_, _ = self.table(items)
+        yield from self.report(edges, items.location, lambda row: keys_[row, 0])
+
+    def compares(self, sources) -> bool:
+        """The run has rows this rule can compare (V002: a held-out file)."""
+        return True
+
+    def screen_key(self, keys_: np.ndarray) -> np.ndarray:
+        """The column (of the ``(example, prompt, whole)`` keys) that rows :meth:`screen` compares share."""
+        raise NotImplementedError
+
+    def screen(self, items, sources) -> tuple[np.ndarray, list[Edge]]:
+        """The rows that take part in the band pairs (in row order), and the pairs found by their keys,
+        from rows that share values of :meth:`screen_key` (all of the rows of each value)."""
+        raise NotImplementedError
+
+    def band_pairs(self, items, sources, chosen: list[np.ndarray]) -> list[Edge]:
+        """The near-duplicate pairs among the rows ``chosen[b]`` sharing a key of band ``b`` (all the
+        screened rows of each bucket), verified on the records read again."""
+        raise NotImplementedError
+
+    def report(
+        self, edges: list[Edge], location: Callable[[int], Location], example_key: Callable[[int], int]
+    ) -> Iterator[Diagnostic]:
+        """The findings of the verified pairs (``edges``: each once or more, in any order) of rows whose
+        place and example key are ``location(row)`` and ``example_key(row)`` (rows are in input order)."""
+        raise NotImplementedError
+
     def table(self, items) -> tuple[np.ndarray, np.ndarray]:
         """(keys: example, prompt, whole; band keys) of every row."""
         data = items.array("u1")
@@ -356,30 +396,38 @@ class NearDuplicate(NearDuplicateRule):
     code, name, severity = "D005", "near-duplicate", Severity.WARNING
     summary = "A near-duplicate of an earlier example"
 
-    def reduce(self, items, sources):
-        if not len(items):
-            return
-        keys_, bands = self.table(items)
+    def screen_key(self, keys_: np.ndarray) -> np.ndarray:
+        # an exact repeat has its original's example key, and the same prompt (the near-copies of an answer
+        # are found among the answers to its prompt); rows with no prompt go by their example key
+        return np.where(keys_[:, 1] != 0, keys_[:, 1], keys_[:, 0])
+
+    def screen(self, items, sources):
+        keys_, _ = self.table(items)
         pool = pool_ids(items, sources)
         example, prompt, whole = keys_[:, 0], keys_[:, 1], keys_[:, 2]
         rows = np.arange(len(example), dtype=np.int32)
         if "D004" in self.enabled:
             _, repeat = first_of_runs(pool, example)
             rows = np.flatnonzero(repeat == 0).astype(np.int32)  # exact repeats are D004's
-        pairs = candidate_pairs(bands, pool, rows)
-        copies: list[tuple[int, int, float]] = []
+        edges: list[Edge] = []
         if "D006" in self.enabled:
             # The same prompt with another answer: a near-copy when the answers are near-duplicates
             # (here), else D006's finding. Such pairs are all compared, as D006 compares them, not
             # only those the bands find.
+            pairs = same_prompt_pairs(pool, prompt, whole, PROMPT_PAIRS).tolist()
+            edges = [(a, b, similarity, True) for a, b, similarity in self.copies(items, pairs)]
+        return rows, edges
+
+    def band_pairs(self, items, sources, chosen):
+        keys_, bands = self.table(items)
+        pairs = candidate_pairs(bands, pool_ids(items, sources), chosen)
+        if "D006" in self.enabled:  # pairs with the same prompt and other answers are judged in screen
+            prompt, whole = keys_[:, 1], keys_[:, 2]
             conflicting = (prompt[pairs[:, 0]] == prompt[pairs[:, 1]]) & (prompt[pairs[:, 0]] != 0)
             pairs = pairs[~(conflicting & (whole[pairs[:, 0]] != whole[pairs[:, 1]]))]
-            copies = list(self.copies(items, same_prompt_pairs(pool, prompt, whole, PROMPT_PAIRS).tolist()))
-        edges = [(a, b, similarity, False) for a, b, similarity in self.verified(items, pairs)]
-        edges += [(a, b, similarity, True) for a, b, similarity in copies]
-        yield from self.groups(items, edges, example)
+        return [(a, b, similarity, False) for a, b, similarity in self.verified(items, pairs)]
 
-    def groups(self, items, edges, example) -> Iterator[Diagnostic]:
+    def report(self, edges, location, example_key) -> Iterator[Diagnostic]:
         """One finding per member of each group of near-duplicates but its first."""
         parent: dict[int, int] = {}
 
@@ -390,7 +438,7 @@ class NearDuplicate(NearDuplicateRule):
 
         best: dict[int, tuple[float, int, bool]] = {}  # row -> (similarity, most similar earlier row, same prompt)
         fallback: dict[int, tuple[float, int, bool]] = {}  # row -> the same, of the most similar later row
-        for a, b, similarity, same_prompt in sorted(edges):
+        for a, b, similarity, same_prompt in sorted(set(edges)):  # a pair two parts of a cluster found, once
             ra, rb = root(a), root(b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
@@ -405,13 +453,13 @@ class NearDuplicate(NearDuplicateRule):
             if root(row) == row:
                 continue  # the group's first example
             similarity, other, same_prompt = best.get(row) or fallback[row]
-            location, original = items.location(row), items.location(other)
+            location_, original = location(row), location(other)
             group = size[root(row)]
             yield self.diagnostic(
-                location,
-                self.message(similarity, original, location, same_prompt)
+                location_,
+                self.message(similarity, original, location_, same_prompt)
                 + (f"; {group} examples alike" if group > 2 else ""),
                 related=(original,),
-                fingerprint=f"{self.code}:{example[row]:016x}:{example[other]:016x}",
-                group=f"{example[root(row)]:016x}",  # the first member's: D004's group id for the same example
+                fingerprint=f"{self.code}:{example_key(row):016x}:{example_key(other):016x}",
+                group=f"{example_key(root(row)):016x}",  # the first member's: D004's group id for the same example
             )

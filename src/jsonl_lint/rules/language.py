@@ -79,6 +79,7 @@ class LanguageMix(DatasetRule):
     options = (CONFIDENCE, LANGUAGES)
     #: languages named in the message; the rest are summed up as "other"
     SHOWN = 5
+    per_file = True  # a cluster reduces each file's rows apart
 
     def map(self, example):
         careful = bool(self.settings.get("languages"))  # with L001 on, the verdict L001 reads: judged once

@@ -20,6 +20,7 @@ from jsonl_lint.rules.dataset import (
     IGNORE_SYSTEM,
     NGRAM,
     THRESHOLD,
+    Edge,
     NearDuplicateRule,
     alike,
     answer_shingles,
@@ -118,35 +119,57 @@ class NearLeakage(NearDuplicateRule):
     code, name, severity = "V002", "split-near-leakage", Severity.WARNING
     summary = "A validation or test example is a near-duplicate of a training example"
 
-    def reduce(self, items, sources):
+    def compares(self, sources):
+        return any(source.held_out for source in sources)
+
+    def screen_key(self, keys_):
+        # the same example has the same prompt (and a leaked prompt is the same prompt); rows with no
+        # prompt go by their whole key
+        return np.where(keys_[:, 1] != 0, keys_[:, 1], keys_[:, 2])
+
+    def screen(self, items, sources):
         held = held_out_rows(items, sources)
         if held is None:
-            return
-        keys_, bands = self.table(items)
+            return np.arange(len(items)), []  # training rows alone: they take part in the band pairs
+        keys_, _ = self.table(items)
         whole, prompt = leaked(keys_[:, 2], keys_[:, 1], held)
         # Held-out examples V001 reports are its own; those whose prompt is a training prompt are judged
         # on their answers (a near-copy here, another answer V003's); training rows all take part.
         told = whole >= 0 if "V001" in self.enabled else np.zeros(len(held), bool)
-        best: dict[int, tuple[float, int, bool]] = {}
+        edges: list[Edge] = []
         if "V003" in self.enabled:
             rows, alike_ = prompt_leaks(items, np.where(told, whole, -1), prompt, self.settings["ngram"])
             told[rows] = True
             for row, similarity in alike_.items():
                 if similarity >= self.settings["threshold"]:
-                    best[row] = (similarity, int(prompt[row]), True)
-        rows = np.flatnonzero(~held | ~told)
-        pairs = candidate_pairs(bands, np.zeros(len(held), np.int32), rows, side=held)
-        for a, b, similarity in self.verified(items, pairs):
-            train, row = (b, a) if held[a] else (a, b)  # the held-out file may come first
+                    edges.append((int(prompt[row]), row, similarity, True))
+        return np.flatnonzero(~held | ~told), edges
+
+    def band_pairs(self, items, sources, chosen):
+        held = held_out_rows(items, sources)
+        if held is None:
+            return []
+        _, bands = self.table(items)
+        pairs = candidate_pairs(bands, np.zeros(len(held), np.int32), chosen, side=held)
+        return [
+            (b, a, similarity, False) if held[a] else (a, b, similarity, False)  # the held-out file may come first
+            for a, b, similarity in self.verified(items, pairs)
+        ]
+
+    def report(self, edges, location, example_key):
+        # each held-out row's most similar training row: its prompt's near-copy first (screen's), then
+        # the band pairs by training row (the first of equals)
+        best: dict[int, tuple[float, int, bool]] = {}
+        for train, row, similarity, same_prompt in sorted(set(edges), key=lambda e: (not e[3], e[1], e[0])):
             if similarity > best.get(row, (-1.0, 0, False))[0]:
-                best[row] = (similarity, train, False)
+                best[row] = (similarity, train, same_prompt)
         for row, (similarity, train, same_prompt) in sorted(best.items()):
-            location, original = items.location(row), items.location(train)
-            said = self.message(similarity, original, location, same_prompt)
+            location_, original = location(row), location(train)
+            said = self.message(similarity, original, location_, same_prompt)
             yield self.diagnostic(
-                location,
+                location_,
                 f"Leaked: {said[:1].lower()}{said[1:]} in the training split",
                 related=(original,),
-                fingerprint=f"{self.code}:{keys_[row, 0]:016x}:{keys_[train, 0]:016x}",
-                group=f"{keys_[train, 0]:016x}",
+                fingerprint=f"{self.code}:{example_key(row):016x}:{example_key(train):016x}",
+                group=f"{example_key(train):016x}",
             )

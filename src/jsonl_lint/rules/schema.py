@@ -39,6 +39,7 @@ class SchemaViolation(PipelineRule, DatasetRule):
     code, name, severity = S002, "schema-violation", Severity.ERROR
     summary = "The record breaks the format's schema"
     width = 2
+    per_file = True  # a cluster reduces each file's rows apart
     fixable = "safe"  # the null-filled optional keys only: the one finding of a file that says a fix
 
     def map(self, example):
@@ -130,6 +131,7 @@ class TypeDrift(DatasetRule):
     summary = "A JSON path whose type differs from the file's majority (what Arrow-based loaders reject)"
     width = 8
     rereads = True
+    per_file = True  # a cluster reduces each file's rows apart
 
     def map(self, example):
         return pack(shape_key(example.record))

@@ -197,6 +197,7 @@ class LengthOutlier(DatasetRule):
         self.tokenizer = tokenizer(self.settings)
 
     width = 16  # the example's key, its length
+    per_file = True  # a cluster reduces each file's rows apart
 
     def map(self, example):
         if not example.turns:

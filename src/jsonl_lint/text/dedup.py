@@ -6,6 +6,8 @@ object per example.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
@@ -59,8 +61,10 @@ def same_prompt_pairs(pool: np.ndarray, prompt: np.ndarray, answer: np.ndarray, 
     return pairs[np.lexsort((pairs[:, 0], pairs[:, 1]))]
 
 
-def candidate_pairs(bands: np.ndarray, pool: np.ndarray, rows: np.ndarray, side: np.ndarray | None = None):
-    """Candidate pairs ``(earlier row, later row)``: rows of ``rows`` sharing a band key in a pool.
+def candidate_pairs(bands: np.ndarray, pool: np.ndarray, chosen: Sequence[np.ndarray], side: np.ndarray | None = None):
+    """Candidate pairs ``(earlier row, later row)``: rows sharing a band key in a pool, ``chosen[b]``
+    the rows (in row order) that take part in band ``b`` (all of a bucket's, when every row of the
+    bucket is there: a cluster gives each worker the buckets of its part of every band).
 
     A bucket's rows are paired with its first row and with the row before them (a
     bucket of k rows gives at most 2k pairs, not k^2); union-find and the other bands
@@ -69,11 +73,11 @@ def candidate_pairs(bands: np.ndarray, pool: np.ndarray, rows: np.ndarray, side:
     training row before it.
     """
     found = []
-    group = pool[rows] if side is None else None
-    if group is not None and (not len(rows) or (group == group[0]).all()):
-        group = None  # one pool: nothing to sort or split by
-    for band in range(bands.shape[1]):
+    for band, rows in enumerate(chosen):
         key = bands[rows, band]
+        group = pool[rows] if side is None else None
+        if group is not None and (not len(rows) or (group == group[0]).all()):
+            group = None  # one pool: nothing to sort or split by
         if side is not None:  # by key, training rows first, then by row (stable)
             order = np.lexsort((side[rows], key))
         elif group is None:
