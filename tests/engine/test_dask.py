@@ -181,7 +181,7 @@ def test_file_urls_are_opened_by_the_workers(dataset, cluster, monkeypatch):  # 
 
 def _near_copies(folder, rng: random.Random) -> None:
     """Groups of near-copies (a word or two changed) scattered over two training files and a validation file,
-    exact repeats among them, one prompt with near-copy and other answers, records with no answer, and a
+    exact repeats among them, one prompt with near-copy and other answers, records with no answer or an empty one, and a
     template repeated 300 times (one bucket per band holding all of them)."""
     words = [f"w{n}" for n in range(400)]
     bases = [[rng.choice(words) for _ in range(40)] for _ in range(30)]
@@ -193,7 +193,8 @@ def _near_copies(folder, rng: random.Random) -> None:
         return " ".join(text)
 
     def chat(prompt: str, answer: str | None) -> bytes:
-        turns = [{"role": "user", "content": prompt}] + ([{"role": "assistant", "content": answer}] if answer else [])
+        turns = [{"role": "user", "content": prompt}]
+        turns += [] if answer is None else [{"role": "assistant", "content": answer}]
         return orjson.dumps({"messages": turns}) + b"\n"
 
     train: list[bytes] = [chat(f"Unique question {i} {rng.random()}", f"Answer {i}") for i in range(600)]
@@ -205,6 +206,8 @@ def _near_copies(folder, rng: random.Random) -> None:
     train += [chat("Summarise the report.", f"Something else {i}") for i in range(3)]
     train.append(chat("Translate the notice.", summary))
     train += [chat(copy(bases[0]), None) for _ in range(4)]  # no answer: no prompt key
+    blank = copy(bases[1])
+    train += [chat(blank, None), chat(blank, ""), chat(blank, " ")]  # an empty answer is an answer: other keys
     template = " ".join(words[:50])
     train += [chat(f"Dear customer {i}, {template}", "Noted.") for i in range(300)]
     rng.shuffle(train)
@@ -213,6 +216,7 @@ def _near_copies(folder, rng: random.Random) -> None:
     (folder / "more_train.jsonl").write_bytes(b"".join(train[half:]))
     validation = [chat(copy(base), f"Reply {rng.randint(0, 3)}") for base in bases[:10]]
     validation += [train[rng.randrange(len(train))] for _ in range(5)]  # V001
+    validation.append(chat(blank, ""))  # V001 of a blank answer, whose prompt key the one without has not
     validation += [chat("Summarise the report.", copy(summary.split())), chat("Summarise the report.", "No.")]
     validation.append(chat("Translate the notice.", copy(summary.split())))  # the same prompt, a near-copy
     validation += [chat(f"Dear customer {i}, {template}", "Noted.") for i in range(1000, 1010)]

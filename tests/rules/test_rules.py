@@ -16,8 +16,11 @@ from conftest import FIXTURE_DIR, any_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jsonl_lint import Settings, Severity, lint
+from jsonl_lint import Settings, Severity, lint, lint_records
+from jsonl_lint.formats.detect import Detector
 from jsonl_lint.plugins import registry
+from jsonl_lint.profiles import load
+from jsonl_lint.text.keys import keys
 
 FIXTURES = FIXTURE_DIR / "rules"
 CODES = list(registry())
@@ -121,6 +124,25 @@ def test_duplicates_point_at_the_first_occurrence():
     result = lint([str(FIXTURES / "D004" / "fail.jsonl")], Settings())
     related = {d.line: [loc.line for loc in d.related] for d in result.diagnostics if d.code == "D004"}
     assert related == {3: [1], 4: [1], 5: [2], 6: [2], 7: [1], 8: [1]}
+
+
+def test_an_empty_answer_is_an_answer_for_the_keys():
+    """A conversation with an empty (or blank) final answer is not a repeat of the same conversation
+    without it: the same example key always has the same prompt key, which a cluster's parts rely on."""
+
+    def of(*answers):
+        turns = [{"role": "user", "content": "hi there"}] + [{"role": "assistant", "content": a} for a in answers]
+        example, _ = Detector(load("openai")).adapt({"messages": turns})
+        return keys(example)
+
+    without, empty, blank, said = of(), of(""), of(" \n "), of("Hello!")
+    blanks = [[{"role": "assistant", "content": ""}], [{"role": "assistant", "content": "  "}]]
+    assert without.example != empty.example == blank.example != said.example
+    assert (without.prompt, without.answer) == (None, None)
+    assert empty.prompt == said.prompt is not None and empty.answer is not None
+    records = [{"messages": [{"role": "user", "content": "hi there"}] + extra} for extra in ([], *blanks)]
+    found = [(d.row, d.code) for d in lint_records(records).diagnostics if d.code in ("D004", "D005")]
+    assert found == [(1, "D005"), (2, "D004")]  # the same text, one with an answer turn; then a blank repeat
 
 
 def test_duplicates_are_compared_within_a_split(tmp_path):

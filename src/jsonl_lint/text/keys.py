@@ -82,9 +82,14 @@ def _keys(example: Example) -> Keys:
     if joined.count("\x00") != separators:  # a NUL in the text itself: escape it
         joined = _PART.join(_TURN.join(text.replace("\x00", "\x00\x01") for text in group) for group in groups)
     data = joined.encode("utf-8", "surrogatepass").translate(None, _WHITESPACE)
-    system_key, prompt_key, answer_key, tail_key = [stable_hash(part) if part else None for part in data.split(_SPLIT)]
-    if last is None:
-        answer_key = None
+    system_part, prompt_part, answer_part, tail_part = data.split(_SPLIT)
+    system_key, prompt_key, tail_key = (
+        stable_hash(part) if part else None for part in (system_part, prompt_part, tail_part)
+    )
+    # an answer that is empty (or only whitespace) is still an answer: the conversation without it
+    # has another key, so that the same key always means the same prompt key too (a cluster's parts
+    # are cut by the one or the other)
+    answer_key = None if last is None else stable_hash(answer_part)
     content = combine(prompt_key, answer_key, tail_key)
     found = Keys(
         combine(system_key, content),
