@@ -17,8 +17,8 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-SOURCE = Path("src/jsonl_lint/text/_minhash.c")
-TARGET = "jsonl_lint/text/_minhash"
+PACKAGE, MODULE = "jsonl_lint/text", "_minhash"  # where the module goes in the wheel, and its name
+SOURCE = Path("src", PACKAGE, MODULE + ".c")
 
 
 def compile_extension(source: Path, output: Path) -> str | None:
@@ -50,10 +50,10 @@ class CustomBuildHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict) -> None:
         if self.target_name != "wheel" or os.environ.get("JSONL_LINT_PURE_BUILD"):
             return
-        name = TARGET.rsplit("/", 1)[1] + sysconfig.get_config_var("EXT_SUFFIX")
+        name = MODULE + sysconfig.get_config_var("EXT_SUFFIX")
         root = Path(self.root)
         # an editable install imports from src/: the module is built there (git ignores it)
-        output = (root / "src" / TARGET).with_name(name) if version == "editable" else root / "build" / "ext" / name
+        output = root / "src" / PACKAGE / name if version == "editable" else root / "build" / "ext" / name
         failure = compile_extension(root / SOURCE, output)
         if failure:
             print(f"jsonl-lint: no compiled accelerator, the numpy code is used: {failure}", file=sys.stderr)
@@ -61,4 +61,4 @@ class CustomBuildHook(BuildHookInterface):
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
         if version != "editable":
-            build_data["force_include"][str(output)] = f"{TARGET.rsplit('/', 1)[0]}/{name}"
+            build_data["force_include"][str(output)] = f"{PACKAGE}/{name}"

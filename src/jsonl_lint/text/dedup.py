@@ -104,12 +104,11 @@ def candidate_pairs(bands: np.ndarray, pool: np.ndarray, chosen: Sequence[np.nda
     pairs = np.concatenate(found)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     pairs.sort(axis=1)
-    if not len(pairs):
-        return pairs
     # np.unique(pairs, axis=0), without it: numpy's unique imports numpy.ma (40 ms), a tenth of a
     # pre-commit run's start-up
-    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
-    return pairs[np.concatenate(([True], (pairs[1:] != pairs[:-1]).any(axis=1)))]
+    earlier, later = pairs[:, 0], pairs[:, 1]
+    order = np.lexsort((later, earlier))
+    return pairs[order[boundaries(order, (earlier, later))]]
 
 
 def leaked(whole: np.ndarray, prompt: np.ndarray, held: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -256,15 +256,15 @@ def evidence(text: str) -> Evidence:
     # the groups of the stop words among the words, counted in the order they first appear (so that
     # the scores add up in the same order whatever the text): filter, at C speed, keeps the few
     # words that are stop words; a Counter of every word took three times as long
-    found = list(filter(None, map(LEXICON.get, words)))
-    counts = dict.fromkeys(found, 0)
-    for group in found:
+    groups = list(filter(None, map(LEXICON.get, words)))
+    counts = dict.fromkeys(groups, 0)
+    for group in groups:
         counts[group] += 1
     scores = [0.0] * len(CODES)
     for group, count in counts.items():
         for index, weight in GROUP_WEIGHTS[group]:
             scores[index] += weight * count
-    hits = len(found)
+    hits = len(groups)
     if not raw.isascii():
         for index, marks in _LETTERS:
             found = sum(map(raw.count, marks))
@@ -370,14 +370,17 @@ class _Probabilities(dict):
         return found
 
     def _build(self, word) -> list[float] | None:
-        if not any(word in freq for freq in self.freqs):
-            return None
         probabilities = [0.0] * len(self.freqs)
         length = len(word)
-        if 1 <= length <= 3:
-            for index, freq in enumerate(self.freqs):
-                if word in freq:
-                    probabilities[index] = 1.0 * freq[word] / self.n_words[index][length - 1]
+        known = False
+        for index, freq in enumerate(self.freqs):
+            count = freq.get(word)
+            if count is not None:
+                known = True
+                if 1 <= length <= 3:
+                    probabilities[index] = 1.0 * count / self.n_words[index][length - 1]
+        if not known:
+            return None
         self[word] = probabilities
         return probabilities
 

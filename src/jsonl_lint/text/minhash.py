@@ -170,13 +170,18 @@ def strip(text: str, prefixes: tuple[bytes, ...], suffixes: tuple[bytes, ...]) -
     return data
 
 
+def _prepared(text: str | bytes) -> bytes:
+    """The first SHINGLE_CHARS characters of ``text``, normalised (bytes are taken as normalised already)."""
+    return normalise(text[:SHINGLE_CHARS]) if isinstance(text, str) else text[:SHINGLE_CHARS]
+
+
 def shingles(text: str | bytes, n: int = 5) -> np.ndarray:
     """64-bit hashes of the word n-grams of ``text`` (sorted, unique); a text of fewer words is one shingle.
 
     ``text`` is a string, or bytes already normalised (:func:`normalise`, :func:`strip`); only its first
     SHINGLE_CHARS characters (bytes) count.
     """
-    data = normalise(text[:SHINGLE_CHARS]) if isinstance(text, str) else text[:SHINGLE_CHARS]
+    data = _prepared(text)
     if _C is not None:
         return np.frombuffer(_C.shingles(data, n, _POSITION), _U64)
     size = len(data)
@@ -265,7 +270,7 @@ def sketch(text: str | bytes, n: int, bands: int, rows: int) -> bytes:
     """``band_keys(signature(shingles(text, n)), bands, rows)``, b"" without a word: what the
     near-duplicate rules keep of each example. Compiled, it is one call, and the n-grams are neither
     sorted nor made unique (a minimum needs neither)."""
-    data = normalise(text[:SHINGLE_CHARS]) if isinstance(text, str) else text[:SHINGLE_CHARS]
+    data = _prepared(text)
     if _C is not None:
         return _C.sketch(data, n, _POSITION, *_permutations(), bands, rows, _BAND_MULTIPLIERS)
     hashes = shingles(data, n)
