@@ -123,10 +123,7 @@ class Dask(Executor):
             pieces = [[piece if owner[i] == part else None for i, piece in enumerate(whole)] for part in range(parts)]
         else:
             split = client.map(_split, self._kept, summary=key, code=code, setup=self._setup, parts=parts, pure=False)
-            pieces = [
-                [client.submit(operator.itemgetter(part), piece, pure=False) for piece in split]
-                for part in range(parts)
-            ]
+            pieces = [self._part(split, part) for part in range(parts)]
         found: list[Diagnostic] = []
         names = _names(sources)
         reduced = [
@@ -169,16 +166,12 @@ class Dask(Executor):
             _split_rows, self._kept, range(len(self._kept)), summary=key, placed=placed, parts=parts, **common
         )
         given = (placed, sources, _names(sources), contexts)
-
-        def gathered(pieces: list[Future], part: int) -> list[Future]:
-            return [client.submit(operator.itemgetter(part), piece, pure=False) for piece in pieces]
-
         screened = [
-            client.submit(_screen_part, gathered(split, part), *given, parts, **common) for part in range(parts)
+            client.submit(_screen_part, self._part(split, part), *given, parts, **common) for part in range(parts)
         ]
         onward = [client.submit(operator.itemgetter(1), future, pure=False) for future in screened]
         banded = [
-            client.submit(_band_part, gathered(onward, part), *given, part, parts, **common) for part in range(parts)
+            client.submit(_band_part, self._part(onward, part), *given, part, parts, **common) for part in range(parts)
         ]
         edges: list[Edge] = []
         where: dict[int, tuple[Location, int]] = {}
@@ -192,6 +185,10 @@ class Dask(Executor):
             return list(rule.report(edges, lambda row: where[row][0], lambda row: where[row][1])), None
         except RULE_ERRORS as exc:
             return [], failure(code, None, exc)
+
+    def _part(self, split: list[Future], part: int) -> list[Future]:
+        """Part ``part`` of each task's split pieces (a shuffle's gather, one future per task)."""
+        return [self.client.submit(operator.itemgetter(part), piece, pure=False) for piece in split]
 
     def _result(self, future: Future) -> Any:
         try:
@@ -238,6 +235,11 @@ def _run(task: Task, setup: Setup, kept: frozenset = frozenset()) -> Any:
     return pickle_result(result), summaries
 
 
+def _dataset_rule(built: TaskRunner, code: str) -> DatasetRule:
+    """The dataset rule of ``code`` in a worker's runner."""
+    return next(r for r in built.dataset_rules if r.code == code)
+
+
 def _task_rows(kept: dict, summary: Any) -> tuple[array, Any]:
     """One task's summaries of key ``summary``, whole."""
     return kept.get(summary, (array("I"), b""))
@@ -245,7 +247,7 @@ def _task_rows(kept: dict, summary: Any) -> tuple[array, Any]:
 
 def _split(kept: dict, summary: Any, code: str, setup: Setup, parts: int) -> list[tuple[array, bytes]]:
     """One task's summaries of key ``summary`` as ``parts`` parts, by rule ``code``'s column (lines kept)."""
-    rule = next(r for r in runner(setup).dataset_rules if r.code == code)
+    rule = _dataset_rule(runner(setup), code)
     lines, values = _task_rows(kept, summary)
     table = np.frombuffer(bytes(values), np.uint8).reshape(len(lines), rule.width)
     column = table.view("<u8")[:, rule.partition] if len(lines) else np.empty(0, np.uint64)
@@ -265,7 +267,7 @@ def _reduce_part(
     """Rule ``code``'s reduce over one part of the rows (every row of each of its values, or of its files), in
     task order; ``pieces`` has None for a task with no rows in the part."""
     built = runner(setup)
-    rule = next(r for r in built.dataset_rules if r.code == code)
+    rule = _dataset_rule(built, code)
     items = Summaries(rule.width, _fetcher(names, built))
     for where, piece in zip(placed, pieces, strict=True):
         if where is not None and piece is not None:
@@ -294,7 +296,7 @@ Rows = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def _split_rows(kept: dict, task: int, summary: Any, placed: list, code: str, setup: Setup, parts: int) -> list[Rows]:
     """One task's rows of ``summary`` as ``parts`` parts, by near-duplicate rule ``code``'s screen key."""
-    rule = next(r for r in runner(setup).dataset_rules if r.code == code)
+    rule = _dataset_rule(runner(setup), code)
     lines, values = _task_rows(kept, summary)
     if placed[task] is None:  # a task past the file's last one merged (a read error)
         lines, values = array("I"), b""
@@ -345,7 +347,7 @@ def _screen_part(
     """One part of the screen shuffle: its pairs found by keys, and the rows that pass on, split by band keys
     (a row goes to each part that one of its band keys falls in, once)."""
     built = runner(setup)
-    rule = next(r for r in built.dataset_rules if r.code == code)
+    rule = _dataset_rule(built, code)
     items, (ids, lines, table) = _rows_items(pieces, placed, names, contexts, built, rule.width)
     try:
         rows, edges = rule.screen(items, sources) if len(items) else (np.empty(0, np.int64), [])
@@ -374,7 +376,7 @@ def _band_part(
 ) -> tuple[list, dict, RuleFailure | None]:
     """One part of the band shuffle: the verified pairs among its rows sharing a band key in it."""
     built = runner(setup)
-    rule = next(r for r in built.dataset_rules if r.code == code)
+    rule = _dataset_rule(built, code)
     items, (ids, _, _) = _rows_items(pieces, placed, names, contexts, built, rule.width)
     if not len(items):
         return [], {}, None
