@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import random
 
 import orjson
@@ -174,3 +175,39 @@ def test_issue_13_fixtures_give_the_same_output_whatever_the_jobs(name, monkeypa
     monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 200)  # cuts inside most records spread over lines
     assert _report(lint([path], Settings(), jobs=2)) == whole
     assert _report(lint([path], Settings(), jobs=3)) == whole
+
+
+def test_records_are_read_again_at_their_own_byte(dataset, monkeypatch):
+    """The rules that read records again (D005, D006, V002, V003) seek to each one, whatever the chunking;
+    a gzipped copy, which cannot seek, is read up to the lines instead, with the same findings."""
+    asked: list[tuple[str, int, int]] = []
+    read_at = engine.records.read_at
+
+    def seeking(name, places):
+        places = list(places)
+        asked.extend((name, line, start) for line, start in places)
+        return read_at(name, places)
+
+    monkeypatch.setattr(engine.records, "read_at", seeking)
+    whole = lint([str(dataset)], Settings(), jobs=1)
+    asked_whole = sorted(asked)
+    assert len({name for name, _, _ in asked_whole}) == 3  # every file had records to read again
+    for name, line, start in asked_whole:
+        data = open(name, "rb").read()
+        assert data.count(b"\n", 0, start) == line - 1 and (start == 0 or data[start - 1 : start] == b"\n")
+    asked.clear()
+    monkeypatch.setattr(engine.linter, "CHUNK_BYTES", 4_000)
+    assert _report(lint([str(dataset)], Settings(), jobs=2)) == _report(whole)
+    assert sorted(asked) == asked_whole  # the same records, at the same bytes, from the tasks' places
+
+    asked.clear()
+    for path in dataset.iterdir():
+        with gzip.open(f"{path}.gz", "wb") as out:
+            out.write(path.read_bytes())
+        path.unlink()
+    zipped = lint([str(dataset)], Settings(), jobs=1)
+    assert not asked
+    rereading = {"D005", "D006", "V002", "V003"}
+    assert [
+        (d.code, d.line, d.message.replace(".jsonl.gz", ".jsonl")) for d in zipped.diagnostics if d.code in rereading
+    ] == [(d.code, d.line, d.message) for d in whole.diagnostics if d.code in rereading]

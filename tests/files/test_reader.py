@@ -393,3 +393,24 @@ def test_one_line_keeps_every_token():
     from jsonl_lint.files.reader import one_line
 
     assert one_line(b'{ "a b" : [1, 2],\n "c\\" d": "x  y" }') == b'{"a b":[1,2],"c\\" d":"x  y"}'
+
+
+_LINES = st.lists(
+    st.sampled_from(
+        [HI, BYE, b"", b"  ", b"{", b'{"messages": [', b"]}", b"[1]", b"not json", b'{"a": 1, "a": 2}', b' {"a": 1}']
+    ),
+    max_size=12,
+)
+
+
+@given(_LINES, st.lists(st.sampled_from([b"\n", b"\r\n"]), min_size=12, max_size=12), st.booleans())
+def test_each_record_starts_where_the_reader_says(lines, endings, bom):
+    """``Reader.start``: the byte where each record's line starts, a BOM included, records spread over lines
+    (J006) and the lines of one that turned out not to be one too: where the record is read again."""
+    data = (BOM if bom else b"") + b"".join(line + end for line, end in zip(lines, endings, strict=False))
+    reader = Reader(io.BufferedReader(io.BytesIO(data)), lambda *_, **__: None)
+    for lineno, raw, _ in reader:
+        start = reader.start
+        assert data.count(b"\n", 0, start) == lineno - 1 and (start == 0 or data[start - 1 : start] == b"\n")
+        line = data[start : data.find(b"\n", start) + 1 or len(data)]
+        assert (line[len(BOM) :] if lineno == 1 and bom else line) == raw

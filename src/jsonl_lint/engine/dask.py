@@ -18,7 +18,7 @@ import operator
 import pickle
 from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import Any
@@ -45,16 +45,15 @@ from jsonl_lint.engine.records import (
     TaskResult,
     TaskRunner,
     failure,
-    read_examples,
+    fetcher,
 )
 from jsonl_lint.errors import ClusterError
-from jsonl_lint.example import Example
-from jsonl_lint.files.open import Span, portable
+from jsonl_lint.files.open import portable
 from jsonl_lint.files.sources import Source
 from jsonl_lint.progress import Meter
 from jsonl_lint.rules.base import DatasetRule
 from jsonl_lint.rules.dataset import Edge, NearDuplicateRule
-from jsonl_lint.rules.summaries import Fetch, Summaries
+from jsonl_lint.rules.summaries import Summaries
 
 LOCAL = "local:"
 #: How long to wait for a scheduler to answer before the run fails.
@@ -240,24 +239,32 @@ def _dataset_rule(built: TaskRunner, code: str) -> DatasetRule:
     return next(r for r in built.dataset_rules if r.code == code)
 
 
-def _task_rows(kept: dict, summary: Any) -> tuple[array, Any]:
-    """One task's summaries of key ``summary``, whole."""
-    return kept.get(summary, (array("I"), b""))
+def _task_rows(kept: dict, summary: Any) -> tuple[array, Any, array]:
+    """One task's summaries of key ``summary``, whole: (lines, summaries, where the lines start or empty)."""
+    return kept.get(summary, (array("I"), b"", array("Q")))
 
 
-def _split(kept: dict, summary: Any, code: str, setup: Setup, parts: int) -> list[tuple[array, bytes]]:
+def _split(kept: dict, summary: Any, code: str, setup: Setup, parts: int) -> list[tuple[array, bytes, array]]:
     """One task's summaries of key ``summary`` as ``parts`` parts, by rule ``code``'s column (lines kept)."""
     rule = _dataset_rule(runner(setup), code)
-    lines, values = _task_rows(kept, summary)
+    lines, values, places = _task_rows(kept, summary)
     table = np.frombuffer(bytes(values), np.uint8).reshape(len(lines), rule.width)
     column = table.view("<u8")[:, rule.partition] if len(lines) else np.empty(0, np.uint64)
     where = (column % parts).astype(np.int64)  # the values are hashes: their remainders spread evenly
     numbers = np.frombuffer(lines, np.uint32) if len(lines) else np.empty(0, np.uint32)
-    return [(array("I", numbers[where == part].tobytes()), table[where == part].tobytes()) for part in range(parts)]
+    starts = np.frombuffer(places, np.uint64) if places else None
+    return [
+        (
+            array("I", numbers[where == part].tobytes()),
+            table[where == part].tobytes(),
+            array("Q", b"" if starts is None else starts[where == part].tobytes()),
+        )
+        for part in range(parts)
+    ]
 
 
 def _reduce_part(
-    pieces: list[tuple[array, Any] | None],
+    pieces: list[tuple[array, Any, array] | None],
     placed: list,
     sources: list[Source],
     names: dict[str, str],
@@ -268,43 +275,37 @@ def _reduce_part(
     task order; ``pieces`` has None for a task with no rows in the part."""
     built = runner(setup)
     rule = _dataset_rule(built, code)
-    items = Summaries(rule.width, _fetcher(names, built))
+    items = Summaries(rule.width, fetcher(names, built.detector))
     for where, piece in zip(placed, pieces, strict=True):
         if where is not None and piece is not None:
-            lines, values = piece
-            items.add(where[0], where[1], lines, values if rule.width is None else bytearray(values))
+            lines, values, places = piece
+            items.add(where[0], where[1], lines, values if rule.width is None else bytearray(values), places)
     try:
         return list(rule.reduce(items, sources)), None
     except RULE_ERRORS as exc:
         return [], failure(code, None, exc)
 
 
-def _fetcher(names: dict[str, str], built: TaskRunner) -> Fetch:
-    """The records a rule reads again (candidate pairs, conflicting answers), read by this worker."""
-    spans = {path: Span(path, name) for path, name in names.items()}
-
-    def fetch(path: str, lines: Iterable[int]) -> Iterator[tuple[int, Example]]:
-        return read_examples(spans[path], lines, built.detector)
-
-    return fetch
-
-
-#: Rows on their way between the parts of a near-duplicate reduce: (row ids, lines in their task, summaries);
-#: a row's id is its task's index times 2**32 plus its place among the task's rows, so ids sort in row order.
-Rows = tuple[np.ndarray, np.ndarray, np.ndarray]
+#: Rows on their way between the parts of a near-duplicate reduce: (row ids, lines in their task, summaries,
+#: bytes where the lines start in their files, 2**64 - 1 where that is not known); a row's id is its task's
+#: index times 2**32 plus its place among the task's rows, so ids sort in row order.
+Rows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+UNKNOWN = np.uint64(2**64 - 1)
 
 
 def _split_rows(kept: dict, task: int, summary: Any, placed: list, code: str, setup: Setup, parts: int) -> list[Rows]:
     """One task's rows of ``summary`` as ``parts`` parts, by near-duplicate rule ``code``'s screen key."""
     rule = _dataset_rule(runner(setup), code)
-    lines, values = _task_rows(kept, summary)
+    lines, values, places = _task_rows(kept, summary)
     if placed[task] is None:  # a task past the file's last one merged (a read error)
-        lines, values = array("I"), b""
+        lines, values, places = array("I"), b"", array("Q")
     table = np.frombuffer(bytes(values), np.uint8).reshape(len(lines), rule.width)
     ids = (np.uint64(task) << np.uint64(32)) + np.arange(len(lines), dtype=np.uint64)
     numbers = np.frombuffer(lines, np.uint32) if len(lines) else np.empty(0, np.uint32)
+    starts = np.frombuffer(places, np.uint64) if places else np.full(len(lines), UNKNOWN)
     where = rule.screen_key(table[:, :24].view("<u8")) % np.uint64(parts)
-    return [(ids[where == part], numbers[where == part], table[where == part]) for part in range(parts)]
+    chosen = (where == part for part in range(parts))
+    return [(ids[rows], numbers[rows], table[rows], starts[rows]) for rows in chosen]
 
 
 def _rows_items(
@@ -314,15 +315,18 @@ def _rows_items(
     ids = np.concatenate([piece[0] for piece in pieces])
     order = np.argsort(ids, kind="stable")
     rows = (ids[order], np.concatenate([piece[1] for piece in pieces])[order],
-            np.concatenate([piece[2] for piece in pieces]).reshape(-1, width)[order])  # fmt: skip
-    ids, lines, table = rows
-    items = Summaries(width, _fetcher(names, built))
+            np.concatenate([piece[2] for piece in pieces]).reshape(-1, width)[order],
+            np.concatenate([piece[3] for piece in pieces])[order])  # fmt: skip
+    ids, lines, table, places_of = rows
+    items = Summaries(width, fetcher(names, built.detector))
     items.contexts = contexts
     tasks = (ids >> np.uint64(32)).astype(np.int64)
     starts = np.flatnonzero(np.r_[True, tasks[1:] != tasks[:-1]]) if len(ids) else []
     for start, end in zip(starts, [*starts[1:], len(ids)], strict=True):
         path, offset = placed[tasks[start]]
-        items.add(path, offset, array("I", lines[start:end].tobytes()), bytearray(table[start:end].tobytes()))
+        known = places_of[start:end]
+        places = array("Q", known.tobytes()) if len(known) and (known != UNKNOWN).all() else None
+        items.add(path, offset, array("I", lines[start:end].tobytes()), bytearray(table[start:end].tobytes()), places)
     return items, rows
 
 
@@ -348,7 +352,7 @@ def _screen_part(
     (a row goes to each part that one of its band keys falls in, once)."""
     built = runner(setup)
     rule = _dataset_rule(built, code)
-    items, (ids, lines, table) = _rows_items(pieces, placed, names, contexts, built, rule.width)
+    items, (ids, lines, table, places) = _rows_items(pieces, placed, names, contexts, built, rule.width)
     try:
         rows, edges = rule.screen(items, sources) if len(items) else (np.empty(0, np.int64), [])
     except RULE_ERRORS as exc:
@@ -359,7 +363,7 @@ def _screen_part(
     onward = []
     for part in range(parts):
         going = rows[(bands == part).any(axis=1)]
-        onward.append((ids[going], lines[going], table[going]))
+        onward.append((ids[going], lines[going], table[going], places[going]))
     return (*_found(items, ids, edges, rule), failed), onward
 
 
@@ -377,7 +381,7 @@ def _band_part(
     """One part of the band shuffle: the verified pairs among its rows sharing a band key in it."""
     built = runner(setup)
     rule = _dataset_rule(built, code)
-    items, (ids, _, _) = _rows_items(pieces, placed, names, contexts, built, rule.width)
+    items, (ids, *_) = _rows_items(pieces, placed, names, contexts, built, rule.width)
     if not len(items):
         return [], {}, None
     bands = rule.table(items)[1]

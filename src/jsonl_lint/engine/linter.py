@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +20,9 @@ from jsonl_lint.config import Resolved, Settings
 from jsonl_lint.diagnostics import Diagnostic
 from jsonl_lint.engine.executors import Executor, ProcessPool, Setup, TaskSpec, adopt, cores
 from jsonl_lint.engine.findings import Gathered, collapse_bound, number_fingerprints
-from jsonl_lint.engine.records import RULE_ERRORS, RuleFailure, Task, TaskResult, TaskRunner, failure, read_examples
+from jsonl_lint.engine.records import RULE_ERRORS, RuleFailure, Task, TaskResult, TaskRunner, failure, fetcher
 from jsonl_lint.engine.result import Result
 from jsonl_lint.errors import ConfigError
-from jsonl_lint.example import Example
 from jsonl_lint.files.open import Span, cut, file_size, open_span, spooled
 from jsonl_lint.files.reader import SNIFF_BYTES, Stats, file_findings, sniff
 from jsonl_lint.files.sources import Source, discover
@@ -262,13 +261,7 @@ class Linter:
         return found
 
     def _fetcher(self, sources: list[Source]) -> Fetch:
-        spans = {s.path: Span(s.path, s.file) for s in sources}
-        detector = self.runner.detector
-
-        def fetch(path: str, lines: Iterable[int]) -> Iterator[tuple[int, Example]]:
-            return read_examples(spans[path], lines, detector)
-
-        return fetch
+        return fetcher({s.path: s.file or s.path for s in sources}, self.runner.detector)
 
     def _partitioned(self) -> frozenset:
         """The summary keys whose every rule reduces by parts, file by file, or as near-duplicates do (screen,
@@ -307,8 +300,8 @@ class Linter:
                     failed.path = source.path
                     failed.line = None if failed.line is None else failed.line + offset
                     self.failures[code] = failed
-            for code, (lines, values) in part.summaries.items():
-                summaries[code].add(source.path, offset, lines, values)
+            for code, (lines, values, places) in part.summaries.items():
+                summaries[code].add(source.path, offset, lines, values, places)
             part.summaries = {}  # held by the run's summaries alone, which let go of them as they reduce
             for name, count in part.formats.items():
                 if name not in source.formats:

@@ -18,12 +18,13 @@ from jsonl_lint.config import Resolved
 from jsonl_lint.diagnostics import Edit
 from jsonl_lint.engine.findings import Findings, Gathered
 from jsonl_lint.example import Example, Problem
-from jsonl_lint.files.open import Span, open_span
+from jsonl_lint.files.open import Span, open_span, opened, read_at
 from jsonl_lint.files.reader import Reader, Stats, parse_line
 from jsonl_lint.formats.detect import Detector
 from jsonl_lint.plugins import registry
 from jsonl_lint.progress import TICK_BYTES, Meter
 from jsonl_lint.rules.base import DatasetRule, Finding, RecordRule, RoleFinding, RoleRule, Rule, role_finding_path
+from jsonl_lint.rules.summaries import Fetch
 
 #: Distinct role sequences whose role-rule findings are remembered.
 MEMO_LIMIT = 10_000
@@ -66,7 +67,9 @@ class TaskResult:
     """What a task found; line numbers count from 1 within the task's span."""
 
     diagnostics: Gathered
-    summaries: dict[Any, tuple[array, list | bytearray]]  # summary key -> (lines, summaries), line by line
+    #: summary key -> (lines, summaries, places), line by line; places (bytes of the file where each line
+    #: starts) for the rules that read records again, when the file can be read by seeking, else empty
+    summaries: dict[Any, tuple[array, list | bytearray, array]]
     stats: Stats
     formats: dict[str, int]
     first_lines: dict[str, int]
@@ -96,6 +99,8 @@ class TaskRunner:
         self.dataset_rules = [r for r in resolved.rules if isinstance(r, DatasetRule)]
         self.dataset_rules += [c(resolved.options, None, resolved.profile) for c in collectors]
         self.summary_keys = summary_keys(self.dataset_rules)
+        #: the summary keys of rules that read records again: where each record starts is kept with them
+        self.rereading = {self.summary_keys[r.code] for r in self.dataset_rules if r.rereads}
         self.detector = Detector(resolved.profile, resolved.schema, resolved.schema_mode)
         # Rules that apply to each format, decided once rather than per record.
         self.rules_for = {
@@ -137,18 +142,20 @@ class TaskRunner:
         """Lint one task; tell ``meter`` what is read as it is read (every TICK_BYTES)."""
         out = Gathered()
         summaries = {
-            self.summary_keys[r.code]: (array("I"), [] if r.width is None else bytearray()) for r in self.dataset_rules
+            self.summary_keys[r.code]: (array("I"), [] if r.width is None else bytearray(), array("Q"))
+            for r in self.dataset_rules
         }
         result = TaskResult(out, summaries, Stats(), {}, {})
         span = task.span
         ignored = task.ignored
         report = self.findings.reporter(span.path, ignored, out)
         try:
-            with open_span(span) as stream:
+            with opened(span) as (stream, origin):
                 check_keys = J003 in self.rules and J003 not in ignored
                 reader = Reader(stream, report, check_duplicate_keys=check_keys, head=span.head)
                 records = reader if meter is None else _metered(reader, meter)
-                self._lint_records(records, report, ignored, task.contexts, summaries, result)
+                mappers = self._mappers(ignored, task.contexts, summaries, origin is not None)
+                self._lint_records(records, reader, origin or 0, report, ignored, mappers, result)
                 result.stats = reader.stats
         except (OSError, EOFError, zlib.error) as exc:
             result.error = str(getattr(exc, "strerror", None) or exc)
@@ -156,26 +163,30 @@ class TaskRunner:
             result.error = f"internal error: {type(exc).__name__}: {exc}"
         return result
 
-    def _mappers(self, ignored: set[str], contexts: dict[str, Any], summaries: dict) -> list[list]:
-        """One per summary key: see below."""
+    def _mappers(self, ignored: set[str], contexts: dict[str, Any], summaries: dict, seeks: bool) -> list[list]:
+        """One per summary key: see below (``seeks``: the file's lines can be read again by seeking)."""
         mappers, mapped = [], set()
         for rule in self.dataset_rules:
             key = self.summary_keys[rule.code]
             if rule.code not in ignored and key not in mapped:
                 mapped.add(key)
-                lines, values = summaries[key]
+                lines, values, places = summaries[key]
                 add = values.append if rule.width is None else values.extend
-                # [map, takes a context, the context, add a line, add a summary, code, first summary yet to check]
-                mappers.append([rule.map, rule.prepares(), contexts.get(rule.code), lines.append, add, rule.code, True])
+                place = places.append if seeks and key in self.rereading else None
+                # [map, takes a context, the context, add a line, add a summary, code, first summary yet to
+                # check, add where the line starts or None]
+                mappers.append(
+                    [rule.map, rule.prepares(), contexts.get(rule.code), lines.append, add, rule.code, True, place]
+                )
         return mappers
 
-    def _lint_records(self, reader, report, ignored, contexts, summaries, result) -> None:
+    def _lint_records(self, records, reader, origin, report, ignored, mappers, result) -> None:
+        """Lint the ``records`` of ``reader``, whose stream starts at byte ``origin`` of its file."""
         plans = self._plans(ignored)
-        mappers = self._mappers(ignored, contexts, summaries)
         memo: dict[tuple, list[tuple[Rule, RoleFinding]]] = {}
         counts, first_lines = result.formats, result.first_lines
         adapt = self.detector.adapt
-        for lineno, raw, record in reader:
+        for lineno, raw, record in records:
             example, problems = adapt(record)
             for problem in problems:
                 fix, edits, unsafe = _fix(problem)
@@ -222,7 +233,7 @@ class TaskRunner:
                 except RULE_ERRORS as exc:
                     failed = _failed(result, rule.code, lineno, exc)
             for mapper in mappers:
-                map_, prepares, context, add_line, add_value, code, unchecked = mapper
+                map_, prepares, context, add_line, add_value, code, unchecked, add_place = mapper
                 try:
                     summary = map_(example, context) if prepares else map_(example)
                     if unchecked and summary is not None:
@@ -234,6 +245,8 @@ class TaskRunner:
                 if summary is not None:
                     add_line(lineno)
                     add_value(summary)
+                    if add_place is not None:
+                        add_place(origin + reader.start)
             if failed:  # the failed rules run no more; their findings are left out of the run
                 plans = self._plans({*ignored, *result.failures})
                 mappers = [m for m in mappers if m[5] not in result.failures]
@@ -282,11 +295,32 @@ def _record(raw: bytes, first: bool, detector: Detector) -> Example | None:
     return None if found is None else found[0]
 
 
-def read_examples(span: Span, lines: Iterable[int], detector: Detector) -> Iterator[tuple[int, Example]]:
-    """``(line, example)`` for the wanted ``lines`` of a file, read again and adapted (nothing reported)."""
-    wanted = set(lines)
-    last = max(wanted, default=0)
+def fetcher(names: dict[str, str], detector: Detector) -> Fetch:
+    """What a reduce reads records again with (candidate pairs, conflicting answers): ``names`` is what to open
+    for each path."""
+    spans = {path: Span(path, name) for path, name in names.items()}
+
+    def fetch(path: str, lines: Iterable[int], places: Iterable[int] | None = None) -> Iterator[tuple[int, Example]]:
+        return read_examples(spans[path], lines, detector, places)
+
+    return fetch
+
+
+def read_examples(
+    span: Span, lines: Iterable[int], detector: Detector, places: Iterable[int] | None = None
+) -> Iterator[tuple[int, Example]]:
+    """``(line, example)`` for the wanted ``lines`` of a file (in order), read again and adapted (nothing
+    reported): each line alone at its byte in ``places`` when given (one per line), else the file up to the
+    last of them."""
     try:
+        if places is not None:
+            for line, raw in read_at(span.name, zip(lines, places, strict=True)):
+                example = _record(raw, line == 1, detector)
+                if example is not None:
+                    yield line, example
+            return
+        wanted = set(lines)
+        last = max(wanted, default=0)
         with open_span(span) as stream:
             for line, raw in enumerate(stream, 1):  # numbered as the Reader numbers them
                 if line in wanted:

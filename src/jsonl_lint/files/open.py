@@ -9,7 +9,7 @@ import os
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from typing import BinaryIO
@@ -56,6 +56,7 @@ class _Range(io.RawIOBase):
     def __init__(self, raw: BinaryIO, start: int, end: int):
         raw.seek(start)
         self.raw, self.left = raw, end - start
+        self.first = start  # the byte of the file where the range starts
 
     def readable(self) -> bool:
         return True
@@ -99,24 +100,46 @@ def open_span(span: Span) -> Iterator[BinaryIO]:
     Every stream buffers at least SNIFF_BYTES, so that the head a reader peeks at is the same
     whichever task reads it.
     """
+    with opened(span) as (stream, _):
+        yield stream
+
+
+@contextmanager
+def opened(span: Span) -> Iterator[tuple[BinaryIO, int | None]]:
+    """:func:`open_span`'s stream, and the byte of the file where it starts when a line of it can be read
+    again by seeking there (:func:`read_at`); None when it cannot: standard input, a decompressed file,
+    Parquet rows."""
     name = span.name
     if name == STDIN:
-        yield sys.stdin.buffer
+        yield sys.stdin.buffer, None
         return
     with _open(name, buffering=0 if span.aligned else -1) as raw:  # unaligned: lines read to find boundaries
         if span.end is not None:
             ranged = (_Range if span.aligned else _Lines)(raw, span.start, span.end)
             with io.BufferedReader(ranged, READ_BUFFER) as stream:
-                yield stream  # type: ignore[misc]
+                yield stream, ranged.first  # type: ignore[misc]
             return
         with io.BufferedReader(raw, READ_BUFFER) as stream:
             if name.endswith(".gz") and stream.peek(2)[:2] == GZIP_MAGIC:
                 with io.BufferedReader(gzip.GzipFile(fileobj=stream), READ_BUFFER) as unzipped:  # type: ignore[arg-type]
-                    yield unzipped  # type: ignore[misc]
+                    yield unzipped, None  # type: ignore[misc]
             elif parquet.AVAILABLE and name.lower().endswith(PARQUET) and stream.peek(4)[:4] == parquet.MAGIC:
-                yield parquet.ParquetLines(name)  # type: ignore[misc]
+                yield parquet.ParquetLines(name), None  # type: ignore[misc]
             else:
-                yield stream  # type: ignore[misc]
+                yield stream, 0  # type: ignore[misc]
+
+
+#: What a line read again by seeking is read in: a record's line, rarely much longer.
+SEEK_BUFFER = 1 << 16
+
+
+def read_at(name: str, places: Iterable[tuple[int, int]]) -> Iterator[tuple[int, bytes]]:
+    """``(line, raw line)`` for each ``(line, byte where it starts)`` of file ``name``, in that order: the
+    lines read alone, a buffer each at most, rather than the file up to them."""
+    with remote.open_raw(name, SEEK_BUFFER) if is_url(name) else open(name, "rb", SEEK_BUFFER) as stream:
+        for line, start in places:
+            stream.seek(start)
+            yield line, stream.readline()
 
 
 def _open(name: str, buffering: int = -1) -> BinaryIO:

@@ -249,7 +249,8 @@ class Reader:
 
     ``head`` says that the stream starts at the start of the file (where a BOM
     or a non-JSONL file shows); line numbers count from 1 within the stream.
-    After iteration, ``stats`` describes what was read.
+    While a record is yielded, ``start`` is where its line starts in the stream (bytes, a BOM
+    included): where it can be read again. After iteration, ``stats`` describes what was read.
     """
 
     def __init__(self, stream: BinaryIO, report: Report, *, check_duplicate_keys: bool = True, head: bool = True):
@@ -259,6 +260,7 @@ class Reader:
         self.head = head
         self.stats = Stats()
         self.bom = 0  # bytes of BOM stripped from line 1
+        self.start = 0
 
     def __iter__(self) -> Iterator[tuple[int, bytes, dict]]:
         stream, report, stats, head = self.stream, self.report, self.stats, self.head
@@ -270,16 +272,18 @@ class Reader:
                 return
         loads, decode_error = orjson.loads, orjson.JSONDecodeError
         check_keys = self.check_duplicate_keys
-        lineno = size = crlf = lf = records = 0
+        lineno = size = begin = crlf = lf = records = 0
         crlf_lines: list[int] = []
         lf_lines: list[int] = []
         gathering: list[bytes] | None = None  # the lines of a record spread over several (J006)
         depth = 0  # brackets it leaves open
         raw = b""
+        begun = 0  # where the gathered lines begin
         leading: list[int] | None = [] if head else None  # blank lines before the first, told after it
         try:
             for raw in stream:
                 lineno += 1
+                begin = size  # where the line starts
                 size += len(raw)
                 if raw.endswith(b"\r\n"):
                     crlf += 1
@@ -311,7 +315,7 @@ class Reader:
                         depth += nesting(raw)
                         if 0 < depth and len(gathering) < MAX_RECORD_LINES:
                             continue
-                    for found in self._gathered(lineno - len(gathering) + (not alone), gathering, depth):
+                    for found in self._gathered(lineno - len(gathering) + (not alone), gathering, depth, begun):
                         records += 1
                         yield found
                     gathering = None
@@ -321,7 +325,7 @@ class Reader:
                     value = loads(raw)
                 except decode_error as exc:
                     if raw.startswith(b"{") and nesting(raw) > 0:  # maybe a record spread over lines (J006)
-                        gathering, depth = [raw], nesting(raw)
+                        gathering, depth, begun = [raw], nesting(raw), begin
                         continue
                     value = self._recover(lineno, raw, exc)
                     if value is None:
@@ -333,11 +337,12 @@ class Reader:
                 if check_keys and may_repeat_keys(raw, value):
                     self._duplicate_keys(lineno, raw)
                 records += 1
+                self.start = begin
                 yield lineno, raw, value
             if leading:  # a file of blank lines only
                 self._blank_lines(leading)
             if gathering is not None:  # the file ends inside it
-                for found in self._gathered(lineno - len(gathering) + 1, gathering, depth):
+                for found in self._gathered(lineno - len(gathering) + 1, gathering, depth, begun):
                     records += 1
                     yield found
         finally:
@@ -381,8 +386,8 @@ class Reader:
             message = f"Key `{key}` appears more than once in the object at {path}; parsers keep only the last"
             self.report(J003, lineno, None, message, member(path, key), raw)
 
-    def _gathered(self, start: int, lines: list[bytes], depth: int) -> Iterator[tuple[int, bytes, dict]]:
-        """The lines from ``start`` of what may be one record spread over several.
+    def _gathered(self, start: int, lines: list[bytes], depth: int, begun: int) -> Iterator[tuple[int, bytes, dict]]:
+        """The lines from ``start`` (byte ``begun`` of the stream) of what may be one record spread over several.
 
         When they close every bracket they open and parse as one object, that is one J006 finding for
         the span (the record itself is read once it is on one line: ``--fix`` writes it so). Otherwise
@@ -404,7 +409,9 @@ class Reader:
             orjson.loads(lines[0])
         except orjson.JSONDecodeError as exc:
             self._recover(start, lines[0], exc)
+        here = begun + len(lines[0])  # (a record spread from line 1 on is F006: no BOM to count)
         for lineno, raw in enumerate(lines[1:], start + 1):
+            self.start, here = here, here + len(raw)
             try:
                 value = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:

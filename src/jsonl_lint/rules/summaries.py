@@ -15,38 +15,43 @@ import numpy as np
 from jsonl_lint.diagnostics import Location
 from jsonl_lint.example import Example
 
-#: Re-reads records: ``fetch(path, lines)`` yields ``(line, example)`` for the wanted lines of a file.
-Fetch = Callable[[str, Iterable[int]], Iterator[tuple[int, Example]]]
+#: Re-reads records: ``fetch(path, lines, places)`` yields ``(line, example)`` for the wanted lines of a file
+#: (in order), each read alone at its byte in ``places`` when that is not None.
+Fetch = Callable[[str, Iterable[int], Iterable[int] | None], Iterator[tuple[int, Example]]]
 
 
 class Summaries:
     """What one dataset rule's ``map`` returned over a run, with where: its ``reduce`` input.
 
     Iterating yields ``(Location, summary)`` in input order, and may be done more than
-    once. Line numbers are kept in compact arrays (4 bytes each), per range of a file; so are the
+    once. Line numbers are kept in compact arrays (4 bytes each), per range of a file, and for a rule
+    that reads records again, where each line starts in its file (8 bytes each); so are the
     summaries of a rule with a fixed ``width`` (bytes), which :meth:`array` returns as
     one numpy array, a row per summary, with no Python object per example.
     """
 
     def __init__(self, width: int | None, fetch: Fetch) -> None:
         self.width = width
-        self.parts: list[tuple[str, int, array, Any]] = []  # (path, line offset, lines, summaries)
+        #: (path, line offset, lines, summaries, places: where each line starts in the file, or empty or None)
+        self.parts: list[tuple[str, int, array, Any, array | None]] = []
         self._fetch = fetch
         self._starts: list[int] = []  # first row of each part
         #: what the reducing rule's ``prepare`` made of each file, by path (empty for rules that do not prepare)
         self.contexts: dict[str, Any] = {}
 
-    def add(self, path: str, offset: int, lines: array, values: list | bytearray) -> None:
+    def add(self, path: str, offset: int, lines: array, values: list | bytearray, places: array | None = None) -> None:
+        """One range's rows: ``places`` has where each of ``lines`` starts in the file, or is empty or None
+        (then the file is read up to a line to read it again)."""
         if lines:
             self._starts.append(len(self))
-            self.parts.append((path, offset, lines, values))
+            self.parts.append((path, offset, lines, values, places))
 
     def __len__(self) -> int:
         return self._starts[-1] + len(self.parts[-1][2]) if self.parts else 0
 
     def __iter__(self) -> Iterator[tuple[Location, Any]]:
         width = self.width
-        for path, offset, lines, values in self.parts:
+        for path, offset, lines, values, _ in self.parts:
             if width is None:
                 for line, value in zip(lines, values, strict=True):
                     yield Location(path, line + offset), value
@@ -61,22 +66,22 @@ class Summaries:
         # Each part becomes a view of the joined array as it is copied: the summaries are never
         # held twice (a part at a time at most).
         start = 0
-        for i, (path, offset, lines, values) in enumerate(self.parts):
+        for i, (path, offset, lines, values, places) in enumerate(self.parts):
             end = start + len(values)
             data[start:end] = np.frombuffer(values, np.uint8)
-            self.parts[i] = (path, offset, lines, memoryview(data[start:end]))
+            self.parts[i] = (path, offset, lines, memoryview(data[start:end]), places)
             start = end
         return data.view(dtype).reshape(len(self), -1)
 
     def paths(self) -> np.ndarray:
         """The index (into :attr:`files`) of each row's file."""
-        counts = [len(lines) for _, _, lines, _ in self.parts]
+        counts = [len(part[2]) for part in self.parts]
         index = {path: i for i, path in enumerate(self.files)}
         return np.repeat(np.array([index[path] for path, *_ in self.parts], np.int32), counts)
 
     def lines(self) -> np.ndarray:
         """The line of each row (uint32), in input order."""
-        parts = [np.frombuffer(lines, np.uint32) + np.uint32(offset) for _, offset, lines, _ in self.parts]
+        parts = [np.frombuffer(lines, np.uint32) + np.uint32(offset) for _, offset, lines, *_ in self.parts]
         return np.concatenate(parts) if parts else np.empty(0, np.uint32)
 
     @property
@@ -86,20 +91,34 @@ class Summaries:
 
     def location(self, row: int) -> Location:
         part = bisect_right(self._starts, row) - 1
-        path, offset, lines, _ = self.parts[part]
+        path, offset, lines, *_ = self.parts[part]
         return Location(path, lines[row - self._starts[part]] + offset)
+
+    def place(self, row: int) -> int | None:
+        """Where the row's line starts in its file, if known."""
+        part = bisect_right(self._starts, row) - 1
+        places = self.parts[part][4]
+        return places[row - self._starts[part]] if places else None
 
     def examples(self, rows: Iterable[int]) -> Iterator[tuple[int, Example]]:
         """Read the records of ``rows`` again (in input order) and yield ``(row, example)``.
 
         For the few records a reduce needs whole, such as candidate near-duplicates to
-        verify: each file is read once more, and only the wanted lines are parsed.
+        verify: each wanted line is read alone where it starts, or, where that is not known (a
+        compressed file, standard input), each file once more up to its last wanted line; only the
+        wanted lines are parsed.
         """
         wanted: dict[str, dict[int, int]] = {}
+        places: dict[str, list[int] | None] = {}
         for row in sorted(set(rows)):
             location = self.location(row)
             wanted.setdefault(location.path, {})[location.line] = row  # type: ignore[index]
+            place, known = self.place(row), places.setdefault(location.path, [])
+            if place is None:
+                places[location.path] = None  # one line of the file without: read the file
+            elif known is not None:
+                known.append(place)
         for path in self.files:
             if path in wanted:
-                for line, example in self._fetch(path, wanted[path]):
+                for line, example in self._fetch(path, wanted[path], places[path]):
                     yield wanted[path][line], example
