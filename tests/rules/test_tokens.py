@@ -282,3 +282,12 @@ def test_quantile_lies_within_the_values(values, q):
     ordered = sorted(values)
     assert ordered[0] <= quantile(ordered, q) <= ordered[-1]
     assert quantile(ordered, 0) == ordered[0] and quantile(ordered, 1) == ordered[-1]
+
+
+@given(
+    st.lists(st.integers(0, 10**9) | st.floats(0, 1e9), min_size=1, max_size=300),
+    st.sampled_from([0.1, 0.25, 0.5, 0.75, 0.9]),
+)
+def test_quantile_is_numpys_to_the_last_bit(values, q):
+    """T004's fences and the stats report's percentiles, without np.quantile (which imports numpy.ma)."""
+    assert quantile(sorted(values), q) == float(np.quantile(np.array(values, np.float64), q))
