@@ -136,3 +136,16 @@ def hostile_dataset(folder: Path) -> Path:
         for i, answer in enumerate(HOSTILE * 6)
     ]
     return write_jsonl(folder / "train<script>.jsonl", [*records, records[0]])
+
+
+# -- the compiled twins of the text modules (src/jsonl_lint/text/_*.c) against their Python code ----------
+
+
+def both(module, function, *args):
+    """``function(*args)`` with ``module``'s compiled twin, and with its Python code (``_C`` set to None)."""
+    fast = function(*args)
+    twin, module._C = module._C, None
+    try:
+        return fast, function(*args)
+    finally:
+        module._C = twin
