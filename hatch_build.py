@@ -1,9 +1,10 @@
-"""Build the optional compiled accelerator (src/jsonl_lint/text/_minhash.c) with the system's C compiler.
+"""Build the optional compiled accelerators (src/jsonl_lint/text/_*.c) with the system's C compiler.
 
 Where there is no compiler, or it fails, or JSONL_LINT_PURE_BUILD=1 is set, the wheel is built
-without it (a pure-Python wheel, as before) and jsonl-lint uses its numpy code, which gives the
-same findings (tests/test_minhash.py). The compiler and flags are the ones this Python was built
-with (``sysconfig``), as setuptools would use; nothing is downloaded.
+without them (a pure-Python wheel, as before) and jsonl-lint uses its Python and numpy code, which
+gives the same findings (tests/text/). A module that fails to build leaves the others: each Python
+module falls back on its own. The compiler and flags are the ones this Python was built with
+(``sysconfig``), as setuptools would use; nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-PACKAGE, MODULE = "jsonl_lint/text", "_minhash"  # where the module goes in the wheel, and its name
-SOURCE = Path("src", PACKAGE, MODULE + ".c")
+PACKAGE = "jsonl_lint/text"  # where the modules go in the wheel: one for each src/<PACKAGE>/_<name>.c
 
 
 def compile_extension(source: Path, output: Path) -> str | None:
@@ -50,15 +50,16 @@ class CustomBuildHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict) -> None:
         if self.target_name != "wheel" or os.environ.get("JSONL_LINT_PURE_BUILD"):
             return
-        name = MODULE + sysconfig.get_config_var("EXT_SUFFIX")
         root = Path(self.root)
-        # an editable install imports from src/: the module is built there (git ignores it)
-        output = root / "src" / PACKAGE / name if version == "editable" else root / "build" / "ext" / name
-        failure = compile_extension(root / SOURCE, output)
-        if failure:
-            print(f"jsonl-lint: no compiled accelerator, the numpy code is used: {failure}", file=sys.stderr)
-            return
-        build_data["pure_python"] = False
-        build_data["infer_tag"] = True
-        if version != "editable":
-            build_data["force_include"][str(output)] = f"{PACKAGE}/{name}"
+        for source in sorted((root / "src" / PACKAGE).glob("_*.c")):
+            name = source.stem + sysconfig.get_config_var("EXT_SUFFIX")
+            # an editable install imports from src/: the module is built there (git ignores it)
+            output = source.with_name(name) if version == "editable" else root / "build" / "ext" / name
+            failure = compile_extension(source, output)
+            if failure:
+                print(f"jsonl-lint: no compiled {source.stem}, the Python code is used: {failure}", file=sys.stderr)
+                continue
+            build_data["pure_python"] = False
+            build_data["infer_tag"] = True
+            if version != "editable":
+                build_data["force_include"][str(output)] = f"{PACKAGE}/{name}"

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import random
 import re
-import shlex
-import shutil
-import sysconfig
 
 import numpy as np
 import pytest
+from conftest import both
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -108,39 +105,24 @@ def test_templates_are_the_words_most_texts_start_and_end_with():
 
 
 # The compiled twin (_minhash.c) against the numpy reference. CI builds it (a C compiler is there),
-# so both paths run there; without the extension these tests are skipped and say why.
+# so both paths run there; without the extension these tests are skipped and say why (and
+# tests/text/test_compiled.py fails where there was a compiler).
 compiled = pytest.mark.skipif(minhash._C is None, reason="the compiled accelerator is not built here")
-
-
-def test_the_accelerator_is_built_where_there_is_a_compiler():
-    link = sysconfig.get_config_var("LDSHARED")
-    if os.environ.get("JSONL_LINT_PURE") or not link or not shutil.which(shlex.split(link)[0]):
-        pytest.skip("no C compiler here (or JSONL_LINT_PURE is set): the numpy code is the only path")
-    assert minhash._C is not None, "pip had a C compiler but the wheel has no jsonl_lint/text/_minhash"
-
-
-def _both(fn, *args):
-    """``fn(*args)`` compiled, and with the numpy code."""
-    fast = fn(*args)
-    accelerator, minhash._C = minhash._C, None
-    try:
-        return fast, fn(*args)
-    finally:
-        minhash._C = accelerator
 
 
 @compiled
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(codec="utf-8")) | st.text("ab .", max_size=400), st.integers(1, minhash.MAX_NGRAM))
 def test_the_accelerator_gives_the_numpys_shingles_signatures_and_band_keys(text, n):
-    fast, reference = _both(minhash.shingles, text, n)
+    fast, reference = both(minhash, minhash.shingles, text, n)
     assert fast.dtype == reference.dtype and np.array_equal(fast, reference)
     bands, rows = minhash.banding(0.8)
-    assert _both(minhash.sketch, text, n, bands, rows) == (minhash.sketch(text, n, bands, rows),) * 2
+    assert both(minhash, minhash.sketch, text, n, bands, rows) == (minhash.sketch(text, n, bands, rows),) * 2
     if len(reference):
-        fast, reference = _both(minhash.signature, reference)
+        fast, reference = both(minhash, minhash.signature, reference)
         assert fast.dtype == reference.dtype and np.array_equal(fast, reference)
-        assert _both(minhash.band_keys, reference, bands, rows) == (minhash.band_keys(reference, bands, rows),) * 2
+        keys = minhash.band_keys(reference, bands, rows)
+        assert both(minhash, minhash.band_keys, reference, bands, rows) == (keys, keys)
     else:
         assert minhash.sketch(text, n, bands, rows) == b""
 
@@ -149,11 +131,11 @@ def test_the_accelerator_gives_the_numpys_shingles_signatures_and_band_keys(text
 def test_the_accelerator_on_long_texts_and_every_banding():
     rng = random.Random(7)
     text = " ".join(rng.choice(["ab", "cd", "éf", "gh", "x"]) for _ in range(60_000))
-    fast, reference = _both(minhash.shingles, text, 5)
+    fast, reference = both(minhash, minhash.shingles, text, 5)
     assert np.array_equal(fast, reference) and len(reference) > 1000
     for threshold in (0.5, 0.8, 0.95):
         bands, rows = minhash.banding(threshold)
-        keys = _both(minhash.sketch, text, 5, bands, rows)
+        keys = both(minhash, minhash.sketch, text, 5, bands, rows)
         assert keys[0] == keys[1] and len(keys[0]) == 4 * bands
 
 

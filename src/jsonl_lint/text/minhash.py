@@ -24,12 +24,13 @@ code here is the reference, and the fallback where the extension is missing or
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from functools import lru_cache
 
 import numpy as np
+
+from jsonl_lint.text import compiled
 
 NUM_PERM = 128
 SEED = 1
@@ -70,18 +71,8 @@ _POSITION = np.random.default_rng(20261125).integers(1, 1 << 63, MAX_NGRAM, dtyp
 _BAND_MULTIPLIERS = np.random.default_rng(20261126).integers(1, 1 << 63, NUM_PERM, dtype=_U64) * _U64(2) + _U64(1)
 
 
-def _compiled():
-    """The compiled twin of shingles, signature and band_keys, or None (missing, or JSONL_LINT_PURE=1)."""
-    if os.environ.get("JSONL_LINT_PURE"):
-        return None
-    try:
-        from jsonl_lint.text import _minhash
-    except ImportError:
-        return None
-    return _minhash
-
-
-_C = _compiled()
+#: The compiled twin of shingles, signature, band_keys and sketch, or None.
+_C = compiled("_minhash")
 
 
 @lru_cache(maxsize=1)
