@@ -2,7 +2,7 @@
  *
  * Optional: built by pip with the system's C compiler when there is one (hatch_build.py), and the
  * numpy code in minhash.py is the reference and the fallback. Every function gives, bit for bit,
- * what its numpy twin gives (tests/test_minhash.py compares them on random texts): the same
+ * what its numpy twin gives (tests/text/test_minhash.py compares them on random texts): the same
  * arithmetic modulo 2**64 and 2**32, done a value at a time instead of an array at a time, which
  * saves the numpy calls' overhead on texts of a few hundred words.
  */

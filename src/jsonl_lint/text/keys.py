@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from hashlib import sha1
 from typing import NamedTuple
 
@@ -91,7 +92,7 @@ def _keys(example: Example) -> Keys:
     return found
 
 
-def _stripped(*groups: list[str]) -> list[bytes]:
+def _stripped(*groups: list[str]) -> Sequence[bytes]:
     """The whitespace-blind bytes of each part of an example (system, prompt, answer, tail): its strings
     joined with NUL 2 (a NUL in a text escaped as NUL 1), as UTF-8 (a lone surrogate too), without ASCII
     whitespace. Here the parts are joined with NUL 3 and cut apart again: no text holds one once escaped.

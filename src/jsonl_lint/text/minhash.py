@@ -9,7 +9,7 @@ operations per text, and is the same in every process and on every machine.
 Signatures are datasketch's: the affine32 scheme of ``datasketch.MinHash``
 (its permutations for ``seed=1``, drawn as datasketch draws them, and its
 MurmurHash3 pre-mix), fed the upper 32 bits of each shingle hash, computed for
-all shingles at once. tests/test_minhash.py checks them against
+all shingles at once. tests/text/test_minhash.py checks them against
 ``MinHash.update_batch``. datasketch itself is not imported at run time: its
 package imports scipy.integrate, 0.46 s, more than a whole pre-commit run. Band keys hash ``rows`` consecutive
 signature values into 32 bits; banding is chosen for recall at the threshold
@@ -19,7 +19,7 @@ signature values into 32 bits; banding is chosen for recall at the threshold
 Shingles, signatures and band keys have a compiled twin (``_minhash.c``), built by pip where there
 is a C compiler: the same values bit for bit, about ten times faster on a 2 KB example. The numpy
 code here is the reference, and the fallback where the extension is missing or
-``JSONL_LINT_PURE=1`` is set (tests/test_minhash.py runs both).
+``JSONL_LINT_PURE=1`` is set (tests/text/test_minhash.py runs both).
 """
 
 from __future__ import annotations
