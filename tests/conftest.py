@@ -140,6 +140,26 @@ def hostile_dataset(folder: Path) -> Path:
 
 # -- the compiled twins of the text modules (src/jsonl_lint/text/_*.c) against their Python code ----------
 
+#: Characters that the text machinery treats apart: NUL and the separators keys put between texts, every
+#: whitespace (ASCII or not), lone surrogates, letters that change length when lower-cased, Turkish
+#: dotless i and soft g, the punctuation read as spaces, the code symbols, and the stop words' apostrophe.
+ODD_CHARACTERS = (
+    "\x00\x01\x02\x03 \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200b\u2028\u2029\u3000\ufeff"
+    "\ud800\udbff\udc00\udfffİIıiĞğŞşÇçÖöÜüẞßΣσς"
+    "¿¡«»“”‘’…–—·\u2010\u201e{}[]()<>;=_\\$'`~@:/.0123456789"
+)
+#: Words of the stop-word lists and their neighbours, so that random texts have some.
+ODD_WORDS = ["the", "and", "não", "que", "est", "c'est", "der", "bir", "için", "değil", "és", "unha", "Él", "YOU"]
+
+
+def odd_texts(max_size: int = 60) -> st.SearchStrategy[str]:
+    """Texts of any code points (lone surrogates too), of the odd characters, and of words and spaces."""
+    anything = st.characters(exclude_categories=())
+    return st.text(anything | st.sampled_from(ODD_CHARACTERS), max_size=max_size) | st.lists(
+        st.sampled_from(ODD_WORDS) | st.sampled_from(ODD_CHARACTERS) | st.text(anything, max_size=3),
+        max_size=max_size // 2,
+    ).map(" ".join)
+
 
 def both(module, function, *args):
     """``function(*args)`` with ``module``'s compiled twin, and with its Python code (``_C`` set to None)."""
@@ -149,3 +169,33 @@ def both(module, function, *args):
         return fast, function(*args)
     finally:
         module._C = twin
+
+
+def real_examples(*paths: Path):
+    """The examples of the JSONL files under ``paths`` (files or folders; .jsonl and .jsonl.gz), in every
+    format the ``auto`` profile knows: records whose format it finds."""
+    import gzip
+
+    import orjson
+
+    from jsonl_lint.formats.detect import Detector
+    from jsonl_lint.profiles import load
+
+    detector = Detector(load("auto"))
+    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*.jsonl*")))
+    for file in files:
+        opened = gzip.open if file.suffix == ".gz" else open
+        try:
+            with opened(file, "rb") as stream:
+                lines = stream.read().splitlines()
+        except OSError:  # a .gz that is not gzip (the corpus has a Git LFS pointer)
+            continue
+        for line in lines:
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(record, dict):
+                example, _ = detector.adapt(record)
+                if example is not None:
+                    yield example

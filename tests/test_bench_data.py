@@ -1,6 +1,6 @@
 """The findings on the benchmarks' generated data (bench/bench_core.py, bench/bench_language.py,
-bench/bench_dedup.py), pinned: speed-ups must not change them, and the compiled accelerator gives
-the numpy code's findings (issue 16)."""
+bench/bench_dedup.py), pinned: speed-ups must not change them, and the compiled accelerators give
+the Python code's findings (issue 16)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import bench_core  # noqa: E402
 import bench_dedup  # noqa: E402
 import bench_language  # noqa: E402
 
-from jsonl_lint.text import minhash  # noqa: E402
+from jsonl_lint.text import keys, minhash  # noqa: E402
 
 N = 3000
 
@@ -63,11 +63,22 @@ def near_copies(tmp_path_factory):
     return folder
 
 
-@pytest.mark.skipif(minhash._C is None, reason="the compiled accelerator is not built here")
-def test_the_accelerator_finds_what_the_numpy_code_finds(core, near_copies, monkeypatch):
-    inputs = ([str(core)], [str(near_copies)], [str(ROOT / "tests" / "fixtures" / "golden" / "data")])
-    compiled = [lint(paths, Settings(), jobs=1) for paths in inputs]
-    monkeypatch.setattr(minhash, "_C", None)
-    assert [r.to_json() for r in compiled] == [lint(paths, Settings(), jobs=1).to_json() for paths in inputs]
+#: The text modules with a compiled twin.
+TWINS = (minhash, keys)
+
+
+@pytest.mark.skipif(all(module._C is None for module in TWINS), reason="no compiled accelerator is built here")
+def test_the_accelerators_find_what_the_python_code_finds(core, near_copies, portuguese, monkeypatch):
+    golden = ROOT / "tests" / "fixtures" / "golden" / "data"
+    inputs = [
+        ([str(core)], Settings()),
+        ([str(near_copies)], Settings()),
+        ([str(golden)], Settings()),
+        ([str(portuguese)], Settings(options={"languages": ["pt"]})),
+    ]
+    compiled = [lint(paths, settings, jobs=1) for paths, settings in inputs]
+    for module in TWINS:
+        monkeypatch.setattr(module, "_C", None)
+    assert [r.to_json() for r in compiled] == [lint(paths, settings, jobs=1).to_json() for paths, settings in inputs]
     near = compiled[1].by_code
     assert near["D005"] >= 15 and near["V002"] >= 5 and near["V001"] >= 5  # 2,000 examples, 2 % of them near copies

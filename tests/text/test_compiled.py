@@ -11,11 +11,11 @@ import sysconfig
 import pytest
 from conftest import ROOT
 
-from jsonl_lint.text import compiled, minhash
+from jsonl_lint.text import compiled, keys, minhash
 
 SOURCES = sorted((ROOT / "src" / "jsonl_lint" / "text").glob("_*.c"))
 #: Each Python module and its twin.
-USERS = {"_minhash": minhash}
+USERS = {"_minhash": minhash, "_keys": keys}
 
 
 def test_every_source_has_its_python_module():

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from hashlib import sha1
 from typing import NamedTuple
 
 from jsonl_lint.example import Example
+from jsonl_lint.text import compiled
 
 #: Whitespace that keys ignore: ASCII spaces, tabs, line breaks and form feeds.
 _WHITESPACE = b" \t\n\r\x0b\x0c"
@@ -39,6 +41,8 @@ def combine(*keys: int | None) -> int:
 _PART = "\x00\x03"  # between the parts of an example
 _TURN = "\x00\x02"  # between the strings of a part
 _SPLIT = _PART.encode()
+#: The compiled twin of :func:`_stripped`, or None.
+_C = compiled("_keys")
 
 
 def keys(example: Example) -> Keys:
@@ -47,14 +51,7 @@ def keys(example: Example) -> Keys:
 
 
 def _keys(example: Example) -> Keys:
-    """The keys of :func:`keys`.
-
-    Whitespace is deleted, not folded: one ``bytes.translate`` at C speed, where
-    splitting and joining costs two to three times more on real answers, which
-    are full of line breaks. Two texts that differ only in where their
-    whitespace stands are the same text for every practical purpose. The whole
-    example is encoded and stripped once, then each part is hashed once.
-    """
+    """The keys of :func:`keys`: each part of the example (:func:`_stripped`) hashed once."""
     turns = example.turns
     answer_roles = example.format.answer_roles
     last = end = len(turns)
@@ -76,13 +73,7 @@ def _keys(example: Example) -> Keys:
         if example.rejected is not None:  # two pairs that differ in their rejected answer differ
             answer.append(example.rejected.text)
         tail = [part for turn in turns[last + 1 :] for part in (turn.role or "", turn.text)]
-    groups = (system, prompt, answer, tail)
-    joined = _PART.join(_TURN.join(group) for group in groups)
-    separators = 3 + sum(max(len(group) - 1, 0) for group in groups)
-    if joined.count("\x00") != separators:  # a NUL in the text itself: escape it
-        joined = _PART.join(_TURN.join(text.replace("\x00", "\x00\x01") for text in group) for group in groups)
-    data = joined.encode("utf-8", "surrogatepass").translate(None, _WHITESPACE)
-    system_part, prompt_part, answer_part, tail_part = data.split(_SPLIT)
+    system_part, prompt_part, answer_part, tail_part = _stripped(system, prompt, answer, tail)
     system_key, prompt_key, tail_key = (
         stable_hash(part) if part else None for part in (system_part, prompt_part, tail_part)
     )
@@ -99,6 +90,27 @@ def _keys(example: Example) -> Keys:
         answer_key,
     )
     return found
+
+
+def _stripped(*groups: list[str]) -> Sequence[bytes]:
+    """The whitespace-blind bytes of each part of an example (system, prompt, answer, tail): its strings
+    joined with NUL 2 (a NUL in a text escaped as NUL 1), as UTF-8 (a lone surrogate too), without ASCII
+    whitespace. Here the parts are joined with NUL 3 and cut apart again: no text holds one once escaped.
+
+    Whitespace is deleted, not folded: one ``bytes.translate`` at C speed, where
+    splitting and joining costs two to three times more on real answers, which
+    are full of line breaks. Two texts that differ only in where their
+    whitespace stands are the same text for every practical purpose. The whole
+    example is encoded and stripped once. The compiled twin (``_keys.c``) writes
+    the same bytes in one pass over each string (tests/text/test_keys.py).
+    """
+    if _C is not None:
+        return _C.stripped(*groups)
+    joined = _PART.join(_TURN.join(group) for group in groups)
+    separators = 3 + sum(max(len(group) - 1, 0) for group in groups)
+    if joined.count("\x00") != separators:  # a NUL in the text itself: escape it
+        joined = _PART.join(_TURN.join(text.replace("\x00", "\x00\x01") for text in group) for group in groups)
+    return joined.encode("utf-8", "surrogatepass").translate(None, _WHITESPACE).split(_SPLIT)
 
 
 TEXT_PARTS = ("all", "prompt", "answer")
