@@ -1,0 +1,104 @@
+"""The stop-word pass of language evidence: its compiled twin (_language.c) against the Python code, the
+reference. The Evidence must be the same to the last bit of every score: the verdicts compare them."""
+
+from __future__ import annotations
+
+import random
+import sys
+
+import orjson
+import pytest
+from conftest import CORPUS, FIXTURE_DIR, ODD_CHARACTERS, ROOT, both, odd_texts, real_examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jsonl_lint.text import language
+
+sys.path.insert(0, str(ROOT / "bench"))
+import bench_core  # noqa: E402
+import bench_language  # noqa: E402
+
+#: Every word of the lists, as written and capitalised, so that random texts hit many groups.
+STOP_WORDS = sorted({word.decode() for word in language.LEXICON})
+WORDS = st.sampled_from(STOP_WORDS) | st.sampled_from(STOP_WORDS).map(str.title)
+
+
+def exactly(found) -> tuple:
+    """An Evidence (or the stop-word fields) with its scores as their bits: 0.1 + 0.2 is not 0.3 here."""
+    return (*found[:-1], tuple(score.hex() for score in found[-1]))
+
+
+def test_the_pass_counts_words_letters_and_stop_words():
+    found = language.evidence("The cat and the dog, «ça va?» — não!")  # the quotes and the dash are spaces
+    assert (found.words, found.letters, found.hits) == (8, 24, 6)  # letters: UTF-8 bytes
+    assert found.scores == (3.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)  # the, and, the; não; va; ça
+    assert language.evidence("{x[0]: f(y)} <= $z;") == language.NOTHING  # code, not prose
+    assert language.evidence("ığ ığ ığ").scores[language.CODES.index("tr")] == 3.0  # the distinct letters
+
+
+compiled = pytest.mark.skipif(language._C is None, reason="the compiled accelerator is not built here")
+
+
+@compiled
+@settings(max_examples=500, deadline=None)
+@given(odd_texts(400) | st.lists(WORDS | st.sampled_from(ODD_CHARACTERS), max_size=120).map(" ".join))
+def test_the_accelerator_gives_the_python_codes_evidence(text):
+    fast, reference = both(language, language.evidence, text)
+    assert exactly(fast) == exactly(reference)
+
+
+@compiled
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(WORDS | st.sampled_from(ODD_CHARACTERS) | st.text(max_size=4), max_size=3000).map("".join)
+    | st.lists(WORDS, min_size=50, max_size=1000).map(" ".join)  # many groups: sums whose order shows
+)
+def test_the_accelerator_on_long_texts(text):
+    """The pass itself, on whole texts rather than evidence's 400-character samples."""
+    raw = text.lower().encode(errors="ignore")  # without lone surrogates, as clean() leaves a text
+    fast, reference = both(language, language._stop_words, raw)
+    assert (fast is None and reference is None) or exactly(fast) == exactly(reference)
+
+
+@compiled
+def test_the_accelerator_on_real_examples(tmp_path):
+    rng = random.Random(2)
+    bench = tmp_path / "bench.jsonl"
+    bench_core.generate(str(bench), 1000)
+    records = [bench_language.example(rng, *rng.choice([("pt", "en"), ("en", "pt")])) for _ in range(1000)]
+    (tmp_path / "languages.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    folders = [tmp_path, FIXTURE_DIR] + ([CORPUS] if CORPUS.is_dir() else [])
+    examples = list(real_examples(*folders))
+    assert len(examples) > 5000
+    for example in examples:
+        fast, reference = both(language, language._parts, example)  # the evidence of each part, and their sums
+        assert [exactly(part) for part in fast[:3]] == [exactly(part) for part in reference[:3]], example.record
+        assert fast == reference
+
+
+@compiled
+def test_the_accelerator_refuses_lists_it_cannot_read():
+    arguments = dict(
+        words=language.LEXICON,
+        weights=language.GROUP_WEIGHTS,
+        languages=len(language.CODES),
+        separators=language._SEPARATORS,
+        punctuation=[p.encode() for p in language._PUNCTUATION_MARKS],
+        symbols=language._CODE_SYMBOLS,
+        letters=language._LETTERS,
+    )
+    language._C.lexicon(*arguments.values())
+    for name, wrong in [
+        ("punctuation", [b"!"]),  # ASCII: not a character the pass looks for past ASCII
+        ("punctuation", [b"\xc2"]),  # a character cut short
+        ("letters", [(7, [b""])]),
+        ("letters", [(99, [b"\xc4\xb1"])]),  # a language out of range
+        ("separators", b" " * 255),
+        ("words", {b"x" * 256: 1}),  # longer than a word can be
+        ("words", {b"word": len(language.GROUP_WEIGHTS)}),  # a group that has no weights
+        ("weights", [(), ((10, 1.0),)]),  # a language out of range
+    ]:
+        with pytest.raises(ValueError):
+            language._C.lexicon(*{**arguments, name: wrong}.values())
+    with pytest.raises((TypeError, ValueError)):
+        language._C.stop_words(b"text", object())
