@@ -89,16 +89,14 @@ class Summaries:
         """The files with rows, in input order."""
         return list(dict.fromkeys(path for path, *_ in self.parts))
 
-    def location(self, row: int) -> Location:
+    def _row(self, row: int) -> tuple[tuple[str, int, array, Any, array | None], int]:
+        """The part that holds ``row``, and the row's index in it."""
         part = bisect_right(self._starts, row) - 1
-        path, offset, lines, *_ = self.parts[part]
-        return Location(path, lines[row - self._starts[part]] + offset)
+        return self.parts[part], row - self._starts[part]
 
-    def place(self, row: int) -> int | None:
-        """Where the row's line starts in its file, if known."""
-        part = bisect_right(self._starts, row) - 1
-        places = self.parts[part][4]
-        return places[row - self._starts[part]] if places else None
+    def location(self, row: int) -> Location:
+        (path, offset, lines, *_), index = self._row(row)
+        return Location(path, lines[index] + offset)
 
     def examples(self, rows: Iterable[int]) -> Iterator[tuple[int, Example]]:
         """Read the records of ``rows`` again (in input order) and yield ``(row, example)``.
@@ -111,13 +109,13 @@ class Summaries:
         wanted: dict[str, dict[int, int]] = {}
         places: dict[str, list[int] | None] = {}
         for row in sorted(set(rows)):
-            location = self.location(row)
-            wanted.setdefault(location.path, {})[location.line] = row  # type: ignore[index]
-            place, known = self.place(row), places.setdefault(location.path, [])
-            if place is None:
-                places[location.path] = None  # one line of the file without: read the file
+            (path, offset, lines, _, starts), index = self._row(row)
+            wanted.setdefault(path, {})[lines[index] + offset] = row
+            known = places.setdefault(path, [])
+            if not starts:
+                places[path] = None  # a line of the file without its place: read the file
             elif known is not None:
-                known.append(place)
+                known.append(starts[index])
         for path in self.files:
             if path in wanted:
                 for line, example in self._fetch(path, wanted[path], places[path]):
