@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import multiprocessing
 import sys
 import types
 import uuid
 from dataclasses import dataclass, field
+from importlib.machinery import PathFinder
 from typing import Any
 
 import orjson
@@ -171,8 +173,63 @@ def test_builtin_rules_come_through_the_hook():
 
 def test_entry_points_are_read_from_the_jsonl_lint_group(monkeypatch):
     groups = []
-    monkeypatch.setattr(plugins.metadata, "entry_points", lambda group: groups.append(group) or [])
+    monkeypatch.setattr(plugins, "may_declare", lambda group: True)
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: groups.append(group) or [])
     assert plugins.entry_points() == [] and groups == ["jsonl_lint"]
+
+
+def test_importlib_metadata_is_asked_only_when_a_distribution_may_declare_the_group(monkeypatch):
+    monkeypatch.setattr(plugins, "may_declare", lambda group: False)
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: pytest.fail("importlib.metadata was asked"))
+    assert plugins.entry_points() == []
+
+
+def test_the_scan_says_yes_to_every_group_installed_here():
+    """The scan before importlib.metadata is never a false no: every group of the entry points this
+    environment has (console_scripts, pytest11, ...) is one it may declare."""
+    groups = {ep.group for dist in importlib.metadata.distributions() for ep in dist.entry_points}
+    assert "console_scripts" in groups
+    assert [group for group in sorted(groups) if not plugins.may_declare(group)] == []
+
+
+def _declare(folder, text: str, name: str = "house_rules-1.0.dist-info"):
+    (folder / name).mkdir(parents=True)
+    (folder / name / "entry_points.txt").write_text(text)
+    (folder / name / "METADATA").write_text("Metadata-Version: 2.1\nName: house-rules\nVersion: 1.0\n")
+
+
+@pytest.mark.parametrize("name", ["house_rules-1.0.dist-info", "house_rules.egg-info", "House_Rules-1.0.DIST-INFO"])
+def test_the_scan_agrees_with_importlib_metadata_on_a_path(monkeypatch, tmp_path, name):
+    monkeypatch.setattr(sys, "meta_path", [PathFinder])
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "site"), str(tmp_path / "missing")])
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "old.egg-info").write_text("Name: old\n")  # a distutils PKG-INFO file
+    _declare(tmp_path / "site", "[console_scripts]\nhouse = house_rules:main\n", "other-2.0.dist-info")
+    assert not plugins.may_declare("jsonl_lint") and plugins.entry_points() == []
+    _declare(tmp_path / "site", "[jsonl_lint]\nhouse = house_rules.rules\n", name)
+    assert plugins.may_declare("jsonl_lint")
+    assert [(ep.name, ep.value) for ep in plugins.entry_points()] == [("house", "house_rules.rules")]
+
+
+def test_the_scan_reads_eggs_and_gives_up_on_zips_and_other_finders(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "meta_path", [PathFinder])
+    egg = tmp_path / "house_rules-1.0-py3.11.egg"
+    _declare(egg, "[jsonl_lint]\nhouse = house_rules.rules\n", "EGG-INFO")
+    monkeypatch.setattr(sys, "path", [str(egg)])
+    assert plugins.may_declare("jsonl_lint")
+    (tmp_path / "bundle.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "bundle.zip")])
+    assert plugins.may_declare("jsonl_lint")
+    monkeypatch.setattr(sys, "path", [])
+    assert not plugins.may_declare("jsonl_lint")
+
+    class Finder:
+        @staticmethod
+        def find_distributions(context=None):
+            return iter(())
+
+    monkeypatch.setattr(sys, "meta_path", [Finder, PathFinder])
+    assert plugins.may_declare("jsonl_lint")
 
 
 def test_a_plugin_rule_runs_like_a_builtin(installed, tmp_path):

@@ -34,7 +34,7 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import metadata
+from importlib.machinery import PathFinder
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -116,8 +116,44 @@ def autoload() -> bool:
     return os.environ.get(AUTOLOAD_ENV, "") in ("", "0")
 
 
-def entry_points() -> list[metadata.EntryPoint]:
+def entry_points() -> list:
+    """The installed entry points of the ``jsonl_lint`` group. importlib.metadata (and the email package it
+    imports) is imported only when a distribution may declare one: it is 35 ms of every run's start."""
+    if not may_declare(PROJECT):
+        return []
+    from importlib import metadata
+
     return list(metadata.entry_points(group=PROJECT))
+
+
+def may_declare(group: str) -> bool:
+    """Whether a distribution importlib.metadata finds may declare entry points in ``group``: an
+    ``entry_points.txt`` of a ``*.dist-info`` or ``*.egg-info`` folder (or an egg's ``EGG-INFO``) on
+    ``sys.path`` that names the group's section, or what this scan does not read as importlib.metadata
+    does: a file (a zip) on the path, or a meta-path finder besides the path finder that finds
+    distributions. Never a false no; a few hundred microseconds for a hundred installed packages."""
+    if any(hasattr(finder, "find_distributions") and finder is not PathFinder for finder in sys.meta_path):
+        return True
+    header = f"[{group}]".encode()
+    for entry in sys.path:
+        folder = entry or "."
+        try:
+            names = os.listdir(folder)
+        except NotADirectoryError:
+            return True
+        except OSError:  # not there, or not readable: importlib.metadata finds nothing there either
+            continue
+        egg = folder.lower().endswith(".egg")
+        for name in names:
+            low = name.lower()
+            if low.endswith((".dist-info", ".egg-info")) or (egg and low == "egg-info"):
+                try:
+                    with open(os.path.join(folder, name, "entry_points.txt"), "rb") as declared:
+                        if header in declared.read():
+                            return True
+                except OSError:  # no entry points, or an .egg-info file of distutils'
+                    continue
+    return False
 
 
 @contextmanager
