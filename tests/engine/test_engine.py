@@ -7,6 +7,8 @@ import random
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jsonl_lint import Settings, engine, lint
 
@@ -211,3 +213,20 @@ def test_records_are_read_again_at_their_own_byte(dataset, monkeypatch):
     assert [
         (d.code, d.line, d.message.replace(".jsonl.gz", ".jsonl")) for d in zipped.diagnostics if d.code in rereading
     ] == [(d.code, d.line, d.message) for d in whole.diagnostics if d.code in rereading]
+
+
+@given(total=st.integers(0, 10**12), slots=st.integers(1, 256))
+def test_a_parallel_run_cuts_its_input_in_a_multiple_of_its_workers_spans_of_one_size(total, slots):
+    chunk = engine.linter.chunk_bytes(total, slots)
+    spans = -(-total // chunk)
+    assert engine.linter.MIN_CHUNK_BYTES <= chunk
+    if chunk > engine.linter.MIN_CHUNK_BYTES:  # not held up by the floor: the most it may be, in whole rounds
+        assert chunk <= engine.linter.CHUNK_BYTES and spans % slots == 0
+        assert spans == slots * -(-total // (slots * engine.linter.CHUNK_BYTES))
+
+
+def test_36_mb_on_two_workers_is_four_spans_of_9_mb():
+    assert engine.linter.chunk_bytes(35_800_000, 2) == 8_950_000  # not 16, 16 and 3.8 MB
+    assert engine.linter.chunk_bytes(35_800_000, 3) == 11_933_334
+    assert engine.linter.chunk_bytes(179_300_000, 2) == 14_941_667  # 12 spans
+    assert engine.linter.chunk_bytes(500_000, 2) == engine.linter.MIN_CHUNK_BYTES

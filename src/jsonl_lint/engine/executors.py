@@ -122,6 +122,8 @@ class Executor:
 
     #: tasks may run side by side: a large file is cut into spans of lines, one task each
     parallel = False
+    #: how many tasks run at once: the spans are cut in a multiple of it (see ``chunk_bytes``)
+    slots = 1
     #: the executor keeps the summaries of partitioned rules where the tasks ran, and reduces them there
     #: (:meth:`reduce`); the others send every summary back
     reduces = False
@@ -173,6 +175,7 @@ class ProcessPool(Executor):
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.parallel = jobs > 1
+        self.slots = min(jobs, cores())
 
     def map(
         self, specs: list[TaskSpec], kept: frozenset = frozenset(), meter: Meter | None = None
