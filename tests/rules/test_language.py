@@ -330,3 +330,24 @@ def test_langdetects_probabilities_built_on_demand_are_the_ones_it_builds_up_fro
     for word, probabilities in list(reference.word_lang_prob_map.items())[::97]:
         assert word in lazy.word_lang_prob_map and lazy.word_lang_prob_map[word] == probabilities
     assert "\x00q\x00" not in lazy.word_lang_prob_map
+
+
+def test_the_script_classes_are_compiled_only_for_text_that_needs_them(tmp_path):
+    """The regular expressions of whole scripts (1-3 ms each to compile) wait for a text that is not ASCII."""
+    code = (
+        "import sys\nfrom jsonl_lint import Settings, lint\nfrom jsonl_lint.text import language\n"
+        "lint([sys.argv[1]], Settings(), jobs=1)\n"
+        "print(language._NON_LATIN.cache_info().currsize, language._RUN.cache_info().currsize)\n"
+    )
+
+    def chat(answer: str) -> dict:
+        return {"messages": [{"role": "user", "content": "Write it down"}, {"role": "assistant", "content": answer}]}
+
+    ascii_ = write_jsonl(tmp_path / "ascii.jsonl", [chat("Plain English, and a cafe.")] * 3)
+    latin = write_jsonl(tmp_path / "latin.jsonl", [chat("Plain English, and a café.")] * 3)
+    mixed = write_jsonl(tmp_path / "mixed.jsonl", [chat("An English answer that goes on 用中文写下去了很久很久很久")])
+    shown = [
+        subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
+        for path in (ascii_, latin, mixed)
+    ]
+    assert shown == ["0 0\n", "1 0\n", "1 1\n"]  # an accent: one search; another script: the runs

@@ -38,7 +38,7 @@ from typing import NamedTuple
 import orjson
 
 from jsonl_lint.example import Example
-from jsonl_lint.text import compiled
+from jsonl_lint.text import compiled, lazy
 
 #: langdetect's languages (the profiles of langdetect 1.0.9): the codes `languages` accepts.
 NAMES = {
@@ -191,7 +191,7 @@ _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _URL = re.compile(r"\b(?:https?|ftp)://\S*|\bwww\.\S*", re.I)
 _EMAIL = re.compile(r"\S+@\S+")
-_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kana and Han ideographs
+_UNSPACED = lazy("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kana and Han ideographs
 _UNSAFE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates, which no detector should see
 
 
@@ -342,7 +342,7 @@ def judge(found: Evidence, confidence: float = DEFAULT_CONFIDENCE, careful: bool
     text = found.text
     words = found.words
     if words < MIN_WORDS_CAREFUL and not text.isascii():
-        words += len(_UNSPACED.findall(text)) // 2  # Chinese and Japanese put no spaces between words
+        words += len(_UNSPACED().findall(text)) // 2  # Chinese and Japanese put no spaces between words
     if words < MIN_WORDS_CAREFUL or sum(map(str.isalpha, text)) < MIN_LETTERS:
         return None  # too short, or emoji, symbols and non-Latin punctuation rather than words
     tokens = text.lower().split()
@@ -542,8 +542,8 @@ _SCRIPTS = (
     ("Latin", "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"),
 )
 SCRIPT_NAMES = tuple(name for name, _ in _SCRIPTS)
-_RUN = re.compile("|".join(f"([{letters}]+)" for _, letters in _SCRIPTS))
-_NON_LATIN = re.compile("[" + "".join(letters for _, letters in _SCRIPTS[:-1]) + "]")
+_RUN = lazy("|".join(f"([{letters}]+)" for _, letters in _SCRIPTS))
+_NON_LATIN = lazy("[" + "".join(letters for _, letters in _SCRIPTS[:-1]) + "]")
 #: Quoted or bracketed text (a name, a word being taught, a translation given), and code: not a switch.
 _QUOTED = re.compile(
     r"“[^”\n]*”|\"[^\"\n]*\"|«[^»\n]*»|「[^」\n]*」|『[^』\n]*』|《[^》\n]*》|'[^'\n]*'"
@@ -581,10 +581,10 @@ def script_switch(text: str) -> ScriptSwitch | None:
     left out first: a name or a word being taught is no switch. Text of Latin letters only (most text)
     costs one regular-expression search.
     """
-    if text.isascii() or not _NON_LATIN.search(text):
+    if text.isascii() or not _NON_LATIN().search(text):
         return None
     masked = _masked(text)
-    runs = [(m.start(), m.end(), m.lastindex - 1) for m in _RUN.finditer(masked)]  # type: ignore[operator]
+    runs = [(m.start(), m.end(), m.lastindex - 1) for m in _RUN().finditer(masked)]  # type: ignore[operator]
     total = [0] * len(_SCRIPTS)
     for start, end, script in runs:
         total[script] += end - start
