@@ -9,6 +9,8 @@ import importlib
 import os
 from types import ModuleType
 
+from jsonl_lint import jsonpath
+
 
 def compiled(name: str) -> ModuleType | None:
     """The compiled twin ``jsonl_lint.text.<name>`` of a text module (from ``<name>.c``), or None: not
@@ -20,3 +22,7 @@ def compiled(name: str) -> ModuleType | None:
         return importlib.import_module(f"{__name__}.{name}")
     except ImportError:
         return None
+
+
+# jsonl_lint.jsonpath, below this package, is given the twin of its shape() here (_shape.c).
+jsonpath._C = compiled("_shape")
