@@ -19,6 +19,7 @@ import bench_core  # noqa: E402
 import bench_dedup  # noqa: E402
 import bench_language  # noqa: E402
 
+from jsonl_lint import jsonpath  # noqa: E402
 from jsonl_lint.text import keys, language, minhash  # noqa: E402
 
 N = 3000
@@ -63,8 +64,8 @@ def near_copies(tmp_path_factory):
     return folder
 
 
-#: The text modules with a compiled twin.
-TWINS = (minhash, keys, language)
+#: The modules with a compiled twin.
+TWINS = (minhash, keys, language, jsonpath)
 
 
 @pytest.mark.skipif(all(module._C is None for module in TWINS), reason="no compiled accelerator is built here")
