@@ -47,25 +47,21 @@ def same(a: object, b: object) -> bool:
 
 
 def check(value: object, depth: int = 6) -> None:
-    fast, reference = both(jsonpath, jsonpath.shape, value, depth)
+    fast, reference = both(schema, schema.record_shape, value, depth)
     assert same(fast, reference), (value, depth)
     assert fast == reference and repr(fast) == repr(reference) and hash(fast) == hash(reference)
 
 
 def test_shape_describes_keys_types_and_distinct_items():
     record = {"messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}, [], {}], "n": 1.5}
-    jsonpath_c, jsonpath._C = jsonpath._C, None
-    try:
-        items = (list, (("role", "content"), (str, str)), list, ((), ()))
-        assert jsonpath.shape(record) == (("messages", "n"), (items, float))
-        assert jsonpath.shape(record, 1) == (("messages", "n"), (list, float))
-        assert jsonpath.shape(record, 0) is dict and jsonpath.shape([], 3) is list
-        assert jsonpath.shape([True, 1, 1.0, None]) == (list, bool, int, float, type(None))
-    finally:
-        jsonpath._C = jsonpath_c
+    items = (list, (("role", "content"), (str, str)), list, ((), ()))
+    assert jsonpath.shape(record) == (("messages", "n"), (items, float))
+    assert jsonpath.shape(record, 1) == (("messages", "n"), (list, float))
+    assert jsonpath.shape(record, 0) is dict and jsonpath.shape([], 3) is list
+    assert jsonpath.shape([True, 1, 1.0, None]) == (list, bool, int, float, type(None))
 
 
-compiled = pytest.mark.skipif(jsonpath._C is None, reason="the compiled accelerator is not built here")
+compiled = pytest.mark.skipif(schema._C is None, reason="the compiled accelerator is not built here")
 
 
 @compiled
@@ -103,13 +99,13 @@ def test_the_accelerator_on_depths_and_odd_objects():
         check(odd, depth)
         check(odd[::-1], depth)
     for unshaped in ([()], [("a",)], [(1, 2)], [((1,), ([],))]):  # errors the Python code raises, raised alike
-        fast, reference = both(jsonpath, outcome, unshaped)
+        fast, reference = both(schema, outcome, unshaped)
         assert fast == reference and issubclass(fast, Exception)
 
 
 def outcome(value: object) -> object:
     try:
-        return jsonpath.shape(value)
+        return schema.record_shape(value)
     except Exception as error:
         return type(error)
 
@@ -121,9 +117,9 @@ def test_the_accelerator_stops_where_python_would_recurse_too_deep():
         deep = [deep]
     check(deep, 6)
     with pytest.raises(RecursionError):
-        jsonpath.shape(deep, -1)
+        schema.record_shape(deep, -1)
     with pytest.raises(TypeError):
-        jsonpath._C.shape(deep, 6.0)
+        schema._C.shape(deep, 6.0)
 
 
 def records(*paths):
@@ -150,7 +146,7 @@ def test_the_accelerator_on_real_records():
     assert len(found) > 1000
     for record in bench + found:
         check(record)
-        fast, reference = both(jsonpath, fresh_key, record)
+        fast, reference = both(schema, fresh_key, record)
         assert fast == reference
 
 

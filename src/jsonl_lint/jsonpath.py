@@ -281,20 +281,11 @@ def type_shape(value: object, depth: int = 6, limit: int = 64) -> dict[str, dict
     return found
 
 
-#: The compiled twin of :func:`shape` (jsonl_lint/text/_shape.c), or None. This module is below
-#: jsonl_lint.text, which builds and loads the twins, and imports nothing of the package: jsonl_lint.text
-#: sets it when it is imported (importing jsonl_lint imports it).
-_C = None
-
-
 def shape(value: object, depth: int = 6) -> object:
     """A hashable description of ``value``'s types (objects: their keys and the types of their values;
     arrays: the distinct shapes of their items), to ``depth`` levels: equal for records whose every path
     has the same types (``int`` and ``float`` differ here, both numbers for :func:`type_shape`). Its
-    ``repr`` is the same in every process. An object of scalars costs two C-level tuple builds; the
-    compiled twin, when there is one, gives an equal object (``depth`` must then be an int)."""
-    if _C is not None:
-        return _C.shape(value, depth)
+    ``repr`` is the same in every process. An object of scalars costs two C-level tuple builds."""
     kind = type(value)
     if kind is dict:
         if not depth:

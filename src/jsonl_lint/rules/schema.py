@@ -14,6 +14,7 @@ from jsonl_lint.formats import FORMATS
 from jsonl_lint.formats.openai import NULLABLE, drop_nulls
 from jsonl_lint.jsonpath import ARROW_TYPES, shape, type_shape
 from jsonl_lint.rules.base import DatasetRule, PipelineRule
+from jsonl_lint.text import compiled
 from jsonl_lint.text.dedup import first_of_runs
 from jsonl_lint.text.keys import pack, stable_hash
 
@@ -107,9 +108,20 @@ _MEMO_LIMIT = 10_000
 _memo: dict[object, int] = {}
 
 
+#: The compiled twin of :func:`jsonl_lint.jsonpath.shape` (``text/_shape.c``: jsonpath, a leaf of the
+#: import layers, imports no twin), or None.
+_C = compiled("_shape")
+
+
+def record_shape(value: object, depth: int = 6) -> object:
+    """:func:`jsonl_lint.jsonpath.shape`, by its compiled twin when there is one: an equal object, of the
+    same tuples and type objects (``depth`` an int), 0.5 µs where the Python takes 5.7 on a chat record."""
+    return shape(value, depth) if _C is None else _C.shape(value, depth)
+
+
 def shape_key(record: dict) -> int:
-    """A stable 64-bit key of the record's type shape (:func:`jsonl_lint.jsonpath.shape`)."""
-    found = shape(record)
+    """A stable 64-bit key of the record's type shape (:func:`record_shape`)."""
+    found = record_shape(record)
     key = _memo.get(found)
     if key is None:
         key = stable_hash(repr(found).encode())

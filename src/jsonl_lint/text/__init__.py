@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable
 from types import ModuleType
 
-from jsonl_lint import jsonpath
-
 
 def compiled(name: str) -> ModuleType | None:
     """The compiled twin ``jsonl_lint.text.<name>`` of a text module (from ``<name>.c``), or None: not
@@ -32,7 +30,3 @@ def lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
     scripts: re builds their tables a code point at a time, 1 to 3 ms each at every start, which texts in
     Latin letters never need."""
     return functools.cache(lambda: re.compile(pattern))
-
-
-# jsonl_lint.jsonpath, below this package, is given the twin of its shape() here (_shape.c).
-jsonpath._C = compiled("_shape")

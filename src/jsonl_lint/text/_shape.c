@@ -5,8 +5,8 @@
  * Python code in jsonpath.py is the reference and the fallback. shape() gives an object equal to the
  * Python's, of the same nested tuples and type objects, so its repr and hash, S005's memo and its
  * stable keys are the same (tests/test_jsonpath.py compares the two on random values, real records
- * and whole lints). It lives here, with the other twins, because jsonpath is below jsonl_lint.text
- * and imports nothing of the package: jsonl_lint.text hands it to jsonpath when it is imported.
+ * and whole lints). It lives here, with the other twins; S005 (rules/schema.py) chooses it, for
+ * jsonpath is a leaf of the import layers and imports nothing of the package.
  *
  * The Python's list of distinct item shapes is dict.fromkeys(found). Here a dict item of scalars
  * whose keys and value types are those of a shape already found (the same key objects, or equal
