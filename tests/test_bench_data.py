@@ -19,7 +19,7 @@ import bench_core  # noqa: E402
 import bench_dedup  # noqa: E402
 import bench_language  # noqa: E402
 
-from jsonl_lint.text import keys, language, minhash  # noqa: E402
+from jsonl_lint.text import keys, language, minhash, scan  # noqa: E402
 
 N = 3000
 
@@ -64,7 +64,7 @@ def near_copies(tmp_path_factory):
 
 
 #: The text modules with a compiled twin.
-TWINS = (minhash, keys, language)
+TWINS = (minhash, keys, language, scan)
 
 
 @pytest.mark.skipif(all(module._C is None for module in TWINS), reason="no compiled accelerator is built here")

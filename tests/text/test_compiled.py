@@ -11,11 +11,11 @@ import sysconfig
 import pytest
 from conftest import ROOT
 
-from jsonl_lint.text import compiled, keys, language, minhash
+from jsonl_lint.text import compiled, keys, language, minhash, scan
 
 SOURCES = sorted((ROOT / "src" / "jsonl_lint" / "text").glob("_*.c"))
 #: Each Python module and its twin.
-USERS = {"_minhash": minhash, "_keys": keys, "_language": language}
+USERS = {"_minhash": minhash, "_keys": keys, "_language": language, "_scan": scan}
 
 
 def test_every_source_has_its_python_module():
