@@ -20,7 +20,7 @@ import bench_dedup  # noqa: E402
 import bench_language  # noqa: E402
 
 from jsonl_lint.rules import schema  # noqa: E402
-from jsonl_lint.text import keys, language, minhash  # noqa: E402
+from jsonl_lint.text import keys, language, minhash, scan  # noqa: E402
 
 N = 3000
 
@@ -65,7 +65,7 @@ def near_copies(tmp_path_factory):
 
 
 #: The modules with a compiled twin.
-TWINS = (minhash, keys, language, schema)
+TWINS = (minhash, keys, language, scan, schema)
 
 
 @pytest.mark.skipif(all(module._C is None for module in TWINS), reason="no compiled accelerator is built here")

@@ -12,11 +12,11 @@ import pytest
 from conftest import ROOT
 
 from jsonl_lint.rules import schema
-from jsonl_lint.text import compiled, keys, language, minhash
+from jsonl_lint.text import compiled, keys, language, minhash, scan
 
 SOURCES = sorted((ROOT / "src" / "jsonl_lint" / "text").glob("_*.c"))
 #: Each Python module and its twin (S005's module chooses the twin of jsonpath.shape).
-USERS = {"_minhash": minhash, "_keys": keys, "_language": language, "_shape": schema}
+USERS = {"_minhash": minhash, "_keys": keys, "_language": language, "_scan": scan, "_shape": schema}
 
 
 def test_every_source_has_its_python_module():

@@ -12,6 +12,9 @@ Every record pays these checks, so each text is read as few times as possible:
   ``+ ( - _ K S z J``, control and zero-width characters, the continuation
   characters of mis-decoded UTF-8), so the regex engine skips every other
   character without trying a match;
+* the gate has a compiled prefilter (``_scan.c``), which says, in one pass at a
+  table lookup per character, whether the gate may match at all; the regex runs
+  only when it may (a few examples in a hundred, tests/text/test_scan_gate.py);
 * the precise patterns run only on the strings (and from the places) where the
   gate found a candidate.
 
@@ -29,6 +32,7 @@ from typing import NamedTuple
 import orjson
 
 from jsonl_lint.example import Example, Turn
+from jsonl_lint.text import compiled
 
 
 class Hit(NamedTuple):
@@ -103,7 +107,22 @@ def _chars(chars) -> str:
     return "".join(re.escape(c) for c in sorted(set(chars)))
 
 
+def _members(body: str) -> str:
+    """The characters of a regex character class body of single characters (escaped or not) and
+    ranges, such as :func:`_chars` and ``CONTROL_CLASS`` write: what the compiled prefilter reads."""
+    chars, i = [], 0
+    while i < len(body):
+        first, i = (body[i + 1], i + 2) if body[i] == "\\" else (body[i], i + 1)
+        if i + 1 < len(body) and body[i] == "-":
+            last, i = (body[i + 2], i + 3) if body[i + 1] == "\\" else (body[i + 1], i + 2)
+            chars.extend(map(chr, range(ord(first), ord(last) + 1)))
+        else:
+            chars.append(first)
+    return "".join(sorted(set(chars)))
+
+
 # UTF-8 read as Windows-1252 or Latin-1: a lead byte C2-F4 and its continuation bytes 80-BF.
+_CP_LEADS = "\u00c2-\u00f4"
 _CP_CONT = _chars([_cp1252(b) for b in range(0x80, 0xC0)] + [chr(b) for b in range(0x80, 0xC0)])
 _CP_RUN = re.compile(
     f"(?:[\u00c2-\u00df][{_CP_CONT}]|[\u00e0-\u00ef][{_CP_CONT}]{{2}}|[\u00f0-\u00f4][{_CP_CONT}]{{3}})+"
@@ -585,7 +604,7 @@ _SECRET_BRANCHES = (  # the prefixes of the secrets, each entered by its rarest 
 _SECRET_GATE = re.compile(f"[\\-_KSzJ](?:{_SECRET_BRANCHES})")
 #: Mis-decoded UTF-8, entered at the continuation character (rarer than the accented letter
 #: before it, which ordinary text is full of) or at a Mac Roman lead character.
-_MOJIBAKE_BRANCHES = f"(?<=[\u00c2-\u00f4][{_CP_CONT}])(?P<J005>)|(?<=[{_MAC_LEADS}])(?P<J005m>[{_MAC_CONT}])"
+_MOJIBAKE_BRANCHES = f"(?<=[{_CP_LEADS}][{_CP_CONT}])(?P<J005>)|(?<=[{_MAC_LEADS}])(?P<J005m>[{_MAC_CONT}])"
 _GATE = re.compile(
     f"[{CONTROL_CLASS}0-9+(\\-_KSzJ{_CP_CONT}{_MAC_LEADS}](?:"
     r"(?<=[0-9+(])(?P<P002>[0-9 ().-]{9,}[0-9])"  # 11 characters at least: not a date
@@ -598,10 +617,22 @@ _GATE_MOJIBAKE = re.compile(f"[{_CP_CONT}{_MAC_LEADS}](?:{_MOJIBAKE_BRANCHES})")
 _FINDERS = (("P002", phones), ("P003", secrets), ("J004", controls), ("J005", mojibake))
 _GATED = frozenset(code for code, _ in _FINDERS)
 ALL_CODES = frozenset({"P001", "P002", "P003", "P004", "P005", "J004", "J005"})
+#: The compiled prefilter of :func:`_gate`, and what it reads (the control and mojibake classes above).
+_C = compiled("_scan")
+_TWIN_CLASSES = (
+    None if _C is None else _C.classes(*map(_members, (CONTROL_CLASS, _CP_LEADS, _CP_CONT, _MAC_LEADS, _MAC_CONT)))
+)
 
 
 def _gate(text: str) -> dict[str, int]:
-    """First offset of a candidate per rule code (``P002``, ``P003``, ``J004``, ``J005``)."""
+    """First offset of a candidate per rule code (``P002``, ``P003``, ``J004``, ``J005``).
+
+    The compiled prefilter (``_scan.c``) says no only where ``_GATE`` matches nowhere: 0.8 µs on
+    a bench example (1.6 KB of text), where the regex takes 5.6 to find nothing. Where it may
+    match, the regex runs as without it.
+    """
+    if _C is not None and not _C.may_match(text, _TWIN_CLASSES):
+        return {}
     first: dict[str, int] = {}
     for m in _GATE.finditer(text):
         group = m.lastgroup
