@@ -198,9 +198,20 @@ def _declare(folder, text: str, name: str = "house_rules-1.0.dist-info"):
     (folder / name / "METADATA").write_text("Metadata-Version: 2.1\nName: house-rules\nVersion: 1.0\n")
 
 
-@pytest.mark.parametrize("name", ["house_rules-1.0.dist-info", "house_rules.egg-info", "House_Rules-1.0.DIST-INFO"])
-def test_the_scan_agrees_with_importlib_metadata_on_a_path(monkeypatch, tmp_path, name):
+@pytest.fixture
+def path_finder_alone(monkeypatch):
+    """The standard library's path finder as the only finder of modules and distributions (the
+    importlib_metadata backport, which distributed imports, takes its find_distributions away)."""
     monkeypatch.setattr(sys, "meta_path", [PathFinder])
+    if not hasattr(PathFinder, "find_distributions"):
+        find = staticmethod(
+            lambda *args, **kwargs: importlib.metadata.MetadataPathFinder.find_distributions(*args, **kwargs)
+        )
+        monkeypatch.setattr(PathFinder, "find_distributions", find, raising=False)
+
+
+@pytest.mark.parametrize("name", ["house_rules-1.0.dist-info", "house_rules.egg-info", "House_Rules-1.0.DIST-INFO"])
+def test_the_scan_agrees_with_importlib_metadata_on_a_path(path_finder_alone, monkeypatch, tmp_path, name):
     monkeypatch.setattr(sys, "path", [str(tmp_path / "site"), str(tmp_path / "missing")])
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "old.egg-info").write_text("Name: old\n")  # a distutils PKG-INFO file
@@ -211,8 +222,7 @@ def test_the_scan_agrees_with_importlib_metadata_on_a_path(monkeypatch, tmp_path
     assert [(ep.name, ep.value) for ep in plugins.entry_points()] == [("house", "house_rules.rules")]
 
 
-def test_the_scan_reads_eggs_and_gives_up_on_zips_and_other_finders(monkeypatch, tmp_path):
-    monkeypatch.setattr(sys, "meta_path", [PathFinder])
+def test_the_scan_reads_eggs_and_gives_up_on_zips_and_other_finders(path_finder_alone, monkeypatch, tmp_path):
     egg = tmp_path / "house_rules-1.0-py3.11.egg"
     _declare(egg, "[jsonl_lint]\nhouse = house_rules.rules\n", "EGG-INFO")
     monkeypatch.setattr(sys, "path", [str(egg)])
