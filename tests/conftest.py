@@ -171,17 +171,13 @@ def both(module, function, *args):
         module._C = twin
 
 
-def real_examples(*paths: Path):
-    """The examples of the JSONL files under ``paths`` (files or folders; .jsonl and .jsonl.gz), in every
-    format the ``auto`` profile knows: records whose format it finds."""
+def real_records(*paths: Path):
+    """The parsed records of the JSONL files under ``paths`` (files or folders; .jsonl and .jsonl.gz),
+    the lines that are no JSON left out."""
     import gzip
 
     import orjson
 
-    from jsonl_lint.formats.detect import Detector
-    from jsonl_lint.profiles import load
-
-    detector = Detector(load("auto"))
     files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*.jsonl*")))
     for file in files:
         opened = gzip.open if file.suffix == ".gz" else open
@@ -192,10 +188,20 @@ def real_examples(*paths: Path):
             continue
         for line in lines:
             try:
-                record = orjson.loads(line)
+                yield orjson.loads(line)
             except orjson.JSONDecodeError:
                 continue
-            if isinstance(record, dict):
-                example, _ = detector.adapt(record)
-                if example is not None:
-                    yield example
+
+
+def real_examples(*paths: Path):
+    """The examples of the JSONL files under ``paths`` (as :func:`real_records`), in every format the
+    ``auto`` profile knows: records whose format it finds."""
+    from jsonl_lint.formats.detect import Detector
+    from jsonl_lint.profiles import load
+
+    detector = Detector(load("auto"))
+    for record in real_records(*paths):
+        if isinstance(record, dict):
+            example, _ = detector.adapt(record)
+            if example is not None:
+                yield example

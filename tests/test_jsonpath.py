@@ -4,13 +4,11 @@ must give equal objects of the same nested tuples and the very same type objects
 
 from __future__ import annotations
 
-import gzip
 import random
 import sys
 
-import orjson
 import pytest
-from conftest import CORPUS, FIXTURE_DIR, ROOT, SHARED, both
+from conftest import CORPUS, FIXTURE_DIR, ROOT, SHARED, both, real_records
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,27 +120,11 @@ def test_the_accelerator_stops_where_python_would_recurse_too_deep():
         schema._C.shape(deep, 6.0)
 
 
-def records(*paths):
-    """Every record of the JSONL files under ``paths`` (.jsonl and .jsonl.gz) that parses."""
-    for file in sorted(f for p in paths for f in p.rglob("*.jsonl*")):
-        opened = gzip.open if file.suffix == ".gz" else open
-        try:
-            with opened(file, "rb") as stream:
-                lines = stream.read().splitlines()
-        except OSError:  # a .gz that is not gzip (the corpus has a Git LFS pointer)
-            continue
-        for line in lines:
-            try:
-                yield orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue
-
-
 @compiled
 def test_the_accelerator_on_real_records():
     rng = random.Random(5)
     bench = [bench_core.example(rng) for _ in range(2000)]
-    found = list(records(FIXTURE_DIR))
+    found = list(real_records(FIXTURE_DIR))
     assert len(found) > 1000
     for record in bench + found:
         check(record)
@@ -160,7 +142,7 @@ def fresh_key(record: dict) -> int:
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS} (JSONL_LINT_SHARED={SHARED})")
 def test_the_accelerator_on_the_corpus():
     count = 0
-    for record in records(CORPUS):
+    for record in real_records(CORPUS):
         check(record)
         count += 1
     assert count > 1000
