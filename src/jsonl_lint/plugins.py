@@ -118,7 +118,7 @@ def autoload() -> bool:
 
 def entry_points() -> list:
     """The installed entry points of the ``jsonl_lint`` group. importlib.metadata (and the email package it
-    imports) is imported only when a distribution may declare one: it is 35 ms of every run's start."""
+    imports) is imported only when a distribution may declare one: 35 ms of a start under ``-X importtime``."""
     if not may_declare(PROJECT):
         return []
     from importlib import metadata
@@ -131,7 +131,7 @@ def may_declare(group: str) -> bool:
     ``entry_points.txt`` of a ``*.dist-info`` or ``*.egg-info`` folder (or an egg's ``EGG-INFO``) on
     ``sys.path`` that names the group's section, or what this scan does not read as importlib.metadata
     does: a file (a zip) on the path, or a meta-path finder besides the path finder that finds
-    distributions. Never a false no; a few hundred microseconds for a hundred installed packages."""
+    distributions. Never a false no; 0.9 ms for the 81 distributions of this project's own environment."""
     if any(hasattr(finder, "find_distributions") and finder is not PathFinder for finder in sys.meta_path):
         return True
     header = f"[{group}]".encode()

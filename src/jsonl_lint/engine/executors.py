@@ -180,7 +180,7 @@ class ProcessPool(Executor):
     def map(
         self, specs: list[TaskSpec], kept: frozenset = frozenset(), meter: Meter | None = None
     ) -> Iterator[TaskResult]:
-        jobs = min(self.jobs, len(specs), cores())
+        jobs = min(self.slots, len(specs))
         if jobs <= 1:
             yield from InProcess().map(specs, kept, meter)
             return
