@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import strategies as st
 
+from jsonl_lint import plugins
 from jsonl_lint.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +29,10 @@ class Run:
 
 @pytest.fixture
 def cli(capsys, monkeypatch):
-    """Run ``jsonl-lint ARGS`` in-process (optionally in folder ``cwd``); return exit code and output."""
+    """Run ``jsonl-lint ARGS`` in-process (optionally in folder ``cwd``); return exit code and output.
+    The local plugins a run's config names are the process's until another config names others: the
+    test's runs leave them as they found them."""
+    monkeypatch.setattr(plugins, "_local", plugins._local)
 
     def run(*args: str, cwd: str | os.PathLike | None = None) -> Run:
         if cwd is not None:
