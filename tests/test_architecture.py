@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,35 @@ def test_tests_mirror_the_package():
     for package in ("files", "text", "formats", "rules", "engine", "cli", "reporters"):
         assert (ROOT / "src" / "jsonl_lint" / package).is_dir()
         assert list((ROOT / "tests" / package).glob("test_*.py")), f"tests/{package}/ has no tests"
+
+
+#: What a lint of a clean JSONL file never needs, imported where it is used: each took milliseconds of
+#: every run's start, most of a pre-commit run's budget (issue 16).
+NOT_AT_START = (
+    "multiprocessing",  # a run on one core never forks
+    "tempfile",  # a pipe's spool, an atomic write, a fix's diff, in-memory rows
+    "importlib.resources",  # it imports tempfile and shutil
+    "decimal",  # in-memory rows' values
+    "numpy.random",  # the MinHash seeds are read from minhash.seeds
+    "langdetect",  # a text the stop words leave in doubt
+    "tiktoken",  # a token rule with an exact tokenizer
+    "jsonschema",  # a schema rule
+    "pyarrow",  # a Parquet file
+)
+
+
+def test_a_lint_of_a_clean_file_imports_only_what_it_uses(tmp_path):
+    answer = "The capital of France is Paris, which is also the largest city in the country."
+    record = {"messages": [{"role": "user", "content": "What is the capital of France?"}]}
+    record["messages"].append({"role": "assistant", "content": answer})
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps(record).replace("France", f"France ({i})") + "\n" for i in range(20)))
+    probe = (
+        "import sys; from jsonl_lint.cli import main; code = main(sys.argv[1:]); "
+        f"print(code, [name for name in {NOT_AT_START!r} if name in sys.modules])"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, str(data)], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    code, imported = run.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert code in {"0", "1"}, run.stdout
+    assert imported == "[]", run.stdout

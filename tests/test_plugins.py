@@ -16,7 +16,6 @@ import pytest
 from conftest import ROOT, write_jsonl
 
 from jsonl_lint import DatasetRule, Finding, Option, RecordRule, Settings, Severity, hookimpl, lint, plugins
-from jsonl_lint.engine import executors
 from jsonl_lint.errors import ConfigError, PluginError
 from jsonl_lint.testing import assert_codes, lint_lines
 
@@ -257,7 +256,7 @@ def test_a_local_dataset_rule_runs_in_worker_processes(local_plugin, tmp_path, m
     """A spawned worker has none of the parent's state: it loads the local plugin from the settings."""
     name = local_plugin(LOCAL_DATASET_RULE)
     context = multiprocessing.get_context(start)
-    monkeypatch.setattr(executors.multiprocessing, "get_context", lambda: context)
+    monkeypatch.setattr(multiprocessing, "get_context", lambda: context)  # the module the pool imports
     settings = Settings()
     settings.load_file(_config(tmp_path, f'plugins = ["{name}"]\nplugin-paths = ["tools/lint"]\nselect = ["Y"]\n'))
     paths = [str(write_jsonl(tmp_path / f"train{i}.jsonl", [CHAT] * 3)) for i in range(2)]

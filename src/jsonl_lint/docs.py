@@ -8,7 +8,6 @@ if set, is the page's address on the web (SARIF output links to it).
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
 from jsonl_lint.plugins import registry
@@ -19,7 +18,7 @@ _SECTION = re.compile(r"^## What it does\s*\n(.*?)(?=^## |\Z)", re.S | re.M)
 
 def _folder() -> Path:
     """The installed pages; in a source checkout (editable install), the repository's ``rules/``."""
-    shipped = Path(str(resources.files("jsonl_lint") / "rule_docs"))
+    shipped = Path(__file__).parent / "rule_docs"
     return shipped if shipped.is_dir() else Path(__file__).resolve().parents[2] / "rules"
 
 

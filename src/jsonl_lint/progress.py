@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import threading
 import time
@@ -77,6 +76,8 @@ class Meter:
     it when its pool starts): the bar moves as the workers read, not as their tasks end."""
 
     def __init__(self) -> None:
+        import multiprocessing  # 5 ms of every start, for the runs that show a bar
+
         self.counts = multiprocessing.get_context().Array("q", 2)  # bytes, records; with a lock
 
     def add(self, size: int, records: int) -> None:

@@ -29,6 +29,20 @@ def _jaccard(a: str, b: str, n: int = 5) -> float:
     return len(x & y) / len(x | y) if x | y else 1.0
 
 
+def test_seeds_are_the_numbers_numpy_random_draws():
+    """minhash.seeds holds what numpy.random gave when the hashes were fixed; the sketches depend on them."""
+    u64 = np.uint64
+    position = np.random.default_rng(20261125).integers(1, 1 << 63, minhash.MAX_NGRAM, dtype=u64) * u64(2) + u64(1)
+    bands = np.random.default_rng(20261126).integers(1, 1 << 63, minhash.NUM_PERM, dtype=u64) * u64(2) + u64(1)
+    gen = np.random.RandomState(minhash.SEED)
+    a = gen.randint(0, 1 << 31, minhash.NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, minhash.NUM_PERM, dtype=np.uint32)
+    assert minhash._POSITION.tolist() == position.tolist()
+    assert minhash._BAND_MULTIPLIERS.tolist() == bands.tolist()
+    assert [p.tolist() for p in minhash._PERMUTATIONS] == [a.tolist(), b.tolist()]
+    assert {p.dtype for p in minhash._PERMUTATIONS} == {np.dtype(np.uint32)}
+
+
 def test_signatures_are_datasketchs():
     datasketch = pytest.importorskip("datasketch")
     text = " ".join(f"word{i}" for i in range(1_300))  # more shingles than one block of the computation

@@ -8,7 +8,6 @@ object) and yields their results in order. Each process turns the settings into 
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
 import pickle
 import signal
@@ -185,6 +184,8 @@ class ProcessPool(Executor):
             yield from InProcess().map(specs, kept, meter)
             return
         start = (os.getpid(), meter)
+        import multiprocessing  # 5 ms of every start, for runs that fork
+
         with multiprocessing.get_context().Pool(jobs, initializer=_worker_start, initargs=start) as pool:
             for data in pool.imap(run_task_in_worker, specs):
                 yield pickle.loads(data)

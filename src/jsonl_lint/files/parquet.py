@@ -13,8 +13,6 @@ from collections.abc import Iterator
 
 import orjson
 
-from jsonl_lint.files.rows import arrow_rows, encode
-
 MAGIC = b"PAR1"
 #: Rows decoded at a time: a batch of 2 KB records is a few MB, whatever the file's row groups.
 BATCH_ROWS = 1024
@@ -43,6 +41,8 @@ class ParquetLines:
     def __iter__(self) -> Iterator[bytes]:
         import pyarrow  # the optional extra, imported only to read a Parquet file
         import pyarrow.parquet as pq
+
+        from jsonl_lint.files.rows import arrow_rows, encode  # it imports tempfile and decimal: 6 ms a start
 
         try:
             source = pq.ParquetFile(self.path)

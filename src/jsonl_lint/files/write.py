@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
@@ -23,6 +22,8 @@ def atomic_write(path: str) -> Iterator[BinaryIO]:
     once that process is gone. The rename makes a new file: other hard links to ``path`` keep
     the old contents.
     """
+    import tempfile  # with shutil, 3 ms of every start, for the runs that write
+
     folder, name = os.path.split(os.path.abspath(path))
     remove_leftovers(folder, name)
     try:

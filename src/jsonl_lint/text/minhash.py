@@ -24,6 +24,7 @@ code here is the reference, and the fallback where the extension is missing or
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from functools import lru_cache
@@ -66,22 +67,25 @@ _BASE = 0x100000001B3  # odd: invertible modulo 2**64
 _INVERSE = pow(_BASE, -1, 1 << 64)
 #: Words an n-gram holds at most.
 MAX_NGRAM = 64
-#: Random odd multipliers, one per position in an n-gram (fixed: hashes are stable).
-_POSITION = np.random.default_rng(20261125).integers(1, 1 << 63, MAX_NGRAM, dtype=_U64) * _U64(2) + _U64(1)
-_BAND_MULTIPLIERS = np.random.default_rng(20261126).integers(1, 1 << 63, NUM_PERM, dtype=_U64) * _U64(2) + _U64(1)
+#: The fixed random numbers of the hashes (stable: sketches and band keys never change), read from
+#: minhash.seeds, where numpy.random wrote them once (tests/text/test_minhash.py draws them again):
+#: importing numpy.random took about 8 ms of every start. In order: the odd multipliers of the
+#: MAX_NGRAM positions in an n-gram (``default_rng(20261125)``, uint64), the odd multipliers of the
+#: NUM_PERM signature rows in band keys (``default_rng(20261126)``, uint64), and datasketch's
+#: ``MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")`` permutations, odd ``a`` and any ``b``
+#: (``RandomState(SEED)``, uint32).
+with open(os.path.join(os.path.dirname(__file__), "minhash.seeds"), "rb") as _stream:
+    _SEEDS = _stream.read()
+_POSITION = np.frombuffer(_SEEDS, "<u8", MAX_NGRAM).astype(_U64)
+_BAND_MULTIPLIERS = np.frombuffer(_SEEDS, "<u8", NUM_PERM, 8 * MAX_NGRAM).astype(_U64)
+_PERMUTATIONS = (
+    np.frombuffer(_SEEDS, "<u4", NUM_PERM, 8 * (MAX_NGRAM + NUM_PERM)).astype(np.uint32),
+    np.frombuffer(_SEEDS, "<u4", NUM_PERM, 8 * (MAX_NGRAM + NUM_PERM) + 4 * NUM_PERM).astype(np.uint32),
+)
 
 
 #: The compiled twin of shingles, signature, band_keys and sketch, or None.
 _C = compiled("_minhash")
-
-
-@lru_cache(maxsize=1)
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """``MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations``: odd ``a``, any ``b``."""
-    gen = np.random.RandomState(SEED)
-    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
-    return a, b
 
 
 class _Powers:
@@ -211,7 +215,7 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=1)
 def _tiled() -> tuple[np.ndarray, np.ndarray]:
     """The permutations' ``a`` and ``b`` repeated for a block of BLOCK shingles."""
-    a, b = _permutations()
+    a, b = _PERMUTATIONS
     return np.tile(a, BLOCK), np.tile(b, BLOCK)
 
 
@@ -223,7 +227,7 @@ def signature(hashes: np.ndarray) -> np.ndarray:
     it stays in cache; a third of the time of the broadcast ``h[:, None] * a + b``.
     """
     if _C is not None and len(hashes):
-        return np.frombuffer(_C.signature(hashes, *_permutations()), np.uint32)
+        return np.frombuffer(_C.signature(hashes, *_PERMUTATIONS), np.uint32)
     values = _fmix32((hashes >> _U64(32)).astype(np.uint32))
     a, b = _tiled()
     found = None
@@ -263,7 +267,7 @@ def sketch(text: str | bytes, n: int, bands: int, rows: int) -> bytes:
     sorted nor made unique (a minimum needs neither)."""
     data = _prepared(text)
     if _C is not None:
-        return _C.sketch(data, n, _POSITION, *_permutations(), bands, rows, _BAND_MULTIPLIERS)
+        return _C.sketch(data, n, _POSITION, *_PERMUTATIONS, bands, rows, _BAND_MULTIPLIERS)
     hashes = shingles(data, n)
     return band_keys(signature(hashes), bands, rows) if len(hashes) else b""
 

