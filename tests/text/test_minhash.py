@@ -118,6 +118,37 @@ def test_templates_are_the_words_most_texts_start_and_end_with():
     assert minhash.strip("A b c d e", (b"a", b"a b"), (b"e", b"d e")) == b"c"  # the longest that matches
 
 
+def _affix(texts: list[str], from_end: bool) -> bytes:
+    """The longest run of words that 90% of ``texts`` start (or end) with and hold more than, the slow way."""
+    runs = [minhash.normalise(text).split() for text in texts]
+    runs = [words[::-1] for words in runs] if from_end else runs
+    best: list[bytes] = []
+    for size in range(1, minhash.TEMPLATE_WORDS + 1):
+        starts = [tuple(words[:size]) for words in runs if len(words) > size]
+        top = max(set(starts), key=starts.count, default=None)
+        if top is None or starts.count(top) < minhash.TEMPLATE_SHARE * len(texts):
+            break
+        best = list(top)
+    return b" ".join(best[::-1] if from_end else best)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from("a b the ### Instruction: Response: TL;DR: ok".split()), max_size=45),
+    st.lists(st.sampled_from("a b x y TL;DR: end.".split()), max_size=45),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 19), st.integers(0, 19)), min_size=20, max_size=30),
+    st.randoms(use_true_random=False),
+)
+def test_templates_read_only_the_ends_of_each_text(prefix, suffix, shapes, rng):
+    """Long templates, texts shorter and longer than them, some without them: what the first and
+    last words give is what all the words give."""
+    texts = []
+    for middle, prefix_roll, suffix_roll in shapes:  # a roll of 0 (1 in 20): without it
+        words = [rng.choice(["one", "two", "three", "the"]) for _ in range(middle)]
+        texts.append(" ".join((prefix if prefix_roll else []) + words + (suffix if suffix_roll else [])))
+    assert minhash.affixes(texts) == (_affix(texts, False), _affix(texts, True))
+
+
 # The compiled twin (_minhash.c) against the numpy reference. CI builds it (a C compiler is there),
 # so both paths run there; without the extension these tests are skipped and say why (and
 # tests/text/test_compiled.py fails where there was a compiler).

@@ -132,9 +132,14 @@ def affixes(texts: list[str], share: float = TEMPLATE_SHARE, minimum: int = TEMP
     """
     if len(texts) < minimum:
         return b"", b""
-    split = [normalise(text).split() for text in texts]
+    # the first and the last TEMPLATE_WORDS + 1 words are all that is read (whether a text holds more than
+    # a template of up to TEMPLATE_WORDS words included): a text's other words are never cut out of it
+    keep = TEMPLATE_WORDS + 1
+    normalised = [normalise(text) for text in texts]
+    heads = [data.split(None, keep)[:keep] for data in normalised]
+    tails = [data.rsplit(None, keep)[: -keep - 1 : -1] for data in normalised]
     found = []
-    for sequences in (split, [words[::-1] for words in split]):
+    for sequences in (heads, tails):
         best: tuple[bytes, ...] = ()
         for size in range(1, TEMPLATE_WORDS + 1):
             # a text must hold more than the template: the rest is what is compared
