@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import string
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from jsonl_lint import Settings, lint
 from jsonl_lint.errors import ConfigError
+from jsonl_lint.text import scan
 from jsonl_lint.text.scan import (
     _cp1252,
     controls,
@@ -247,6 +249,19 @@ def test_special_tokens(text, expected):
 )
 def test_transcripts(text, sides):
     assert [hit.label for hit in transcript(text)] == sides
+
+
+_PIECES = ["\n", " ", ":", "**", "#", "### ", "User", "user", "USER", "Human", "AI", "ai", "Assistant", "gpt"]
+_PIECES += ["ChatGPT", "Bot", "usuário", "Usuário", "Prompter", "Input", "Response", "Instruction", "Note", "1. x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_a_label_line_is_looked_for_only_where_a_label_may_start(pieces):
+    """The first-character test before the label's alternatives sets no label aside."""
+    text = "".join(pieces)
+    plain = re.compile(r"\n(?=[^\n:]{1,30}:)" + scan._LABEL)  # the pattern without that test
+    assert [m.span() for m in scan._LABEL_LINE().finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 def test_controls_name_the_character():
