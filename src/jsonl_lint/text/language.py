@@ -33,6 +33,7 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
+from operator import add
 from typing import NamedTuple
 
 import orjson
@@ -214,7 +215,7 @@ class Evidence(NamedTuple):
             self.words + other.words,
             self.letters + other.letters,
             self.hits + other.hits,
-            tuple(a + b for a, b in zip(self.scores, other.scores, strict=True)),
+            tuple(map(add, self.scores, other.scores)),  # a score per language of CODES in both
         )
 
 
