@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import grimp
+import pytest
 from conftest import ROOT
+
+import jsonl_lint
 
 
 def test_the_import_contracts_hold():
@@ -106,11 +110,32 @@ def test_a_lint_of_a_clean_file_imports_only_what_it_uses(tmp_path):
     data = tmp_path / "train.jsonl"
     data.write_text("".join(json.dumps(record).replace("France", f"France ({i})") + "\n" for i in range(20)))
     probe = (
-        "import sys; from jsonl_lint.cli import main; code = main(sys.argv[1:]); "
-        f"print(code, [name for name in {NOT_AT_START!r} if name in sys.modules])"
+        "import os, sys; from jsonl_lint.cli import main; code = main(sys.argv[1:]); "
+        f"print(code, os.environ['OPENBLAS_NUM_THREADS'], [name for name in {NOT_AT_START!r} if name in sys.modules])"
     )
-    run = subprocess.run([sys.executable, "-c", probe, str(data)], cwd=tmp_path, capture_output=True, text=True)
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    command = [sys.executable, "-c", probe, str(data)]
+    run = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    code, imported = run.stdout.strip().splitlines()[-1].split(" ", 1)
+    code, threads, imported = run.stdout.strip().splitlines()[-1].split(" ", 2)
     assert code in {"0", "1"}, run.stdout
+    assert threads == "1", run.stdout  # set before numpy was imported: no BLAS thread per core
     assert imported == "[]", run.stdout
+
+
+def test_the_package_root_gives_each_public_name_when_asked_for():
+    probe = (
+        "import sys, jsonl_lint; assert 'jsonl_lint.api' not in sys.modules; "
+        "import jsonl_lint.cli; assert 'jsonl_lint.api' not in sys.modules; "
+        "names = {name: getattr(jsonl_lint, name) for name in jsonl_lint.__all__}; "
+        "assert set(jsonl_lint.__all__) <= set(dir(jsonl_lint)); "
+        "from jsonl_lint import lint, Settings; import jsonl_lint.api, jsonl_lint.config, jsonl_lint.stats; "
+        "assert lint is jsonl_lint.api.lint and Settings is jsonl_lint.config.Settings; "
+        "assert jsonl_lint.stats is jsonl_lint.api.stats, 'the function, not its module'; "
+        "print(len(names), sorted(n for n, v in names.items() if v is None))"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["19", "[]"]
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        jsonl_lint.nothing  # noqa: B018
