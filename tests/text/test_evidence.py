@@ -60,6 +60,46 @@ def test_the_accelerator_on_long_texts(text):
     assert (fast is None and reference is None) or exactly(fast) == exactly(reference)
 
 
+#: What clean() removes or looks for, and the whitespace str.strip() strips, in ASCII.
+CLEANED = ["<", ">", "<b>", "{", "}", "[", "]", '{"a": 1}', "`", "~", "~~~", "@", "a@b.c", "://", "www.", "http://x"]
+CLEANED += ["\x00", "\x1c", "\x1f", "\x0b", " ", "\n", "\t", "A", "Z", "_", "1"]
+ASCII = st.sampled_from(CLEANED) | WORDS | st.text(st.characters(max_codepoint=127), max_size=3)
+
+
+@compiled
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(ASCII, max_size=80).map("".join)
+    | st.lists(ASCII, max_size=1500).map(" ".join)  # past the 400, 1,600 and 3,200 characters clean() reads
+    | st.tuples(st.sampled_from([" ", "\n ", "\x1c"]), st.sampled_from(["[", "{"]), st.lists(WORDS, max_size=5)).map(
+        lambda t: t[0] + t[1] + " ".join(t[2]) + t[1].replace("[", "]").replace("{", "}") + t[0]
+    )
+)
+def test_a_plain_ascii_text_is_read_from_the_str_itself(text):
+    """_C.plain() takes a text only when clean() leaves it as its sample, and counts it as stop_words() does."""
+    taken = language._C.plain(text, language.SAMPLE, language._TWIN_LEXICON)
+    if taken is not None:
+        sample, counts = taken
+        assert sample == language.clean(text) == text[: language.SAMPLE]
+        reference = language._C.stop_words(sample.lower().encode(), language._TWIN_LEXICON)
+        assert (counts is None and reference is None) or exactly(counts) == exactly(reference)
+    fast, reference = both(language, language.evidence, text)
+    assert exactly(fast) == exactly(reference)
+
+
+@compiled
+def test_plain_leaves_every_other_text_to_the_python_code():
+    lexicon = language._TWIN_LEXICON
+    for text in ["ação e reação", "<p>The end</p>", ' {"role": "user"} ', "Use `x` here", "See www.example.com"]:
+        assert language._C.plain(text, language.SAMPLE, lexicon) is None, text
+    assert language._C.plain("The " * 700 + "<b>", language.SAMPLE, lexicon) is None  # within 3,200
+    assert language._C.plain("The " * 900 + "<b>", language.SAMPLE, lexicon) is not None  # past them
+    assert language._C.plain("The " * 500 + "`", language.SAMPLE, lexicon) is not None  # past 1,600
+    assert language._C.plain("", language.SAMPLE, lexicon) == ("", None)
+    with pytest.raises(TypeError):
+        language._C.plain(b"bytes", language.SAMPLE, lexicon)
+
+
 @compiled
 def test_the_accelerator_on_real_examples(tmp_path):
     rng = random.Random(2)

@@ -1,7 +1,8 @@
 /* The compiled accelerator of jsonl_lint.text.language: the stop-word pass of evidence().
  *
  * Optional: built by pip with the system's C compiler when there is one (hatch_build.py), and the
- * Python code in language.py is the reference and the fallback. stop_words() gives, bit for bit,
+ * Python code in language.py is the reference and the fallback. plain() takes the commonest texts, in
+ * ASCII with nothing for clean() to remove, from the str itself. stop_words() gives, bit for bit,
  * the words, letters, hits and scores evidence() computes from a text's lower-cased UTF-8
  * (tests/text/test_evidence.py compares them on random texts): the punctuation replaced, the bytes
  * translated and split, each word looked up, in one pass and without a bytes object per word. The
@@ -300,19 +301,11 @@ static void score(const Lexicon *lexicon, Tally *tally, volatile double *scores)
     }
 }
 
-/* stop_words(raw, lexicon) -> (words, letters, hits, scores) or None: evidence()'s counts and scores
- * (a float per language) of `raw`, a text's lower-cased UTF-8; None for no words, or code. */
-static PyObject *stop_words(PyObject *self, PyObject *args) {
-    Py_buffer raw;
-    PyObject *capsule;
-    if (!PyArg_ParseTuple(args, "y*O", &raw, &capsule))
-        return NULL;
-    PyObject *result = NULL;
-    const Lexicon *lexicon = PyCapsule_GetPointer(capsule, CAPSULE);
-    if (!lexicon)
-        goto done;
-    const unsigned char *bytes = raw.buf;
-    Py_ssize_t size = raw.len, length = 0;
+/* (words, letters, hits, scores) or None of `size` bytes of a text's UTF-8, lower-cased (or, with
+ * `lower`, of ASCII to lower-case here, as str.lower() would): evidence()'s counts and scores (a float
+ * per language); None for no words, or code. */
+static PyObject *counts_of(const Lexicon *lexicon, const unsigned char *bytes, Py_ssize_t size, int lower) {
+    Py_ssize_t length = 0;
     uint32_t hash = FNV_START;
     Py_ssize_t letters = 0, symbols = 0; /* in registers: the loop's own counts */
     Tally tally; /* zeroed by hand: an initializer would zero all 1024 counts, not the groups there are */
@@ -324,6 +317,8 @@ static PyObject *stop_words(PyObject *self, PyObject *args) {
     for (Py_ssize_t i = 0; i < size;) {
         unsigned char byte = bytes[i];
         int width = 1, k;
+        if (lower && (unsigned char)(byte - 'A') < 26)
+            byte += 'a' - 'A';
         if (byte >= 0x80) {
             if ((k = starts_with(lexicon->punctuation, lexicon->punctuations, bytes + i, size - i)) >= 0) {
                 byte = ' '; /* the character is one space, as _PUNCTUATION.sub(b" ", raw) makes it */
@@ -349,10 +344,8 @@ static PyObject *stop_words(PyObject *self, PyObject *args) {
     }
     if (length)
         tally_word(lexicon, &tally, word, length, hash);
-    if (!tally.words || symbols * 6 > letters) { /* code, markup or numbers, not prose */
-        result = Py_NewRef(Py_None);
-        goto done;
-    }
+    if (!tally.words || symbols * 6 > letters) /* code, markup or numbers, not prose */
+        return Py_NewRef(Py_None);
     volatile double scores[MAX_LANGUAGES] = {0};
     score(lexicon, &tally, scores);
     PyObject *scored = PyTuple_New(lexicon->languages);
@@ -363,16 +356,83 @@ static PyObject *stop_words(PyObject *self, PyObject *args) {
         else
             Py_CLEAR(scored);
     }
-    if (scored)
-        result = Py_BuildValue("nnnN", tally.words, letters, tally.hits, scored);
-done:
+    return scored ? Py_BuildValue("nnnN", tally.words, letters, tally.hits, scored) : NULL;
+}
+
+/* stop_words(raw, lexicon) -> (words, letters, hits, scores) or None: counts_of() a text's lower-cased UTF-8. */
+static PyObject *stop_words(PyObject *self, PyObject *args) {
+    Py_buffer raw;
+    PyObject *capsule;
+    if (!PyArg_ParseTuple(args, "y*O", &raw, &capsule))
+        return NULL;
+    const Lexicon *lexicon = PyCapsule_GetPointer(capsule, CAPSULE);
+    PyObject *result = lexicon ? counts_of(lexicon, raw.buf, raw.len, 0) : NULL;
     PyBuffer_Release(&raw);
     return result;
+}
+
+/* Whether `needle` (a C string) is among the `size` bytes at `at`: memchr() finds each of its
+ * character `anchor` (the rarest in prose: "://"'s colon, "www."'s full stop), then the rest is compared. */
+static int holds(const unsigned char *at, Py_ssize_t size, const char *needle, Py_ssize_t anchor) {
+    Py_ssize_t length = (Py_ssize_t)strlen(needle);
+    const unsigned char *end = at + size, *found = at + anchor;
+    while (found < end && (found = memchr(found, needle[anchor], end - found))) {
+        const unsigned char *start = found - anchor;
+        if (start + length <= end && !memcmp(start, needle, length))
+            return 1;
+        found++;
+    }
+    return 0;
+}
+
+/* str.strip()'s whitespace among ASCII characters. */
+static inline int stripped(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+
+/* plain(text, sample, lexicon) -> (first, counts) or None: evidence() of an ASCII text that clean() leaves
+ * as its first `sample` characters, `first` (no markup, JSON, code, URL, e-mail address or NUL in what it
+ * reads), with counts_of() them lower-cased; None for any other text, which the Python code cleans. */
+static PyObject *plain(PyObject *self, PyObject *args) {
+    PyObject *text, *capsule;
+    Py_ssize_t sample;
+    if (!PyArg_ParseTuple(args, "UnO", &text, &sample, &capsule))
+        return NULL;
+    const Lexicon *lexicon = PyCapsule_GetPointer(capsule, CAPSULE);
+    if (!lexicon)
+        return NULL;
+    if (!PyUnicode_IS_ASCII(text))
+        Py_RETURN_NONE;
+    const unsigned char *data = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t head = size < 8 * sample ? size : 8 * sample; /* what prose() reads */
+    Py_ssize_t read = size < 4 * sample ? size : 4 * sample; /* what clean() looks for code and URLs in */
+    Py_ssize_t kept = size < sample ? size : sample;
+    if (memchr(data, '<', head))
+        Py_RETURN_NONE; /* tool traffic or markup, perhaps */
+    Py_ssize_t first = 0, last = head;
+    while (first < head && stripped(data[first]))
+        first++;
+    while (last > first && stripped(data[last - 1]))
+        last--;
+    if (last > first && (data[first] == '{' || data[first] == '[') && (data[last - 1] == '}' || data[last - 1] == ']'))
+        Py_RETURN_NONE; /* one JSON value, perhaps */
+    if (memchr(data, '`', read) || memchr(data, '~', read) || memchr(data, '@', read) || holds(data, read, "://", 0)
+        || holds(data, read, "www.", 3) || memchr(data, '\0', kept))
+        Py_RETURN_NONE; /* code, a URL, an e-mail address or a NUL, perhaps */
+    PyObject *counts = counts_of(lexicon, data, kept, 1);
+    if (!counts)
+        return NULL;
+    PyObject *start = kept == size ? Py_NewRef(text) : PyUnicode_Substring(text, 0, kept);
+    if (!start) {
+        Py_DECREF(counts);
+        return NULL;
+    }
+    return Py_BuildValue("NN", start, counts);
 }
 
 static PyMethodDef methods[] = {
     {"lexicon", lexicon, METH_VARARGS, "What stop_words() reads: the word lists, tables and letters."},
     {"stop_words", stop_words, METH_VARARGS, "Words, letters, hits and scores of lower-cased UTF-8, or None."},
+    {"plain", plain, METH_VARARGS, "An ASCII text's sample and its stop_words(), if clean() leaves it as it is."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -263,6 +263,11 @@ def clean(text: str) -> str:
 
 def evidence(text: str) -> Evidence:
     """The first pass over one text (see the module's description); NOTHING for code and empty texts."""
+    if _C is not None:
+        found = _C.plain(text, SAMPLE, _TWIN_LEXICON)  # most texts: ASCII that clean() leaves as it is
+        if found is not None:
+            sample, counts = found
+            return NOTHING if counts is None else Evidence(sample, *counts)
     text = clean(text)
     found = _stop_words(text.lower().encode())
     return NOTHING if found is None else Evidence(text, *found)
