@@ -194,16 +194,20 @@ done:
 
 #define MAX_PERMS 1024
 
-/* sketch(data, n, position, a, b, bands, rows, multipliers) -> bytes: band_keys(signature(shingles(...)))
+/* sketch(data, n, position, a, b, bands, rows, multipliers[, table]) -> bytes: band_keys(signature(shingles(...)))
  * in one step, b"" without a word. The n-grams are neither sorted nor made unique: a minimum needs
- * neither. */
+ * neither. `data` is normalised bytes, or an ASCII str normalised here as minhash.normalise() does one:
+ * lower-cased, then each byte through `table` (minhash._TABLE: the separators as spaces). */
 static PyObject *sketch(PyObject *self, PyObject *args) {
-    Py_buffer data, position, a, b, multipliers;
+    PyObject *source;
+    Py_buffer data = {0}, position, a, b, multipliers, table = {0};
     Py_ssize_t n, bands, rows;
-    if (!PyArg_ParseTuple(args, "y*ny*y*y*nny*", &data, &n, &position, &a, &b, &bands, &rows, &multipliers))
+    if (!PyArg_ParseTuple(args, "Ony*y*y*nny*|y*", &source, &n, &position, &a, &b, &bands, &rows, &multipliers,
+                          &table))
         return NULL;
     PyObject *result = NULL;
     uint64_t *words = NULL;
+    unsigned char *normalised = NULL;
     uint32_t least[MAX_PERMS];
     Py_ssize_t perms = a.len / sizeof(uint32_t);
     if (check_ngram(n, &position) || check_bands(bands, rows, perms, &multipliers))
@@ -212,12 +216,36 @@ static PyObject *sketch(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "as many b as a, and at most 1024 permutations");
         goto done;
     }
-    words = PyMem_Malloc(sizeof(uint64_t) * (data.len / 2 + 1));
+    const unsigned char *chars;
+    Py_ssize_t size;
+    if (PyUnicode_Check(source)) {
+        if (!PyUnicode_IS_ASCII(source) || table.len != 256) {
+            PyErr_SetString(PyExc_ValueError, "a str must be ASCII, and come with the 256-byte table");
+            goto done;
+        }
+        const unsigned char *text = PyUnicode_1BYTE_DATA(source);
+        size = PyUnicode_GET_LENGTH(source);
+        normalised = PyMem_Malloc(size ? size : 1);
+        if (!normalised) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        const unsigned char *map = table.buf;
+        for (Py_ssize_t i = 0; i < size; i++) /* str.lower() of ASCII, then bytes.translate() */
+            normalised[i] = map[(unsigned char)(text[i] - 'A') < 26 ? text[i] + ('a' - 'A') : text[i]];
+        chars = normalised;
+    } else {
+        if (PyObject_GetBuffer(source, &data, PyBUF_SIMPLE) < 0)
+            goto done;
+        chars = data.buf;
+        size = data.len;
+    }
+    words = PyMem_Malloc(sizeof(uint64_t) * (size / 2 + 1));
     if (!words) {
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t found = grams(data.buf, data.len, n, position.buf, words);
+    Py_ssize_t found = grams(chars, size, n, position.buf, words);
     if (!found) {
         result = PyBytes_FromStringAndSize(NULL, 0);
         goto done;
@@ -228,11 +256,13 @@ static PyObject *sketch(PyObject *self, PyObject *args) {
         bands_of(least, bands, rows, multipliers.buf, (uint32_t *)PyBytes_AS_STRING(result));
 done:
     PyMem_Free(words);
+    PyMem_Free(normalised);
     PyBuffer_Release(&data);
     PyBuffer_Release(&position);
     PyBuffer_Release(&a);
     PyBuffer_Release(&b);
     PyBuffer_Release(&multipliers);
+    PyBuffer_Release(&table);
     return result;
 }
 
@@ -240,7 +270,7 @@ static PyMethodDef methods[] = {
     {"shingles", shingles, METH_VARARGS, "Sorted unique word n-gram hashes of normalised bytes."},
     {"signature", signature, METH_VARARGS, "The MinHash signature of shingle hashes."},
     {"band_keys", band_keys, METH_VARARGS, "LSH band keys of a signature."},
-    {"sketch", sketch, METH_VARARGS, "The LSH band keys of normalised bytes' n-grams, in one step."},
+    {"sketch", sketch, METH_VARARGS, "The LSH band keys of normalised bytes' (or an ASCII str's) n-grams."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -270,10 +270,11 @@ def sketch(text: str | bytes, n: int, bands: int, rows: int) -> bytes:
     """``band_keys(signature(shingles(text, n)), bands, rows)``, b"" without a word: what the
     near-duplicate rules keep of each example. Compiled, it is one call, and the n-grams are neither
     sorted nor made unique (a minimum needs neither)."""
-    data = _prepared(text)
     if _C is not None:
-        return _C.sketch(data, n, _POSITION, *_PERMUTATIONS, bands, rows, _BAND_MULTIPLIERS)
-    hashes = shingles(data, n)
+        if type(text) is str and text.isascii():  # normalised by the twin as it reads it, as normalise() does
+            return _C.sketch(text[:SHINGLE_CHARS], n, _POSITION, *_PERMUTATIONS, bands, rows, _BAND_MULTIPLIERS, _TABLE)
+        return _C.sketch(_prepared(text), n, _POSITION, *_PERMUTATIONS, bands, rows, _BAND_MULTIPLIERS)
+    hashes = shingles(_prepared(text), n)
     return band_keys(signature(hashes), bands, rows) if len(hashes) else b""
 
 
