@@ -266,10 +266,10 @@ class _Hunk:
     """One hunk of a unified diff, its body spooled to disk when large."""
 
     def __init__(self, old_start: int, new_start: int, context: Iterable[bytes]):
-        self.old_start, self.new_start = old_start, new_start
-        self.old_count = self.new_count = 0
         import tempfile  # with shutil, 3 ms of every start, for the runs that fix
 
+        self.old_start, self.new_start = old_start, new_start
+        self.old_count = self.new_count = 0
         self.body = tempfile.SpooledTemporaryFile(SPOOL_BYTES)
         for line in context:
             self.add(b" ", line)

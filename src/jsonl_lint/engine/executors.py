@@ -183,9 +183,9 @@ class ProcessPool(Executor):
         if jobs <= 1:
             yield from InProcess().map(specs, kept, meter)
             return
-        start = (os.getpid(), meter)
         import multiprocessing  # 5 ms of every start, for runs that fork
 
+        start = (os.getpid(), meter)
         with multiprocessing.get_context().Pool(jobs, initializer=_worker_start, initargs=start) as pool:
             for data in pool.imap(run_task_in_worker, specs):
                 yield pickle.loads(data)
