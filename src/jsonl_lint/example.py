@@ -19,6 +19,7 @@ class _Absent:
 
 
 ABSENT = _Absent()
+_MISSING = object()  # what :meth:`Example.derive` has not computed yet
 
 
 class Turn(NamedTuple):
@@ -100,11 +101,10 @@ class Example:
         if derived is None:
             derived = self._derived = {}
         key = (compute, *args) if args else compute
-        try:
-            return derived[key]
-        except KeyError:
+        value = derived.get(key, _MISSING)  # not try/except: each example misses once per compute
+        if value is _MISSING:
             value = derived[key] = compute(self, *args)
-            return value
+        return value
 
     def _split(self) -> None:
         turns = self.turns
