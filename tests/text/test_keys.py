@@ -82,6 +82,22 @@ def test_the_accelerator_refuses_what_is_not_text():
 
 
 @compiled
+def test_the_accelerator_leaves_odd_turns_to_the_python_code():
+    """keys() gives None, and the Python code the keys, for turns that are no list of str roles and texts."""
+    answer = ("assistant",)
+    for turns, rejected in [
+        ((Turn("user", "a", "$", False),), None),  # a tuple of turns
+        ([Turn("user", 1, "$", False)], None),  # a text that is no str
+        ([Turn(type("Role", (str,), {})("user"), "a", "$", False)], None),  # a subclass of str
+        ([("user",)], None),
+        ([Turn("user", "a", "$", False)], Turn("assistant", None, "$.rejected", False)),
+    ]:
+        assert keys._C.keys(turns, answer, rejected, keys.sha1) is None
+    found = example([("user", "a")])
+    assert keys._keys(found) == both(keys, keys._keys, found)[1]
+
+
+@compiled
 def test_the_accelerator_on_real_examples(tmp_path):
     path = tmp_path / "bench.jsonl"
     bench_core.generate(str(path), 2000)

@@ -4,9 +4,11 @@
  * Python code in keys.py is the reference and the fallback. stripped() gives, byte for byte, what
  * keys.py's join, NUL escape, encode("utf-8", "surrogatepass"), translate and split give
  * (tests/text/test_keys.py compares them on random texts), in one pass over each string without
- * the joined, encoded and translated copies. The hashing stays in Python: hashlib's SHA-1 (OpenSSL,
- * with the processor's SHA instructions where there are some) took 2.8 us for an example's parts
- * where a SHA-1 written here in plain C took 6.7.
+ * the joined, encoded and translated copies. keys() computes an example's Keys as keys._keys() does,
+ * from its turns, without a Python frame per step; it hashes with the hashlib SHA-1 it is given (OpenSSL,
+ * with the processor's SHA instructions where there are some), which took 2.8 us for an example's parts
+ * where a SHA-1 written here in plain C took 6.7, and combines keys with hash() of a tuple, as
+ * keys.combine() does, so that the two give the same integers.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -68,13 +70,9 @@ static Py_ssize_t put(unsigned char *out, PyObject *text) {
     return n;
 }
 
-/* stripped(system, prompt, answer, tail) -> tuple of 4 bytes: each part's strings (a list of str)
- * joined with NUL 2, as whitespace-blind UTF-8. */
-static PyObject *stripped(PyObject *self, PyObject *args) {
-    PyObject *parts[PARTS];
-    if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyList_Type, &parts[0], &PyList_Type, &parts[1], &PyList_Type,
-                          &parts[2], &PyList_Type, &parts[3]))
-        return NULL;
+/* The whitespace-blind UTF-8 of each of the four `parts` (lists of str: each part's strings joined with
+ * NUL 2), as a tuple of 4 bytes; NULL (TypeError) for a part that holds something else. */
+static PyObject *strip_parts(PyObject *const parts[PARTS]) {
     PyObject *result = NULL;
     unsigned char *out = NULL;
     Py_ssize_t most = 1; /* the most bytes a part can take: the room each is written in, in turn */
@@ -120,8 +118,150 @@ done:
     return result;
 }
 
+/* stripped(system, prompt, answer, tail) -> tuple of 4 bytes: each part's strings (a list of str)
+ * joined with NUL 2, as whitespace-blind UTF-8. */
+static PyObject *stripped(PyObject *self, PyObject *args) {
+    PyObject *parts[PARTS];
+    if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyList_Type, &parts[0], &PyList_Type, &parts[1], &PyList_Type,
+                          &parts[2], &PyList_Type, &parts[3]))
+        return NULL;
+    return strip_parts(parts);
+}
+
+/* keys.stable_hash(part) with `sha1` (hashlib's): the first 8 bytes of the digest, little-endian. */
+static PyObject *stable_hash(PyObject *sha1, PyObject *part) {
+    PyObject *hasher = PyObject_CallOneArg(sha1, part);
+    if (!hasher)
+        return NULL;
+    PyObject *digest = PyObject_CallMethod(hasher, "digest", NULL);
+    Py_DECREF(hasher);
+    if (!digest)
+        return NULL;
+    if (!PyBytes_Check(digest) || PyBytes_GET_SIZE(digest) < 8) {
+        Py_DECREF(digest);
+        PyErr_SetString(PyExc_ValueError, "a digest of at least 8 bytes");
+        return NULL;
+    }
+    const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(digest);
+    unsigned long long value = 0;
+    for (int k = 7; k >= 0; k--)
+        value = value << 8 | bytes[k];
+    Py_DECREF(digest);
+    return PyLong_FromUnsignedLongLong(value);
+}
+
+/* keys.combine(*keys): hash() of the tuple of `keys` (NULL as -1), which is the same in every process. */
+static PyObject *combine(PyObject *const *keys, int count) {
+    PyObject *tuple = PyTuple_New(count);
+    if (!tuple)
+        return NULL;
+    for (int k = 0; k < count; k++) {
+        PyObject *key = keys[k];
+        if (!key && !(key = PyLong_FromLong(-1))) {
+            Py_DECREF(tuple);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(tuple, k, key == keys[k] ? Py_NewRef(key) : key);
+    }
+    Py_hash_t hash = PyObject_Hash(tuple);
+    Py_DECREF(tuple);
+    return hash == -1 && PyErr_Occurred() ? NULL : PyLong_FromSsize_t(hash);
+}
+
+/* A turn's (role, text), borrowed, if it is a tuple of a str or None and a str; else 0. */
+static int role_text(PyObject *turn, PyObject **role, PyObject **text) {
+    if (!PyTuple_Check(turn) || PyTuple_GET_SIZE(turn) < 2)
+        return 0;
+    *role = PyTuple_GET_ITEM(turn, 0);
+    *text = PyTuple_GET_ITEM(turn, 1);
+    return (*role == Py_None || PyUnicode_CheckExact(*role)) && PyUnicode_CheckExact(*text);
+}
+
+/* Append a turn's role ("" for None) and text to `part`. */
+static int add_turn(PyObject *part, PyObject *role, PyObject *text, PyObject *empty) {
+    return PyList_Append(part, role == Py_None ? empty : role) || PyList_Append(part, text);
+}
+
+/* keys(turns, answer_roles, rejected, sha1) -> (example, content, system, prompt, answer): the fields of
+ * keys._keys()'s Keys, computed as it computes them, or None for turns that are not a list of turns of
+ * str roles (or None) and str texts (the Python code takes them). */
+static PyObject *keys(PyObject *self, PyObject *args) {
+    PyObject *turns, *answer_roles, *rejected, *sha1, *empty = NULL, *result = NULL;
+    PyObject *parts[PARTS] = {NULL}, *hashed[PARTS] = {NULL}, *content = NULL, *whole = NULL;
+    if (!PyArg_ParseTuple(args, "OOOO", &turns, &answer_roles, &rejected, &sha1))
+        return NULL;
+    PyObject *role, *text, *rejected_text = NULL;
+    if (!PyList_Check(turns) || (rejected != Py_None && !role_text(rejected, &role, &rejected_text)))
+        Py_RETURN_NONE;
+    Py_ssize_t count = PyList_GET_SIZE(turns), last = -1;
+    for (Py_ssize_t i = 0; i < count; i++)
+        if (!role_text(PyList_GET_ITEM(turns, i), &role, &text))
+            Py_RETURN_NONE;
+    for (Py_ssize_t i = count - 1; i >= 0 && last < 0; i--) { /* the final answer */
+        int found = PySequence_Contains(answer_roles, PyTuple_GET_ITEM(PyList_GET_ITEM(turns, i), 0));
+        if (found < 0)
+            return NULL;
+        if (found)
+            last = i;
+    }
+    Py_ssize_t end = last < 0 ? count : last;
+    int prompted = 0; /* a turn before the answer that is no system turn */
+    if (!(empty = PyUnicode_New(0, 0)))
+        return NULL;
+    for (int p = 0; p < PARTS; p++)
+        if (!(parts[p] = PyList_New(0)))
+            goto done;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        role_text(PyList_GET_ITEM(turns, i), &role, &text);
+        int system = role != Py_None && PyUnicode_CompareWithASCIIString(role, "system") == 0;
+        int failed;
+        if (i < end) {
+            prompted |= !system;
+            failed = add_turn(parts[system ? 0 : 1], role, text, empty);
+        } else if (i == last)
+            failed = PyList_Append(parts[2], text) || (rejected_text && PyList_Append(parts[2], rejected_text));
+        else
+            failed = add_turn(parts[3], role, text, empty);
+        if (failed)
+            goto done;
+    }
+    PyObject *stripped_parts = strip_parts(parts);
+    if (!stripped_parts)
+        goto done;
+    for (int p = 0; p < PARTS; p++) { /* the system, prompt and tail keys when not empty; the answer's always */
+        PyObject *part = PyTuple_GET_ITEM(stripped_parts, p);
+        if ((p == 2 ? last >= 0 : PyBytes_GET_SIZE(part) > 0) && !(hashed[p] = stable_hash(sha1, part))) {
+            Py_DECREF(stripped_parts);
+            goto done;
+        }
+    }
+    Py_DECREF(stripped_parts);
+    PyObject *content_keys[3] = {hashed[1], hashed[2], hashed[3]};
+    if (!(content = combine(content_keys, 3)))
+        goto done;
+    PyObject *whole_keys[2] = {hashed[0], content};
+    if (!(whole = combine(whole_keys, 2)))
+        goto done;
+    PyObject *zero = hashed[0] ? NULL : PyLong_FromLong(0);
+    if (!hashed[0] && !zero)
+        goto done;
+    PyObject *prompt = last >= 0 && prompted && hashed[1] ? hashed[1] : Py_None;
+    result = PyTuple_Pack(5, whole, content, hashed[0] ? hashed[0] : zero, prompt, hashed[2] ? hashed[2] : Py_None);
+    Py_XDECREF(zero);
+done:
+    for (int p = 0; p < PARTS; p++) {
+        Py_XDECREF(parts[p]);
+        Py_XDECREF(hashed[p]);
+    }
+    Py_XDECREF(content);
+    Py_XDECREF(whole);
+    Py_XDECREF(empty);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"stripped", stripped, METH_VARARGS, "The whitespace-blind UTF-8 of each of an example's four parts."},
+    {"keys", keys, METH_VARARGS, "The fields of an example's Keys, or None for turns the Python code takes."},
     {NULL, NULL, 0, NULL},
 };
 

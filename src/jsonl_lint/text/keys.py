@@ -14,9 +14,12 @@ from jsonl_lint.text import compiled
 _WHITESPACE = b" \t\n\r\x0b\x0c"
 
 
+_FIRST_WORD = struct.Struct("<Q").unpack_from
+
+
 def stable_hash(data: bytes) -> int:
     """A 64-bit hash that is the same in every process and on every machine."""
-    return int.from_bytes(sha1(data).digest()[:8], "little")
+    return _FIRST_WORD(sha1(data).digest())[0]  # its first 8 bytes, little-endian
 
 
 class Keys(NamedTuple):
@@ -41,8 +44,9 @@ def combine(*keys: int | None) -> int:
 _PART = "\x00\x03"  # between the parts of an example
 _TURN = "\x00\x02"  # between the strings of a part
 _SPLIT = _PART.encode()
-#: The compiled twin of :func:`_stripped`, or None.
+#: The compiled twin of :func:`_keys` and :func:`_stripped`, or None.
 _C = compiled("_keys")
+_new = tuple.__new__  # Keys of the twin's fields, without NamedTuple's argument handling
 
 
 def keys(example: Example) -> Keys:
@@ -51,8 +55,13 @@ def keys(example: Example) -> Keys:
 
 
 def _keys(example: Example) -> Keys:
-    """The keys of :func:`keys`: each part of the example (:func:`_stripped`) hashed once."""
+    """The keys of :func:`keys`: each part of the example (:func:`_stripped`) hashed once (by the compiled
+    twin, for turns of str roles and texts: the same integers)."""
     turns = example.turns
+    if _C is not None:
+        found = _C.keys(turns, example.format.answer_roles, example.rejected, sha1)
+        if found is not None:
+            return _new(Keys, found)
     answer_roles = example.format.answer_roles
     last = end = len(turns)
     while last:
@@ -74,9 +83,9 @@ def _keys(example: Example) -> Keys:
             answer.append(example.rejected.text)
         tail = [part for turn in turns[last + 1 :] for part in (turn.role or "", turn.text)]
     system_part, prompt_part, answer_part, tail_part = _stripped(system, prompt, answer, tail)
-    system_key, prompt_key, tail_key = (
-        stable_hash(part) if part else None for part in (system_part, prompt_part, tail_part)
-    )
+    system_key = stable_hash(system_part) if system_part else None
+    prompt_key = stable_hash(prompt_part) if prompt_part else None
+    tail_key = stable_hash(tail_part) if tail_part else None
     # an answer that is empty (or only whitespace) is still an answer: the conversation without it
     # has another key, so that the same key always means the same prompt key too (a cluster's parts
     # are cut by the one or the other)
@@ -149,4 +158,7 @@ _PACKERS = tuple(struct.Struct(f"<{n}Q").pack for n in range(4))
 
 def pack(*keys: int | None) -> bytes:
     """Keys as unsigned 64-bit little-endian integers (None as 0: a key is 0 with odds of 2**-64)."""
+    if len(keys) == 1:  # a third of the time of the general case
+        (key,) = keys
+        return (0 if key is None else key & _MASK).to_bytes(8, "little")
     return _PACKERS[len(keys)](*[0 if key is None else key & _MASK for key in keys])
