@@ -44,6 +44,7 @@ typedef struct {
     int languages, groups; /* groups: the number of group ids, 0 (none) included */
     unsigned char table[256]; /* language._SEPARATORS */
     unsigned char flags[256]; /* SYMBOL, LETTER and BREAK, of each byte */
+    unsigned char lower_table[256], lower_flags[256]; /* the same of each byte lower-cased (ASCII) first */
     Character punctuation[MAX_CHARACTERS], letters[MAX_CHARACTERS];
     int punctuations, letter_count;
     Py_ssize_t longest; /* bytes of the longest word */
@@ -219,6 +220,11 @@ static PyObject *lexicon(PyObject *self, PyObject *args) {
         found->flags[b] = (found->table[b] != ' ' ? LETTER : 0) | (whitespace(found->table[b]) ? BREAK : 0);
     for (Py_ssize_t i = 0; i < symbols.len; i++)
         found->flags[((const unsigned char *)symbols.buf)[i]] |= SYMBOL;
+    for (int b = 0; b < 256; b++) {
+        int lowered = b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+        found->lower_table[b] = found->table[lowered];
+        found->lower_flags[b] = found->flags[lowered];
+    }
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(punctuation); i++)
         if (character_of(PyList_GET_ITEM(punctuation, i), &found->punctuation[found->punctuations++]))
             goto done;
@@ -303,8 +309,10 @@ static void score(const Lexicon *lexicon, Tally *tally, volatile double *scores)
 
 /* (words, letters, hits, scores) or None of `size` bytes of a text's UTF-8, lower-cased (or, with
  * `lower`, of ASCII to lower-case here, as str.lower() would): evidence()'s counts and scores (a float
- * per language); None for no words, or code. */
-static PyObject *counts_of(const Lexicon *lexicon, const unsigned char *bytes, Py_ssize_t size, int lower) {
+ * per language); None for no words, or code. With `first` (not NULL), (first, words, letters, hits,
+ * scores): an Evidence's fields. */
+static PyObject *counts_of(const Lexicon *lexicon, const unsigned char *bytes, Py_ssize_t size, int lower,
+                           PyObject *first) {
     Py_ssize_t length = 0;
     uint32_t hash = FNV_START;
     Py_ssize_t letters = 0, symbols = 0; /* in registers: the loop's own counts */
@@ -314,11 +322,12 @@ static PyObject *counts_of(const Lexicon *lexicon, const unsigned char *bytes, P
     memset(tally.counts, 0, sizeof(Py_ssize_t) * lexicon->groups);
     memset(tally.marks, 0, sizeof(tally.marks));
     unsigned char word[MAX_WORD + 1];
+    /* lower-casing is in the tables: a byte of 0x80 or more is no ASCII capital, and lower-cases to itself */
+    const unsigned char *flag_of = lower ? lexicon->lower_flags : lexicon->flags;
+    const unsigned char *table = lower ? lexicon->lower_table : lexicon->table;
     for (Py_ssize_t i = 0; i < size;) {
         unsigned char byte = bytes[i];
         int width = 1, k;
-        if (lower && (unsigned char)(byte - 'A') < 26)
-            byte += 'a' - 'A';
         if (byte >= 0x80) {
             if ((k = starts_with(lexicon->punctuation, lexicon->punctuations, bytes + i, size - i)) >= 0) {
                 byte = ' '; /* the character is one space, as _PUNCTUATION.sub(b" ", raw) makes it */
@@ -326,11 +335,11 @@ static PyObject *counts_of(const Lexicon *lexicon, const unsigned char *bytes, P
             } else if ((k = starts_with(lexicon->letters, lexicon->letter_count, bytes + i, size - i)) >= 0)
                 tally.marks[k]++;
         }
-        unsigned char flags = lexicon->flags[byte];
+        unsigned char flags = flag_of[byte];
         symbols += flags & SYMBOL;
         letters += (flags & LETTER) != 0;
         if (!(flags & BREAK)) { /* a byte of a word, as raw.translate(_SEPARATORS) makes it */
-            unsigned char spaced = lexicon->table[byte];
+            unsigned char spaced = table[byte];
             if (length <= MAX_WORD)
                 word[length] = spaced;
             length++;
@@ -348,15 +357,31 @@ static PyObject *counts_of(const Lexicon *lexicon, const unsigned char *bytes, P
         return Py_NewRef(Py_None);
     volatile double scores[MAX_LANGUAGES] = {0};
     score(lexicon, &tally, scores);
-    PyObject *scored = PyTuple_New(lexicon->languages);
-    for (int l = 0; scored && l < lexicon->languages; l++) {
+    int at = first != NULL; /* where the counts start in the tuple */
+    PyObject *found = PyTuple_New(at + 4), *scored = PyTuple_New(lexicon->languages);
+    if (!found || !scored)
+        goto failed;
+    for (int l = 0; l < lexicon->languages; l++) {
         PyObject *value = PyFloat_FromDouble(scores[l]);
-        if (value)
-            PyTuple_SET_ITEM(scored, l, value);
-        else
-            Py_CLEAR(scored);
+        if (!value)
+            goto failed;
+        PyTuple_SET_ITEM(scored, l, value);
     }
-    return scored ? Py_BuildValue("nnnN", tally.words, letters, tally.hits, scored) : NULL;
+    Py_ssize_t counts[3] = {tally.words, letters, tally.hits};
+    for (int c = 0; c < 3; c++) {
+        PyObject *value = PyLong_FromSsize_t(counts[c]);
+        if (!value)
+            goto failed;
+        PyTuple_SET_ITEM(found, at + c, value);
+    }
+    if (first)
+        PyTuple_SET_ITEM(found, 0, Py_NewRef(first));
+    PyTuple_SET_ITEM(found, at + 3, scored);
+    return found;
+failed:
+    Py_XDECREF(found);
+    Py_XDECREF(scored);
+    return NULL;
 }
 
 /* stop_words(raw, lexicon) -> (words, letters, hits, scores) or None: counts_of() a text's lower-cased UTF-8. */
@@ -366,7 +391,7 @@ static PyObject *stop_words(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*O", &raw, &capsule))
         return NULL;
     const Lexicon *lexicon = PyCapsule_GetPointer(capsule, CAPSULE);
-    PyObject *result = lexicon ? counts_of(lexicon, raw.buf, raw.len, 0) : NULL;
+    PyObject *result = lexicon ? counts_of(lexicon, raw.buf, raw.len, 0, NULL) : NULL;
     PyBuffer_Release(&raw);
     return result;
 }
@@ -388,9 +413,10 @@ static int holds(const unsigned char *at, Py_ssize_t size, const char *needle, P
 /* str.strip()'s whitespace among ASCII characters. */
 static inline int stripped(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
 
-/* plain(text, sample, lexicon) -> (first, counts) or None: evidence() of an ASCII text that clean() leaves
- * as its first `sample` characters, `first` (no markup, JSON, code, URL, e-mail address or NUL in what it
- * reads), with counts_of() them lower-cased; None for any other text, which the Python code cleans. */
+/* plain(text, sample, lexicon) -> (first, words, letters, hits, scores), () or None: evidence() of an ASCII
+ * text that clean() leaves as its first `sample` characters, `first` (no markup, JSON, code, URL, e-mail
+ * address or NUL in what it reads), with counts_of() them lower-cased: the fields of its Evidence, or () for
+ * no words, or code; None for any other text, which the Python code cleans. */
 static PyObject *plain(PyObject *self, PyObject *args) {
     PyObject *text, *capsule;
     Py_ssize_t sample;
@@ -418,21 +444,22 @@ static PyObject *plain(PyObject *self, PyObject *args) {
     if (memchr(data, '`', read) || memchr(data, '~', read) || memchr(data, '@', read) || holds(data, read, "://", 0)
         || holds(data, read, "www.", 3) || memchr(data, '\0', kept))
         Py_RETURN_NONE; /* code, a URL, an e-mail address or a NUL, perhaps */
-    PyObject *counts = counts_of(lexicon, data, kept, 1);
-    if (!counts)
-        return NULL;
     PyObject *start = kept == size ? Py_NewRef(text) : PyUnicode_Substring(text, 0, kept);
-    if (!start) {
-        Py_DECREF(counts);
+    if (!start)
         return NULL;
+    PyObject *found = counts_of(lexicon, data, kept, 1, start);
+    Py_DECREF(start);
+    if (found == Py_None) {
+        Py_DECREF(found);
+        return PyTuple_New(0);
     }
-    return Py_BuildValue("NN", start, counts);
+    return found;
 }
 
 static PyMethodDef methods[] = {
     {"lexicon", lexicon, METH_VARARGS, "What stop_words() reads: the word lists, tables and letters."},
     {"stop_words", stop_words, METH_VARARGS, "Words, letters, hits and scores of lower-cased UTF-8, or None."},
-    {"plain", plain, METH_VARARGS, "An ASCII text's sample and its stop_words(), if clean() leaves it as it is."},
+    {"plain", plain, METH_VARARGS, "An ASCII text's evidence fields, or (), if clean() leaves it as it is."},
     {NULL, NULL, 0, NULL},
 };
 

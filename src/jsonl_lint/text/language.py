@@ -196,6 +196,9 @@ _UNSPACED = lazy("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # ka
 _UNSAFE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates, which no detector should see
 
 
+_new = tuple.__new__  # an Evidence of its fields, without NamedTuple's argument handling
+
+
 class Evidence(NamedTuple):
     """What the first pass found in a text: the cleaned sample and its stop-word weights per language."""
 
@@ -210,12 +213,15 @@ class Evidence(NamedTuple):
             return self
         if not self.words:
             return other  # type: ignore[return-value]
-        return Evidence(
-            f"{self.text}\n{other.text}",
-            self.words + other.words,
-            self.letters + other.letters,
-            self.hits + other.hits,
-            tuple(map(add, self.scores, other.scores)),  # a score per language of CODES in both
+        return _new(
+            Evidence,
+            (
+                f"{self.text}\n{other.text}",
+                self.words + other.words,
+                self.letters + other.letters,
+                self.hits + other.hits,
+                tuple(map(add, self.scores, other.scores)),  # a score per language of CODES in both
+            ),
         )
 
 
@@ -266,8 +272,7 @@ def evidence(text: str) -> Evidence:
     if _C is not None:
         found = _C.plain(text, SAMPLE, _TWIN_LEXICON)  # most texts: ASCII that clean() leaves as it is
         if found is not None:
-            sample, counts = found
-            return NOTHING if counts is None else Evidence(sample, *counts)
+            return _new(Evidence, found) if found else NOTHING
     text = clean(text)
     found = _stop_words(text.lower().encode())
     return NOTHING if found is None else Evidence(text, *found)
