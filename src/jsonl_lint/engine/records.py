@@ -11,6 +11,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from jsonl_lint.codes import J003
@@ -29,6 +30,7 @@ from jsonl_lint.rules.summaries import Fetch
 #: Distinct role sequences whose role-rule findings are remembered.
 MEMO_LIMIT = 10_000
 MEMO_KEY_CHARS = 4_096  # role sequences longer than this (absurd roles) are not remembered
+_ROLE = itemgetter(0)  # a Turn's role
 
 
 @dataclass
@@ -204,7 +206,7 @@ class TaskRunner:
             role_rules, checks = plans[name]
             if role_rules:
                 turns = example.turns
-                key = (name, *[turn.role for turn in turns])
+                key = (name, *map(_ROLE, turns))
                 found = memo.get(key)
                 if found is None:
                     found = []

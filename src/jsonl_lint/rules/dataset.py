@@ -247,7 +247,7 @@ def compared(example, memo_key: tuple, templates: tuple | None) -> str | bytes:
     text, ignore_system, *_ = memo_key
     turns = part_turns(example, text, ignore_system)
     if templates is None:
-        return "\n".join(value for _, value in turns)
+        return "\n".join([value for _, value in turns])
     table = {role: (prefixes, suffixes) for role, prefixes, suffixes in templates}
     none = ((), ())
     return b" ".join(minhash.strip(value, *table.get(role, none)) for role, value in turns)

@@ -61,7 +61,7 @@ class ToolCallMismatch(RecordRule):
 
     def check(self, example):
         record = example.record
-        if example.format == "openai-dpo":
+        if example.format.name == "openai-dpo":  # (the name: a format's __eq__ is Python code)
             inputs = record.get("input")
             if type(inputs) is not dict:
                 return ()

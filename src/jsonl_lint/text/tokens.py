@@ -171,9 +171,7 @@ class Tokenizer:
     def _quick_bound(self, example: Example) -> int:
         """At least the exact count, from character counts alone (a character is at most 4 UTF-8 bytes)."""
         turns = example.turns
-        chars = 0
-        for turn in turns:
-            chars += len(turn.text) + len(turn.role or "")
+        chars = sum([len(turn.text) + len(turn.role or "") for turn in turns])
         if example.rejected is not None:
             chars += len(example.rejected.text)
         names = _names(example)
@@ -207,7 +205,7 @@ class Tokenizer:
 
 def _names(example: Example) -> dict[str, str]:
     """The ``name`` of OpenAI chat messages, by JSON path (the normalised view does not keep it)."""
-    messages = example.record.get("messages") if example.format == "openai-chat" else None
+    messages = example.record.get("messages") if example.format.name == "openai-chat" else None
     if type(messages) is not list:
         return {}
     return {
