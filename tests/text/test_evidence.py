@@ -12,6 +12,7 @@ from conftest import CORPUS, FIXTURE_DIR, ODD_CHARACTERS, ROOT, both, odd_texts,
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jsonl_lint.example import Example, Turn
 from jsonl_lint.text import language
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -99,6 +100,58 @@ def test_plain_leaves_every_other_text_to_the_python_code():
     assert language._C.plain("The end.", language.SAMPLE, lexicon)[:4] == ("The end.", 2, 6, 1)
     with pytest.raises(TypeError):
         language._C.plain(b"bytes", language.SAMPLE, lexicon)
+
+
+#: Texts of conversations: mostly plain ASCII prose, short and long (past SAMPLE and ENOUGH_WORDS), now and
+#: then one that the twin leaves to the Python code (markup, JSON, code, non-ASCII) or has no words.
+TURN_TEXTS = (
+    st.lists(ASCII, max_size=40).map(" ".join)
+    | st.lists(WORDS, min_size=30, max_size=300).map(" ".join)
+    | st.sampled_from(["", "   ", "\n\x1c", '{"a": 1}', " [1, 2] ", "{not json}", "<b>Hi</b> there", "Olá, tudo bem?"])
+    | odd_texts(30)
+)
+TURNS = st.lists(
+    st.tuples(
+        st.sampled_from(["system", "user", "assistant", "tool", "model", None, "User"]), TURN_TEXTS, st.booleans()
+    ),
+    max_size=7,
+)
+
+
+@compiled
+@settings(max_examples=800, deadline=None)
+@given(TURNS, st.sampled_from([("assistant",), ("model",), ()]))
+def test_the_accelerator_gives_the_python_codes_parts(turns, answer_roles):
+    """_C.parts() gives _parts()'s evidence, bit for bit, or leaves the example to the Python code."""
+    fmt = type("Shape", (), {"answer_roles": answer_roles, "name": "x", "kind": "chat"})()
+    example = Example(fmt, {}, [Turn(r, t, f"$.messages[{i}]", n) for i, (r, t, n) in enumerate(turns)])
+    fast, reference = both(language, language._parts, example)
+    assert [exactly(part) for part in fast[:3]] == [exactly(part) for part in reference[:3]]
+    assert fast == reference
+
+
+@compiled
+def test_the_accelerator_leaves_odd_turns_to_the_python_code():
+    lexicon, answer = language._TWIN_LEXICON, ("assistant",)
+    for turns in (
+        [("user", "Hi there")],
+        [Turn("user", 1, "$", False)],
+        [Turn(type("R", (str,), {})("user"), "a", "$", False)],
+    ):
+        assert language._C.parts(turns, answer, language.SAMPLE, language.ENOUGH_WORDS, lexicon) is None
+    plain = [
+        Turn("user", "How are you today, my friend?", "$.messages[0]", False),
+        Turn("assistant", "I am fine, thanks.", "$.messages[1]", False),
+    ]
+    whole, question, answer_fields, index = language._C.parts(
+        plain, answer, language.SAMPLE, language.ENOUGH_WORDS, lexicon
+    )
+    assert (question[0], answer_fields[0], whole[0], index) == (
+        plain[0].text,
+        plain[1].text,
+        f"{plain[0].text}\n{plain[1].text}",
+        1,
+    )
 
 
 @compiled

@@ -307,12 +307,17 @@ static void score(const Lexicon *lexicon, Tally *tally, volatile double *scores)
     }
 }
 
-/* (words, letters, hits, scores) or None of `size` bytes of a text's UTF-8, lower-cased (or, with
- * `lower`, of ASCII to lower-case here, as str.lower() would): evidence()'s counts and scores (a float
- * per language); None for no words, or code. With `first` (not NULL), (first, words, letters, hits,
- * scores): an Evidence's fields. */
-static PyObject *counts_of(const Lexicon *lexicon, const unsigned char *bytes, Py_ssize_t size, int lower,
-                           PyObject *first) {
+/* What evidence() counts of a text: its Evidence's fields but the sample. */
+typedef struct {
+    Py_ssize_t words, letters, hits;
+    volatile double scores[MAX_LANGUAGES]; /* volatile: see score() */
+} Counts;
+
+/* Count `size` bytes of a text's UTF-8, lower-cased (or, with `lower`, of ASCII to lower-case here, as
+ * str.lower() would) into `counts`: evidence()'s counts and scores (a float per language); 0, and nothing
+ * counted, for no words, or code. */
+static int count_text(const Lexicon *lexicon, const unsigned char *bytes, Py_ssize_t size, int lower,
+                      Counts *counts) {
     Py_ssize_t length = 0;
     uint32_t hash = FNV_START;
     Py_ssize_t letters = 0, symbols = 0; /* in registers: the loop's own counts */
@@ -354,22 +359,32 @@ static PyObject *counts_of(const Lexicon *lexicon, const unsigned char *bytes, P
     if (length)
         tally_word(lexicon, &tally, word, length, hash);
     if (!tally.words || symbols * 6 > letters) /* code, markup or numbers, not prose */
-        return Py_NewRef(Py_None);
-    volatile double scores[MAX_LANGUAGES] = {0};
-    score(lexicon, &tally, scores);
+        return 0;
+    for (int l = 0; l < lexicon->languages; l++)
+        counts->scores[l] = 0;
+    score(lexicon, &tally, counts->scores);
+    counts->words = tally.words;
+    counts->letters = letters;
+    counts->hits = tally.hits;
+    return 1;
+}
+
+/* (words, letters, hits, scores) of `counts`, or with `first` (not NULL) (first, words, letters, hits,
+ * scores): an Evidence's fields. */
+static PyObject *counts_tuple(const Lexicon *lexicon, const Counts *counts, PyObject *first) {
     int at = first != NULL; /* where the counts start in the tuple */
     PyObject *found = PyTuple_New(at + 4), *scored = PyTuple_New(lexicon->languages);
     if (!found || !scored)
         goto failed;
     for (int l = 0; l < lexicon->languages; l++) {
-        PyObject *value = PyFloat_FromDouble(scores[l]);
+        PyObject *value = PyFloat_FromDouble(counts->scores[l]);
         if (!value)
             goto failed;
         PyTuple_SET_ITEM(scored, l, value);
     }
-    Py_ssize_t counts[3] = {tally.words, letters, tally.hits};
+    Py_ssize_t numbers[3] = {counts->words, counts->letters, counts->hits};
     for (int c = 0; c < 3; c++) {
-        PyObject *value = PyLong_FromSsize_t(counts[c]);
+        PyObject *value = PyLong_FromSsize_t(numbers[c]);
         if (!value)
             goto failed;
         PyTuple_SET_ITEM(found, at + c, value);
@@ -384,14 +399,17 @@ failed:
     return NULL;
 }
 
-/* stop_words(raw, lexicon) -> (words, letters, hits, scores) or None: counts_of() a text's lower-cased UTF-8. */
+/* stop_words(raw, lexicon) -> (words, letters, hits, scores) or None: count_text() of a text's lower-cased UTF-8. */
 static PyObject *stop_words(PyObject *self, PyObject *args) {
     Py_buffer raw;
     PyObject *capsule;
     if (!PyArg_ParseTuple(args, "y*O", &raw, &capsule))
         return NULL;
     const Lexicon *lexicon = PyCapsule_GetPointer(capsule, CAPSULE);
-    PyObject *result = lexicon ? counts_of(lexicon, raw.buf, raw.len, 0, NULL) : NULL;
+    Counts counts;
+    PyObject *result = !lexicon                                        ? NULL
+                       : count_text(lexicon, raw.buf, raw.len, 0, &counts) ? counts_tuple(lexicon, &counts, NULL)
+                                                                           : Py_NewRef(Py_None);
     PyBuffer_Release(&raw);
     return result;
 }
@@ -413,10 +431,84 @@ static int holds(const unsigned char *at, Py_ssize_t size, const char *needle, P
 /* str.strip()'s whitespace among ASCII characters. */
 static inline int stripped(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
 
+/* Whether the ASCII `data` (`size` bytes, from `first` to `last` once stripped) is one JSON value,
+ * perhaps: what prose() tries to parse. */
+static int json_like(const unsigned char *data, Py_ssize_t size) {
+    Py_ssize_t first = 0, last = size;
+    while (first < size && stripped(data[first]))
+        first++;
+    while (last > first && stripped(data[last - 1]))
+        last--;
+    return last > first && (data[first] == '{' || data[first] == '[') && (data[last - 1] == '}' || data[last - 1] == ']');
+}
+
+/* The characters of `text` that evidence() reads from it as they are, its first `sample`, when it is ASCII
+ * that clean() leaves so (no markup, JSON, code, URL, e-mail address or NUL in what clean() reads); -1 for
+ * any other text, which the Python code cleans. */
+static Py_ssize_t plain_size(PyObject *text, Py_ssize_t sample) {
+    if (!PyUnicode_IS_ASCII(text))
+        return -1;
+    const unsigned char *data = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t head = size < 8 * sample ? size : 8 * sample; /* what prose() reads */
+    Py_ssize_t read = size < 4 * sample ? size : 4 * sample; /* what clean() looks for code and URLs in */
+    Py_ssize_t kept = size < sample ? size : sample;
+    if (memchr(data, '<', head) || json_like(data, head))
+        return -1; /* tool traffic, markup or one JSON value, perhaps */
+    if (memchr(data, '`', read) || memchr(data, '~', read) || memchr(data, '@', read) || holds(data, read, "://", 0)
+        || holds(data, read, "www.", 3) || memchr(data, '\0', kept))
+        return -1; /* code, a URL, an e-mail address or a NUL, perhaps */
+    return kept;
+}
+
+/* An Evidence being built: its sample (NULL for NOTHING, no words) and its counts. */
+typedef struct {
+    PyObject *text;
+    Counts counts;
+} Found;
+
+/* evidence() of a plain text (plain_size()) into `found`: 1; 0 for a text that is not plain (nothing
+ * set); -1 on error. */
+static int evidence_of(const Lexicon *lexicon, PyObject *text, Py_ssize_t sample, Found *found) {
+    Py_ssize_t kept = plain_size(text, sample);
+    if (kept < 0)
+        return 0;
+    found->text = NULL;
+    if (!count_text(lexicon, PyUnicode_1BYTE_DATA(text), kept, 1, &found->counts))
+        return 1;
+    found->text = kept == PyUnicode_GET_LENGTH(text) ? Py_NewRef(text) : PyUnicode_Substring(text, 0, kept);
+    return found->text ? 1 : -1;
+}
+
+/* `sum` + `other`, as Evidence.__add__ adds them (other's text is borrowed); -1 on error. */
+static int add_found(const Lexicon *lexicon, Found *sum, const Found *other) {
+    if (!other->text)
+        return 0;
+    if (!sum->text) {
+        *sum = *other;
+        Py_INCREF(sum->text);
+        return 0;
+    }
+    PyObject *text = PyUnicode_FromFormat("%U\n%U", sum->text, other->text);
+    if (!text)
+        return -1;
+    Py_SETREF(sum->text, text);
+    sum->counts.words += other->counts.words;
+    sum->counts.letters += other->counts.letters;
+    sum->counts.hits += other->counts.hits;
+    for (int l = 0; l < lexicon->languages; l++)
+        sum->counts.scores[l] = sum->counts.scores[l] + other->counts.scores[l];
+    return 0;
+}
+
+/* An Evidence's fields of `found`, or () for NOTHING. */
+static PyObject *fields(const Lexicon *lexicon, const Found *found) {
+    return found->text ? counts_tuple(lexicon, &found->counts, found->text) : PyTuple_New(0);
+}
+
 /* plain(text, sample, lexicon) -> (first, words, letters, hits, scores), () or None: evidence() of an ASCII
- * text that clean() leaves as its first `sample` characters, `first` (no markup, JSON, code, URL, e-mail
- * address or NUL in what it reads), with counts_of() them lower-cased: the fields of its Evidence, or () for
- * no words, or code; None for any other text, which the Python code cleans. */
+ * text that clean() leaves as its first `sample` characters, `first`, with count_text() of them lower-cased:
+ * the fields of its Evidence, or () for no words, or code; None for any other text (plain_size()). */
 static PyObject *plain(PyObject *self, PyObject *args) {
     PyObject *text, *capsule;
     Py_ssize_t sample;
@@ -425,41 +517,146 @@ static PyObject *plain(PyObject *self, PyObject *args) {
     const Lexicon *lexicon = PyCapsule_GetPointer(capsule, CAPSULE);
     if (!lexicon)
         return NULL;
-    if (!PyUnicode_IS_ASCII(text))
-        Py_RETURN_NONE;
-    const unsigned char *data = PyUnicode_1BYTE_DATA(text);
-    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
-    Py_ssize_t head = size < 8 * sample ? size : 8 * sample; /* what prose() reads */
-    Py_ssize_t read = size < 4 * sample ? size : 4 * sample; /* what clean() looks for code and URLs in */
-    Py_ssize_t kept = size < sample ? size : sample;
-    if (memchr(data, '<', head))
-        Py_RETURN_NONE; /* tool traffic or markup, perhaps */
-    Py_ssize_t first = 0, last = head;
-    while (first < head && stripped(data[first]))
-        first++;
-    while (last > first && stripped(data[last - 1]))
-        last--;
-    if (last > first && (data[first] == '{' || data[first] == '[') && (data[last - 1] == '}' || data[last - 1] == ']'))
-        Py_RETURN_NONE; /* one JSON value, perhaps */
-    if (memchr(data, '`', read) || memchr(data, '~', read) || memchr(data, '@', read) || holds(data, read, "://", 0)
-        || holds(data, read, "www.", 3) || memchr(data, '\0', kept))
-        Py_RETURN_NONE; /* code, a URL, an e-mail address or a NUL, perhaps */
-    PyObject *start = kept == size ? Py_NewRef(text) : PyUnicode_Substring(text, 0, kept);
-    if (!start)
+    Found found;
+    int done = evidence_of(lexicon, text, sample, &found);
+    if (done <= 0)
+        return done ? NULL : Py_NewRef(Py_None);
+    PyObject *result = fields(lexicon, &found);
+    Py_XDECREF(found.text);
+    return result;
+}
+
+/* A turn's role (borrowed), text (borrowed) and nontext, if it is a tuple of a str or None, a str and a
+ * third and fourth field; else 0. */
+static int turn_of(PyObject *turn, PyObject **role, PyObject **text, int *nontext) {
+    if (!PyTuple_Check(turn) || PyTuple_GET_SIZE(turn) < 4)
+        return 0;
+    *role = PyTuple_GET_ITEM(turn, 0);
+    *text = PyTuple_GET_ITEM(turn, 1);
+    if (!(*role == Py_None || PyUnicode_CheckExact(*role)) || !PyUnicode_CheckExact(*text))
+        return 0;
+    *nontext = PyObject_IsTrue(PyTuple_GET_ITEM(turn, 3));
+    return *nontext >= 0;
+}
+
+static int is(PyObject *role, const char *name) {
+    return role != Py_None && PyUnicode_CompareWithASCIIString(role, name) == 0;
+}
+
+/* parts(turns, answer_roles, sample, enough, lexicon) -> (whole, question, answer, answer index) or None:
+ * language._parts() of an example whose texts it reads are all plain (plain_size()), as it computes them:
+ * each evidence as an Evidence's fields or (), the index None without an answer; None for any other
+ * example, which the Python code takes. `enough`: ENOUGH_WORDS. */
+static PyObject *parts(PyObject *self, PyObject *args) {
+    PyObject *turns, *answer_roles, *capsule, *role, *text, *result = NULL, *rest = NULL;
+    Py_ssize_t sample, enough;
+    if (!PyArg_ParseTuple(args, "O!OnnO", &PyList_Type, &turns, &answer_roles, &sample, &enough, &capsule))
         return NULL;
-    PyObject *found = counts_of(lexicon, data, kept, 1, start);
-    Py_DECREF(start);
-    if (found == Py_None) {
-        Py_DECREF(found);
-        return PyTuple_New(0);
+    const Lexicon *lexicon = PyCapsule_GetPointer(capsule, CAPSULE);
+    if (!lexicon)
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(turns), answer = -1, question = -1;
+    int nontext, done = 0;
+    Found found_answer = {NULL}, found_question = {NULL}, found_rest = {NULL}, whole = {NULL}, found;
+    for (Py_ssize_t i = count - 1; i >= 0; i--) { /* the final answer, then the last question in words */
+        if (!turn_of(PyList_GET_ITEM(turns, i), &role, &text, &nontext))
+            goto other;
+        int answering = answer < 0 ? PySequence_Contains(answer_roles, role) : 0;
+        if (answering < 0)
+            goto done;
+        if (answering) {
+            if (nontext)
+                break; /* a tool call, not an answer in words */
+            if ((done = evidence_of(lexicon, text, sample, &found_answer)) <= 0)
+                goto failed;
+            answer = i;
+            if (!found_answer.text)
+                break; /* no answer in words */
+        } else if (answer >= 0 && is(role, "user")) {
+            if ((done = evidence_of(lexicon, text, sample, &found)) <= 0)
+                goto failed;
+            if (found.text) {
+                question = i;
+                found_question = found;
+                break;
+            }
+        }
     }
-    return found;
+    /* (an evidence without words has counts of 0: its initializer's) */
+    Py_ssize_t room = found_question.counts.words + found_answer.counts.words < enough ? sample : 0;
+    if (room > 0 && !(rest = PyList_New(0)))
+        goto done;
+    for (Py_ssize_t i = 0; i < count && room > 0; i++) { /* the other turns, up to `sample` characters */
+        if (!turn_of(PyList_GET_ITEM(turns, i), &role, &text, &nontext))
+            goto other;
+        if (i == answer || i == question || role == Py_None || (nontext && !is(role, "user")))
+            continue;
+        int spoken = is(role, "user") || is(role, "assistant") || PySequence_Contains(answer_roles, role);
+        if (spoken < 0)
+            goto done;
+        if (!spoken)
+            continue;
+        if (!PyUnicode_IS_ASCII(text))
+            goto other;
+        const unsigned char *data = PyUnicode_1BYTE_DATA(text);
+        Py_ssize_t size = PyUnicode_GET_LENGTH(text), read = size < 2 * room ? size : 2 * room;
+        if (memchr(data, '<', read) || json_like(data, read))
+            goto other; /* what prose() would change, perhaps */
+        Py_ssize_t k = 0;
+        while (k < read && stripped(data[k]))
+            k++;
+        if (k == read)
+            continue; /* only whitespace */
+        Py_ssize_t taken = read < room ? read : room;
+        PyObject *piece = PyUnicode_Substring(text, 0, taken);
+        if (!piece || PyList_Append(rest, piece)) {
+            Py_XDECREF(piece);
+            goto done;
+        }
+        Py_DECREF(piece);
+        room -= taken;
+    }
+    if (rest && PyList_GET_SIZE(rest)) {
+        PyObject *separator = PyUnicode_FromString("\n");
+        PyObject *joined = separator ? PyUnicode_Join(separator, rest) : NULL;
+        Py_XDECREF(separator);
+        if (!joined)
+            goto done;
+        done = evidence_of(lexicon, joined, sample, &found_rest);
+        Py_DECREF(joined);
+        if (done <= 0)
+            goto failed;
+    }
+    if (add_found(lexicon, &whole, &found_question) || add_found(lexicon, &whole, &found_answer)
+        || add_found(lexicon, &whole, &found_rest))
+        goto done;
+    PyObject *items[3] = {fields(lexicon, &whole), fields(lexicon, &found_question), fields(lexicon, &found_answer)};
+    PyObject *index = answer < 0 ? Py_NewRef(Py_None) : PyLong_FromSsize_t(answer);
+    if (items[0] && items[1] && items[2] && index)
+        result = PyTuple_Pack(4, items[0], items[1], items[2], index);
+    for (int k = 0; k < 3; k++)
+        Py_XDECREF(items[k]);
+    Py_XDECREF(index);
+    goto done;
+failed: /* evidence_of() gave 0 (not plain: the Python code) or -1 (an error) */
+    if (done < 0)
+        goto done;
+other:
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(rest);
+    Py_XDECREF(found_answer.text);
+    Py_XDECREF(found_question.text);
+    Py_XDECREF(found_rest.text);
+    Py_XDECREF(whole.text);
+    return result;
 }
 
 static PyMethodDef methods[] = {
     {"lexicon", lexicon, METH_VARARGS, "What stop_words() reads: the word lists, tables and letters."},
     {"stop_words", stop_words, METH_VARARGS, "Words, letters, hits and scores of lower-cased UTF-8, or None."},
     {"plain", plain, METH_VARARGS, "An ASCII text's evidence fields, or (), if clean() leaves it as it is."},
+    {"parts", parts, METH_VARARGS, "An example's evidence, when every text it reads is plain; else None."},
     {NULL, NULL, 0, NULL},
 };
 

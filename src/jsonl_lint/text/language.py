@@ -272,10 +272,15 @@ def evidence(text: str) -> Evidence:
     if _C is not None:
         found = _C.plain(text, SAMPLE, _TWIN_LEXICON)  # most texts: ASCII that clean() leaves as it is
         if found is not None:
-            return _new(Evidence, found) if found else NOTHING
+            return _fields(found)
     text = clean(text)
     found = _stop_words(text.lower().encode())
     return NOTHING if found is None else Evidence(text, *found)
+
+
+def _fields(found: tuple) -> Evidence:
+    """The Evidence of the twin's fields, NOTHING for ()."""
+    return _new(Evidence, found) if found else NOTHING
 
 
 def _stop_words(raw: bytes) -> tuple[int, int, int, tuple[float, ...]] | None:
@@ -475,6 +480,12 @@ def parts(example: Example) -> Parts:
 def _parts(example: Example) -> Parts:
     turns = example.turns
     answer_roles = example.format.answer_roles
+    if _C is not None and type(turns) is list:  # the twin, when every text read is plain (as plain() takes it)
+        found = _C.parts(turns, answer_roles, SAMPLE, ENOUGH_WORDS, _TWIN_LEXICON)
+        if found is not None:
+            whole, question, answer, index = found
+            path = None if index is None else turns[index].path
+            return _new(Parts, (_fields(whole), _fields(question), _fields(answer), path))
     spoken = {"user", "assistant", *answer_roles}
     answer = question = None
     found_answer = found_question = NOTHING
