@@ -231,8 +231,11 @@ static PyObject *sketch(PyObject *self, PyObject *args) {
             goto done;
         }
         const unsigned char *map = table.buf;
-        for (Py_ssize_t i = 0; i < size; i++) /* str.lower() of ASCII, then bytes.translate() */
-            normalised[i] = map[(unsigned char)(text[i] - 'A') < 26 ? text[i] + ('a' - 'A') : text[i]];
+        unsigned char lowered[256]; /* str.lower() of ASCII, then bytes.translate(): one lookup a byte */
+        for (int c = 0; c < 256; c++)
+            lowered[c] = map[c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c];
+        for (Py_ssize_t i = 0; i < size; i++)
+            normalised[i] = lowered[text[i]];
         chars = normalised;
     } else {
         if (PyObject_GetBuffer(source, &data, PyBUF_SIMPLE) < 0)
