@@ -230,3 +230,15 @@ def test_36_mb_on_two_workers_is_four_spans_of_9_mb():
     assert engine.linter.chunk_bytes(35_800_000, 3) == 11_933_334
     assert engine.linter.chunk_bytes(179_300_000, 2) == 14_941_667  # 12 spans
     assert engine.linter.chunk_bytes(500_000, 2) == engine.linter.MIN_CHUNK_BYTES
+
+
+def test_rules_that_share_their_summaries_prepare_each_file_once(dataset, monkeypatch):
+    """D005 and V002 of the same options share their map, and so the templates it is given: made once a file."""
+    from jsonl_lint.rules.dataset import NearDuplicateRule
+
+    made = []
+    prepare = NearDuplicateRule.prepare
+    monkeypatch.setattr(NearDuplicateRule, "prepare", lambda self, head: made.append(self.code) or prepare(self, head))
+    result = lint([str(dataset)], Settings(select=["D005", "V002"]))
+    assert {d.code for d in result.diagnostics} == {"D005", "V002"}
+    assert len(made) == 3  # one per file: train, more_train and validation

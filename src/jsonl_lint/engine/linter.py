@@ -262,9 +262,15 @@ class Linter:
             if _not_jsonl(source):
                 continue  # binary: its lines may be as long as the file
             head = [example for _, example in fetch(source.path, range(1, PREPARE_SAMPLE + 1))]
+            # rules that share their summaries (D005 and V002 of the same options) share the context
+            # their mapper is given: it is made once
+            made: dict[tuple, Any] = {}
             for rule in preparing:
                 if rule.code not in self.resolved.ignored_in(source.path):
-                    own[rule.code][source.path] = rule.prepare(head)
+                    same = (self.summary_keys[rule.code], type(rule).prepare)
+                    if same not in made:
+                        made[same] = rule.prepare(head)
+                    own[rule.code][source.path] = made[same]
         for rule in preparing:
             for path in own[rule.code]:
                 found.setdefault(path, {})[rule.code] = rule.context_of(path, own[rule.code])
