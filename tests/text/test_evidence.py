@@ -132,11 +132,16 @@ def test_the_accelerator_gives_the_python_codes_parts(turns, answer_roles):
 
 @compiled
 def test_the_accelerator_leaves_odd_turns_to_the_python_code():
+    class Untrue:
+        def __bool__(self):
+            raise ValueError("no truth")
+
     lexicon, answer = language._TWIN_LEXICON, ("assistant",)
     for turns in (
-        [("user", "Hi there")],
+        [("user", "Hi there")],  # no turn: too short
         [Turn("user", 1, "$", False)],
         [Turn(type("R", (str,), {})("user"), "a", "$", False)],
+        [Turn("assistant", "a", "$", Untrue())],  # its truth raises, in the Python code
     ):
         assert language._C.parts(turns, answer, language.SAMPLE, language.ENOUGH_WORDS, lexicon) is None
     plain = [

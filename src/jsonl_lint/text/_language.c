@@ -536,7 +536,11 @@ static int turn_of(PyObject *turn, PyObject **role, PyObject **text, int *nontex
     if (!(*role == Py_None || PyUnicode_CheckExact(*role)) || !PyUnicode_CheckExact(*text))
         return 0;
     *nontext = PyObject_IsTrue(PyTuple_GET_ITEM(turn, 3));
-    return *nontext >= 0;
+    if (*nontext < 0) { /* a field whose truth raises: the Python code raises it */
+        PyErr_Clear();
+        return 0;
+    }
+    return 1;
 }
 
 static int is(PyObject *role, const char *name) {
