@@ -139,6 +139,7 @@ def test_the_accelerator_leaves_odd_turns_to_the_python_code():
     lexicon, answer = language._TWIN_LEXICON, ("assistant",)
     for turns in (
         [("user", "Hi there")],  # no turn: too short
+        (Turn("user", "Hi there", "$", False),),  # a tuple of turns
         [Turn("user", 1, "$", False)],
         [Turn(type("R", (str,), {})("user"), "a", "$", False)],
         [Turn("assistant", "a", "$", Untrue())],  # its truth raises, in the Python code

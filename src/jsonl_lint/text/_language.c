@@ -550,15 +550,17 @@ static int is(PyObject *role, const char *name) {
 /* parts(turns, answer_roles, sample, enough, lexicon) -> (whole, question, answer, answer index) or None:
  * language._parts() of an example whose texts it reads are all plain (plain_size()), as it computes them:
  * each evidence as an Evidence's fields or (), the index None without an answer; None for any other
- * example, which the Python code takes. `enough`: ENOUGH_WORDS. */
+ * example (turns that are no list of turns too), which the Python code takes. `enough`: ENOUGH_WORDS. */
 static PyObject *parts(PyObject *self, PyObject *args) {
     PyObject *turns, *answer_roles, *capsule, *role, *text, *result = NULL, *rest = NULL;
     Py_ssize_t sample, enough;
-    if (!PyArg_ParseTuple(args, "O!OnnO", &PyList_Type, &turns, &answer_roles, &sample, &enough, &capsule))
+    if (!PyArg_ParseTuple(args, "OOnnO", &turns, &answer_roles, &sample, &enough, &capsule))
         return NULL;
     const Lexicon *lexicon = PyCapsule_GetPointer(capsule, CAPSULE);
     if (!lexicon)
         return NULL;
+    if (!PyList_Check(turns))
+        Py_RETURN_NONE;
     Py_ssize_t count = PyList_GET_SIZE(turns), answer = -1, question = -1;
     int nontext, done = 0;
     Found found_answer = {NULL}, found_question = {NULL}, found_rest = {NULL}, whole = {NULL}, found;

@@ -58,11 +58,11 @@ def _keys(example: Example) -> Keys:
     """The keys of :func:`keys`: each part of the example (:func:`_stripped`) hashed once (by the compiled
     twin, for turns of str roles and texts: the same integers)."""
     turns = example.turns
+    answer_roles = example.format.answer_roles
     if _C is not None:
-        found = _C.keys(turns, example.format.answer_roles, example.rejected, sha1)
+        found = _C.keys(turns, answer_roles, example.rejected, sha1)
         if found is not None:
             return _new(Keys, found)
-    answer_roles = example.format.answer_roles
     last = end = len(turns)
     while last:
         last -= 1

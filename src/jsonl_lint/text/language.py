@@ -480,7 +480,7 @@ def parts(example: Example) -> Parts:
 def _parts(example: Example) -> Parts:
     turns = example.turns
     answer_roles = example.format.answer_roles
-    if _C is not None and type(turns) is list:  # the twin, when every text read is plain (as plain() takes it)
+    if _C is not None:  # the twin, when every text read is plain (as plain() takes it)
         found = _C.parts(turns, answer_roles, SAMPLE, ENOUGH_WORDS, _TWIN_LEXICON)
         if found is not None:
             whole, question, answer, index = found
