@@ -1,4 +1,5 @@
-"""Build the optional compiled accelerators (src/jsonl_lint/text/_*.c) with the system's C compiler.
+"""Build the optional compiled accelerators (src/jsonl_lint/text/_*.c, src/jsonl_lint/files/_*.c) with the
+system's C compiler.
 
 Where there is no compiler, or it fails, or JSONL_LINT_PURE_BUILD=1 is set, the wheel is built
 without them (a pure-Python wheel, as before) and jsonl-lint uses its Python and numpy code, which
@@ -18,7 +19,8 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-PACKAGE = "jsonl_lint/text"  # where the modules go in the wheel: one for each src/<PACKAGE>/_<name>.c
+#: Where the modules go in the wheel: one for each src/<package>/_<name>.c, beside its Python module.
+PACKAGES = ("jsonl_lint/files", "jsonl_lint/text")
 
 
 def compile_extension(source: Path, output: Path) -> str | None:
@@ -51,15 +53,16 @@ class CustomBuildHook(BuildHookInterface):
         if self.target_name != "wheel" or os.environ.get("JSONL_LINT_PURE_BUILD"):
             return
         root = Path(self.root)
-        for source in sorted((root / "src" / PACKAGE).glob("_*.c")):
-            name = source.stem + sysconfig.get_config_var("EXT_SUFFIX")
-            # an editable install imports from src/: the module is built there (git ignores it)
-            output = source.with_name(name) if version == "editable" else root / "build" / "ext" / name
-            failure = compile_extension(source, output)
-            if failure:
-                print(f"jsonl-lint: no compiled {source.stem}, the Python code is used: {failure}", file=sys.stderr)
-                continue
-            build_data["pure_python"] = False
-            build_data["infer_tag"] = True
-            if version != "editable":
-                build_data["force_include"][str(output)] = f"{PACKAGE}/{name}"
+        for package in PACKAGES:
+            for source in sorted((root / "src" / package).glob("_*.c")):
+                name = source.stem + sysconfig.get_config_var("EXT_SUFFIX")
+                # an editable install imports from src/: the module is built there (git ignores it)
+                output = source.with_name(name) if version == "editable" else root / "build" / "ext" / package / name
+                failure = compile_extension(source, output)
+                if failure:
+                    print(f"jsonl-lint: no compiled {source.stem}, the Python code is used: {failure}", file=sys.stderr)
+                    continue
+                build_data["pure_python"] = False
+                build_data["infer_tag"] = True
+                if version != "editable":
+                    build_data["force_include"][str(output)] = f"{package}/{name}"

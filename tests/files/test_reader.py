@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 
+import orjson
 import pytest
 from conftest import any_bytes
 from hypothesis import given, settings
@@ -251,6 +252,42 @@ def test_duplicate_keys_next_to_a_spaced_key(line):
     assert duplicate_keys(line)  # the full scan finds it
     run = Run(line + b"\n")
     assert len(run.where("J003")) == 1
+
+
+#: Bytes that make colons and the keys before them: quotes, the whitespace _KEY_END allows, and others.
+_KEY_BYTES = b'":: \t\r\n\\ax{}'
+_KEYISH = st.binary(max_size=200).map(lambda data: bytes(_KEY_BYTES[byte % len(_KEY_BYTES)] for byte in data))
+
+
+@pytest.mark.skipif(reader._C is None, reason="no compiled twin here: the Python code is the only path")
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_KEYISH, any_bytes()))
+def test_the_compiled_counts_are_the_python_ones(raw):
+    """The twin's (colons, keys written) are bytes.count's and _KEY_END's, on any bytes."""
+    assert reader._C.colons(raw) == (raw.count(b":"), len(reader._KEY_END.findall(raw)))
+
+
+@pytest.mark.skipif(reader._C is None, reason="no compiled twin here: the Python code is the only path")
+def test_the_compiled_counts_on_long_runs_of_whitespace():
+    raw = b'{"a"' + b" " * 100_000 + b":" + b" :" * 50_000 + b'"\t\r:'
+    assert reader._C.colons(raw) == (50_002, 2)
+    assert reader._C.colons(bytearray(raw)) == (50_002, 2)  # any buffer
+    with pytest.raises(TypeError):
+        reader._C.colons("a str")
+
+
+@pytest.mark.parametrize("pure", [False, True], ids=["compiled", "python"])
+def test_duplicate_keys_found_on_both_paths(monkeypatch, pure):
+    if pure:
+        monkeypatch.setattr(reader, "_C", None)
+    line = b'{"messages":[{"role":"user","content":"Note: see","content":"x: y"},{"role":"assistant","content":"a:b"}]}'
+    assert reader.may_repeat_keys(line, orjson.loads(line))
+    clean = b'{"messages":[{"role":"user","content":"Note: see"},{"role":"assistant","content":"a:b"}]}'
+    assert not reader.may_repeat_keys(clean, orjson.loads(clean))  # colons in text, the keys counted
+    quoted = b'{"messages":[{"role":"user","content":"Say \\"k\\": 1"},{"role":"assistant","content":"a"}]}'
+    assert reader.may_repeat_keys(quoted, orjson.loads(quoted))  # a key-like text: checked properly
+    assert reader.duplicate_keys(quoted) == []
+    assert [r[0] for r in Run(line + b"\n").reports] == ["J003"]
 
 
 # -- robustness -----------------------------------------------------------------

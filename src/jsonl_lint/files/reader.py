@@ -20,9 +20,12 @@ import orjson
 from jsonl_lint.codes import F001, F002, F003, F004, F005, F006, F008, J001, J002, J003, J006
 from jsonl_lint.files import parquet
 from jsonl_lint.jsonpath import json_type, member
+from jsonl_lint.twins import twin
 
 BOM = b"\xef\xbb\xbf"
 _KEY_END = re.compile(rb'"[ \t\r]*:')
+#: The compiled twin of the counts of :func:`may_repeat_keys` (``_reader.c``), or None.
+_C = twin("jsonl_lint.files._reader")
 SNIFF_BYTES = 1 << 16
 NESTING_LIMIT = 1024  # orjson's: deeper records are J001
 #: Lines of the minority line ending that F003 lists one by one in a file that mixes them; the rest are counted.
@@ -118,9 +121,14 @@ def may_repeat_keys(raw: bytes, value: dict) -> bool:
             for element in item:
                 if type(element) is dict:
                     kept += len(element)
-    if raw.count(b":") == kept:
-        return False
-    written = len(_KEY_END.findall(raw))
+    if _C is not None:  # both counts in one memchr() pass, where the two here took 1.5 and 5.2 us a 1.8 KB line
+        found, written = _C.colons(raw)
+        if found == kept:
+            return False
+    else:
+        if raw.count(b":") == kept:
+            return False
+        written = len(_KEY_END.findall(raw))
     return written != kept and written != _count_keys(value)
 
 

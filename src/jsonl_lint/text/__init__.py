@@ -6,23 +6,17 @@ one-pass content scanner. It imports nothing above it.
 from __future__ import annotations
 
 import functools
-import importlib
-import os
 import re
 from collections.abc import Callable
 from types import ModuleType
 
+from jsonl_lint.twins import twin
+
 
 def compiled(name: str) -> ModuleType | None:
-    """The compiled twin ``jsonl_lint.text.<name>`` of a text module (from ``<name>.c``), or None: not
-    built (pip builds the twins where there is a C compiler, hatch_build.py), or JSONL_LINT_PURE=1 asks
-    for the Python code, which is the reference and gives the same values."""
-    if os.environ.get("JSONL_LINT_PURE"):
-        return None
-    try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ImportError:
-        return None
+    """The compiled twin ``jsonl_lint.text.<name>`` of a text module (from ``<name>.c``), or None
+    (:func:`jsonl_lint.twins.twin`)."""
+    return twin(f"{__name__}.{name}")
 
 
 def lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
