@@ -189,6 +189,19 @@ def test_the_accelerator_on_long_texts_and_every_banding():
 
 
 @compiled
+def test_the_accelerators_signature_for_any_number_of_permutations():
+    """The twin computes its minima a block of 32 permutations at a time, then the rest one by one."""
+    hashes = minhash.shingles(" ".join(f"w{i % 97}" for i in range(700)), 5)
+    a, b = minhash._PERMUTATIONS
+    for count in (1, 31, 32, 33, 64, 100, 127, 128):
+        fast = np.frombuffer(minhash._C.signature(hashes, a[:count], b[:count]), np.uint32)
+        values = minhash._fmix32((hashes >> np.uint64(32)).astype(np.uint32))
+        expected = (a[:count, None] * values[None, :] + b[:count, None]).min(axis=1)
+        assert np.array_equal(fast, expected), count
+    assert np.array_equal(minhash.signature(hashes[:1]), both(minhash, minhash.signature, hashes[:1])[1])
+
+
+@compiled
 def test_the_accelerator_refuses_what_numpy_cannot_do():
     with pytest.raises(ValueError, match="n-gram"):
         minhash._C.shingles(b"a b c", minhash.MAX_NGRAM + 1, minhash._POSITION)
