@@ -123,6 +123,20 @@ def test_a_lint_of_a_clean_file_imports_only_what_it_uses(tmp_path):
     assert imported == "[]", run.stdout
 
 
+def test_start_up_is_frozen_only_in_the_commands_own_process(tmp_path):
+    """gc.freeze() after start-up where main() runs the process (no argv: the console script, python -m);
+    a caller's in-process call leaves its collector as it is."""
+    data = tmp_path / "train.jsonl"
+    data.write_text('{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}\n')
+    probe = (
+        "import gc, sys; from jsonl_lint.cli import main; main([sys.argv[1], '-q']); called = gc.get_freeze_count(); "
+        "sys.argv[1:] = [sys.argv[1], '-q']; main(); print(called, gc.get_freeze_count() > 1000)"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, str(data)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split()[-2:] == ["0", "True"], run.stdout
+
+
 def test_the_package_root_gives_each_public_name_when_asked_for():
     probe = (
         "import sys, jsonl_lint; assert 'jsonl_lint.api' not in sys.modules; "

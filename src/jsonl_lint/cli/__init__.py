@@ -19,7 +19,7 @@ import traceback
 # first import below, which imports numpy (a user's own setting stands).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from jsonl_lint.cli.output import Outcome, exit_code, say  # noqa: E402
+from jsonl_lint.cli.output import Outcome, exit_code, own_process, say  # noqa: E402
 from jsonl_lint.errors import InternalError, JsonlLintError, UsageError  # noqa: E402
 
 #: command -> (module of jsonl_lint.cli, function); a command's module is imported when it runs, so
@@ -48,6 +48,8 @@ def _terminate(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # the console script, python -m jsonl_lint: the process is the command's
+        own_process()
     argv = sys.argv[1:] if argv is None else list(argv)
     command = argv[0] if argv and argv[0] in COMMANDS else "check"
     rest = argv[1:] if argv and argv[0] in COMMANDS else argv

@@ -11,7 +11,7 @@ from jsonl_lint import fix, progress
 from jsonl_lint.baseline import Baseline
 from jsonl_lint.baseline import write as write_baseline
 from jsonl_lint.cli.args import check_parser, load_settings
-from jsonl_lint.cli.output import Outcome, errors, judge, notes, output, refuse_inputs, say, style
+from jsonl_lint.cli.output import Outcome, errors, judge, notes, output, refuse_inputs, say, settle, style
 from jsonl_lint.config import Settings, resolve
 from jsonl_lint.engine import Linter, Result
 from jsonl_lint.errors import UsageError
@@ -105,6 +105,7 @@ def run(argv: list[str]) -> Outcome:
             show_settings(settings, args, out)
             return Outcome.CLEAN
         linter = Linter(resolve(settings), collapse=not args.no_collapse)
+        settle()
         if not linter.rules:
             raise UsageError(
                 f"no rule is enabled (select: {settings.select}, extend-select: {settings.extend_select}, "

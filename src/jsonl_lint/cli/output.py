@@ -4,6 +4,7 @@ API shares)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -15,7 +16,26 @@ from jsonl_lint.files.sources import discover
 from jsonl_lint.outcome import EXIT_CODES, Outcome, exit_code, judge
 from jsonl_lint.reporters.text import Style, printable
 
-__all__ = ["EXIT_CODES", "Outcome", "errors", "exit_code", "judge", "notes", "output", "refuse_inputs", "say", "style"]
+__all__ = ["EXIT_CODES", "Outcome", "errors", "exit_code", "judge", "notes", "output", "own_process", "refuse_inputs", "say", "settle", "style"]
+
+
+_own_process = False  # main() runs as its process's command (see settle())
+
+
+def own_process() -> None:
+    """Tell :func:`settle` that this process is the command's own (the console script, ``python -m``),
+    not a caller's that runs a command in-process."""
+    global _own_process
+    _own_process = True
+
+
+def settle() -> None:
+    """Start-up is done (modules, rules, tables): in a process of the command's own, what it made lives
+    until exit, and ``gc.freeze()`` keeps the cycle collector from walking it again at every full
+    collection and at exit (33 M instructions of a 1 MB run's 1,085 M). A caller's process is left as
+    it is: frozen objects are never collected."""
+    if _own_process:
+        gc.freeze()
 
 
 def style(choice: str, stream: TextIO) -> Style:
