@@ -16,7 +16,20 @@ from jsonl_lint.files.sources import discover
 from jsonl_lint.outcome import EXIT_CODES, Outcome, exit_code, judge
 from jsonl_lint.reporters.text import Style, printable
 
-__all__ = ["EXIT_CODES", "Outcome", "errors", "exit_code", "judge", "notes", "output", "own_process", "refuse_inputs", "say", "settle", "style"]
+__all__ = [
+    "EXIT_CODES",
+    "Outcome",
+    "errors",
+    "exit_code",
+    "judge",
+    "notes",
+    "output",
+    "own_process",
+    "refuse_inputs",
+    "say",
+    "settle",
+    "style",
+]
 
 
 _own_process = False  # main() runs as its process's command (see settle())
