@@ -62,6 +62,20 @@ def test_the_accelerator_gives_the_python_codes_keys(turns, rejected):
     assert fast == reference
 
 
+#: ASCII around the whitespace keys delete: each of it, the bytes next to its range, and letters.
+_ASCII_EDGES = " \t\n\r\x0b\x0c\x08\x0e\x1c\x1f!~\x7fab"
+
+
+@compiled
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(st.sampled_from(_ASCII_EDGES), max_size=100), max_size=6))
+def test_the_accelerator_strips_ascii_16_bytes_at_a_time_as_the_python_code_does(texts):
+    """An ASCII text without NUL is stripped 16 bytes at a time (where the processor can): every length
+    around the blocks, every mask of kept bytes."""
+    fast, reference = both(keys, keys._stripped, texts, texts[::-1], texts[:1], [])
+    assert list(fast) == reference
+
+
 @compiled
 def test_the_accelerator_on_long_and_wide_texts():
     rng = random.Random(11)
