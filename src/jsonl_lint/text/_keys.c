@@ -27,6 +27,19 @@ static const unsigned char KEPT[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* put()'s loop for ASCII without NUL: each byte written always, kept unless whitespace: no branch to
+ * mispredict in text full of spaces (1.9 us an example, where skipping whitespace with a branch took
+ * 3.5), and a lookup for whether to keep it (half the instructions of the comparisons). */
+static Py_ssize_t put_kept(unsigned char *out, const unsigned char *chars, Py_ssize_t length) {
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        unsigned char c = chars[i];
+        out[n] = c;
+        n += KEPT[c];
+    }
+    return n;
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define PACKED 1
@@ -54,12 +67,7 @@ __attribute__((target("ssse3,popcnt"))) static Py_ssize_t put_packed(unsigned ch
         _mm_storel_epi64((__m128i *)(out + n), _mm_shuffle_epi8(upper, _mm_loadl_epi64((const __m128i *)PACK[high])));
         n += __builtin_popcount(high);
     }
-    for (; i < length; i++) {
-        unsigned char c = chars[i];
-        out[n] = c;
-        n += KEPT[c];
-    }
-    return n;
+    return n + put_kept(out + n, chars + i, length - i);
 }
 
 static void init_packs(void) {
@@ -93,20 +101,12 @@ static Py_ssize_t put(unsigned char *out, PyObject *text) {
             if (packs)
                 return put_packed(out, chars, length);
 #endif
-            /* written always, kept unless whitespace: no branch to mispredict in text full of spaces
-             * (1.9 us an example, where skipping whitespace with a branch took 3.5), and a lookup for
-             * whether to keep it (half the instructions of the comparisons) */
-            for (Py_ssize_t i = 0; i < length; i++) {
-                unsigned char c = chars[i];
-                out[n] = c;
-                n += KEPT[c];
-            }
-            return n;
+            return put_kept(out, chars, length);
         }
         for (Py_ssize_t i = 0; i < length; i++) { /* a NUL written as NUL 1 */
             unsigned char c = chars[i];
             out[n] = c;
-            n += !whitespace(c);
+            n += KEPT[c];
             if (!c)
                 out[n++] = 1;
         }
