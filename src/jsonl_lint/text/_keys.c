@@ -16,10 +16,8 @@
 
 #define PARTS 4 /* system, prompt, answer, tail */
 
-/* keys._WHITESPACE: ASCII spaces, tabs, line breaks and form feeds, which keys ignore. */
-static inline int whitespace(Py_UCS4 c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-/* 1 for the ASCII bytes that keys keep, 0 for whitespace (and the rest: ASCII only is read). */
+/* 1 for the ASCII characters that keys keep, 0 for keys._WHITESPACE (ASCII spaces, tabs, line breaks and
+ * form feeds, which keys ignore); only ASCII is looked up. */
 static const unsigned char KEPT[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -116,7 +114,7 @@ static Py_ssize_t put(unsigned char *out, PyObject *text) {
     for (Py_ssize_t i = 0; i < length; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c < 0x80) {
-            if (whitespace(c))
+            if (!KEPT[c])
                 continue;
             out[n++] = (unsigned char)c;
             if (!c)
